@@ -1,0 +1,99 @@
+package io.hyperprune.plugins.variational;
+
+import io.hyperprune.api.ComponentOptions;
+import io.hyperprune.api.InputException;
+import io.hyperprune.api.ParameterInit;
+import io.hyperprune.api.ParameterSpec;
+import io.hyperprune.api.PosteriorTensor;
+import io.hyperprune.api.PosteriorView;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The mean-field Gaussian posterior q(w) = N(mu, sigma^2) shared by L1 and L2 (METHOD.md, "Given"):
+ * every parameter has a mean and a log-sigma, sigma = 1e-5 + exp(log_sigma), log-sigma starts at -3,
+ * and the closed-form KL to a zero-mean Gaussian prior.
+ */
+final class GaussianPosterior {
+
+    static final String MEAN = "mean";
+    static final String LOG_SIGMA = "log-sigma";
+    /** Added to sigma for numerical stability, as the reference does. */
+    static final double SIGMA_FLOOR = 1e-5;
+
+    static final String PRIOR_SIGMA = "prior-sigma";
+    static final String INITIAL_LOG_SIGMA = "initial-log-sigma";
+    static final Map<String, String> OPTIONS = Map.of(
+            PRIOR_SIGMA, "standard deviation sigma_pr of the prior N(0, sigma_pr^2) (default 1)",
+            INITIAL_LOG_SIGMA, "initial value of every log-sigma tensor (default -3)");
+
+    private GaussianPosterior() {}
+
+    static double priorSigma(ComponentOptions options) {
+        double sigma = options.getDouble(PRIOR_SIGMA, 1.0);
+        if (!(sigma > 0) || !Double.isFinite(sigma)) {
+            throw new InputException("option '" + PRIOR_SIGMA + "' of component '" + options.component()
+                    + "' must be a positive number, got " + sigma);
+        }
+        return sigma;
+    }
+
+    static List<PosteriorTensor> tensors(ParameterSpec parameter, ComponentOptions options) {
+        return List.of(
+                new PosteriorTensor(MEAN, ParameterInit.xavier(parameter)),
+                new PosteriorTensor(LOG_SIGMA, ParameterInit.constant(options.getDouble(INITIAL_LOG_SIGMA, -3.0))));
+    }
+
+    /** sigma = 1e-5 + exp(log_sigma), shape of log_sigma. */
+    static SDVariable sigma(SameDiff sd, SDVariable logSigma) {
+        return sd.math().exp(logSigma).add(SIGMA_FLOOR);
+    }
+
+    /** One reparametrised sample w = mu + sigma * eps. */
+    static SDVariable sample(SameDiff sd, Map<String, SDVariable> posterior, SDVariable noise) {
+        SDVariable mu = posterior.get(MEAN);
+        return mu.add(sigma(sd, posterior.get(LOG_SIGMA)).mul(noise));
+    }
+
+    /**
+     * KL(N(mu, sigma^2) || N(0, s^2)) = ln(s / sigma) + (sigma^2 + mu^2) / (2 s^2) - 1/2 summed over
+     * all elements of one model (METHOD.md), written with the prior precision {@code 1 / s^2} =
+     * {@code precision} and {@code ln s} = {@code logPriorSigma}, both of shape [K, 1, ..., 1] or scalar.
+     * Returns shape [K].
+     */
+    static SDVariable kl(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable logPriorSigma, SDVariable precision) {
+        SDVariable mu = posterior.get(MEAN);
+        SDVariable sigma = sigma(sd, posterior.get(LOG_SIGMA));
+        SDVariable perElement = logPriorSigma.sub(sd.math().log(sigma))
+                .add(sigma.mul(sigma).add(mu.mul(mu)).mul(precision).mul(0.5))
+                .sub(0.5);
+        return sumPerModel(perElement, parameter);
+    }
+
+    /** Sums every axis but the leading model axis: [K, ...] to [K]. */
+    static SDVariable sumPerModel(SDVariable perElement, ParameterSpec parameter) {
+        int[] axes = new int[parameter.shape().length];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i + 1;
+        }
+        return perElement.sum(axes);
+    }
+
+    /** lambda [K] reshaped to [K, 1, ..., 1] to broadcast against a [K, ...parameter.shape()] tensor. */
+    static SDVariable perModel(SDVariable lambda, ParameterSpec parameter) {
+        long[] shape = new long[parameter.shape().length + 1];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = -1;
+        return lambda.reshape(shape);
+    }
+
+    static PosteriorView view(ParameterSpec parameter, Map<String, INDArray> posterior) {
+        INDArray mean = posterior.get(MEAN);
+        INDArray sigma = Transforms.exp(posterior.get(LOG_SIGMA), true).addi(SIGMA_FLOOR);
+        return PosteriorView.gaussian(parameter, mean, sigma);
+    }
+}

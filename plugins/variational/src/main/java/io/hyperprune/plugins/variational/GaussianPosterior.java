@@ -48,9 +48,16 @@ final class GaussianPosterior {
                 new PosteriorTensor(LOG_SIGMA, ParameterInit.constant(options.getDouble(INITIAL_LOG_SIGMA, -3.0))));
     }
 
-    /** sigma = 1e-5 + exp(log_sigma), shape of log_sigma. */
+    /**
+     * sigma = 1e-5 + exp(log_sigma), shape of log_sigma. Built once per graph and log-sigma tensor (the
+     * sample and the KL share it), found again by its name: SameDiff does not merge equal sub-graphs.
+     */
     static SDVariable sigma(SameDiff sd, SDVariable logSigma) {
-        return sd.math().exp(logSigma).add(SIGMA_FLOOR);
+        String name = logSigma.name() + "/sigma";
+        if (sd.hasVariable(name)) {
+            return sd.getVariable(name);
+        }
+        return sd.math().exp(logSigma).add(SIGMA_FLOOR).rename(name);
     }
 
     /** One reparametrised sample w = mu + sigma * eps. */

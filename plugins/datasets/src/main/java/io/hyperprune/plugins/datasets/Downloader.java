@@ -1,0 +1,98 @@
+package io.hyperprune.plugins.datasets;
+
+import io.hyperprune.api.InputException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Downloads one data file into a cache directory: tries each base URL with retries, gunzips if
+ * needed, verifies the SHA-256 of the content, and only then moves it into place (temp file + atomic
+ * rename), so the cache never holds a partial or tampered file.
+ */
+final class Downloader {
+
+    static final int ATTEMPTS_PER_URL = 3;
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+
+    /**
+     * @param bases base URLs, each ending with or without '/'
+     * @param remoteName the file name on the server (e.g. {@code train-images-idx3-ubyte.gz})
+     * @param target where the verified content goes
+     * @param sha256 expected SHA-256 of the (decompressed) content
+     */
+    void fetch(List<URI> bases, String remoteName, Path target, String sha256) {
+        StringBuilder failures = new StringBuilder();
+        for (URI base : bases) {
+            URI uri = URI.create(base.toString().endsWith("/") ? base + remoteName : base + "/" + remoteName);
+            for (int attempt = 1; attempt <= ATTEMPTS_PER_URL; attempt++) {
+                try {
+                    HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    if (response.statusCode() / 100 != 2) {
+                        failures.append("\n  ").append(uri).append(": HTTP ").append(response.statusCode());
+                        if (response.statusCode() / 100 == 4) {
+                            break; // a client error will not change on retry
+                        }
+                        continue;
+                    }
+                    store(response.body(), uri, target, sha256);
+                    return;
+                } catch (ChecksumException e) {
+                    throw new InputException(e.getMessage());
+                } catch (IOException e) {
+                    failures.append("\n  ").append(uri).append(": ").append(e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InputException("download of " + uri + " interrupted");
+                }
+            }
+        }
+        throw new InputException("could not download " + remoteName + ":" + failures
+                + "\nput the file into the data directory yourself (--data-dir), or pass --mirror <base URL>");
+    }
+
+    private static void store(byte[] body, URI uri, Path target, String sha256) throws IOException {
+        Path tempSource = Files.createTempFile("hyperprune-download", ".tmp");
+        byte[] content;
+        try {
+            Files.write(tempSource, body);
+            content = DataFiles.read(tempSource);
+        } finally {
+            Files.deleteIfExists(tempSource);
+        }
+        String actual = DataFiles.sha256(content);
+        if (!actual.equals(sha256)) {
+            throw new ChecksumException("downloaded " + uri + " has SHA-256 " + actual + ", expected " + sha256
+                    + ": the file was altered or is another version; nothing was stored. Try another --mirror");
+        }
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+        try {
+            Files.write(temp, content);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A verified checksum mismatch: not retried. */
+    private static final class ChecksumException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ChecksumException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.hyperprune.runtime.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Inject;
+import io.hyperprune.runtime.wiring.ComponentRegistry;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+
+/** {@code hyperprune doctor}: the facts that explain most performance and setup problems. */
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Show Java, ND4J backend, CPU, threads, memory, plugin and data directories.")
+final class DoctorCommand implements Callable<Integer> {
+
+    private final ComponentRegistry registry;
+    private final Console console;
+
+    @Inject
+    DoctorCommand(ComponentRegistry registry, Console console) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.console = requireNonNull(console, "console is null");
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = console.out();
+        out.println("hyperprune      " + VersionProvider.version());
+        out.println("java            " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        out.println("nd4j backend    " + Nd4j.getBackend().getClass().getSimpleName());
+        var environment = Nd4j.getEnvironment();
+        out.println("cpu             " + Runtime.getRuntime().availableProcessors() + " processors; "
+                + Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("cpu.features", "features not reported"));
+        out.println("OMP_NUM_THREADS " + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset (ND4J uses all cores; 1 is fastest for small nets)"));
+        out.println("nd4j threads    " + environment.maxMasterThreads());
+        out.println("max heap        " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        out.println("jvm arguments   " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+        out.println("memory limit    " + cgroupLimit());
+        out.println("plugins dir     " + Main.pluginsDirectory(new String[0]).map(Path::toString).orElse("none (use --plugins-dir)"));
+        out.println("plugins         " + registry.plugins().size() + " loaded, " + registry.problems().size() + " problems");
+        out.println("HYPERPRUNE_DATA " + System.getenv().getOrDefault("HYPERPRUNE_DATA", "unset"));
+        return 0;
+    }
+
+    private static String cgroupLimit() {
+        for (Path file : new Path[] {Path.of("/sys/fs/cgroup/memory.max"), Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")}) {
+            try {
+                if (Files.isReadable(file)) {
+                    String value = Files.readString(file).trim();
+                    return value.equals("max") ? "none" : Long.parseLong(value) / (1024 * 1024) + " MiB";
+                }
+            } catch (Exception e) {
+                // unreadable: try the next location
+            }
+        }
+        return "unknown";
+    }
+}

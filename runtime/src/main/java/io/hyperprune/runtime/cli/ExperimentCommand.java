@@ -1,0 +1,226 @@
+package io.hyperprune.runtime.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.inject.Inject;
+import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.experiment.Experiment;
+import io.hyperprune.runtime.experiment.ExperimentConfig;
+import io.hyperprune.runtime.experiment.GridRun;
+import io.hyperprune.runtime.experiment.Shard;
+import io.hyperprune.runtime.experiment.WorkerPool;
+import io.hyperprune.runtime.run.AtomicFiles;
+import io.hyperprune.runtime.run.Json;
+import io.hyperprune.runtime.run.Progress;
+import io.hyperprune.runtime.run.RunResolver;
+import io.hyperprune.runtime.wiring.ComponentRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hyperprune experiment}: a grid of runs, pruned and reported. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Run an experiment grid (the nine models x lambdas x restarts), prune every model, write results.csv and the report.")
+final class ExperimentCommand implements Callable<Integer> {
+
+    private final ComponentRegistry registry;
+    private final Console console;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--preset", defaultValue = "paper-mnist-quick",
+            description = "Built-in settings: paper-mnist, paper-mnist-quick, paper-cifar (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--config", description = "JSON file overriding the preset's settings (keys as in summary.json's config).")
+    Path config;
+
+    @Option(names = "--out", required = true, description = "Experiment directory.")
+    Path out;
+
+    @Option(names = "--dataset", description = "Override: data set id.") String dataset;
+    @Option(names = "--model", description = "Override: model spec.") String model;
+    @Option(names = "--evidences", split = ",", description = "Override: evidence ids.") List<String> evidences;
+    @Option(names = "--hypernetworks", split = ",", description = "Override: hypernetwork ids.") List<String> hypernetworks;
+    @Option(names = "--lambdas", split = ",", description = "Override: lambdas.") List<Double> lambdas;
+    @Option(names = "--restarts", description = "Override: restarts per model.") Integer restarts;
+    @Option(names = "--epochs-plain", description = "Override: epochs of plain runs.") Integer epochsPlain;
+    @Option(names = "--epochs-hypernetwork", description = "Override: epochs of hypernetwork runs.") Integer epochsHypernetwork;
+    @Option(names = "--batch-size", description = "Override: mini-batch size.") Integer batchSize;
+    @Option(names = "--learning-rate", description = "Override: Adam learning rate.") Double learningRate;
+    @Option(names = "--criteria", split = ",", description = "Override: pruning criterion ids.") List<String> criteria;
+    @Option(names = "--levels", description = "Override: deletion levels in percent, from:to:step or a comma list, e.g. 0:90:10.") String levels;
+    @Option(names = "--scope", description = "Override: layer or global.") String scope;
+    @Option(names = "--seed", description = "Override: base seed (restart r uses seed + r).") Long seed;
+    @Option(names = {"-O", "--option"}, description = "Component option <component>.<name>=<value> (repeatable).") List<String> options = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Skip finished runs and continue interrupted ones.") boolean resume;
+    @Option(names = "--retry-failed", description = "With --resume: run failed runs again.") boolean retryFailed;
+    @Option(names = "--workers", defaultValue = "1", description = "Training processes on this machine (default: ${DEFAULT-VALUE}).") int workers;
+    @Option(names = "--threads-per-worker", defaultValue = "1", description = "OMP_NUM_THREADS of each worker (default: ${DEFAULT-VALUE}).") int threadsPerWorker;
+    @Option(names = "--shard", description = "Run only share i/N (0-based) of the grid; defaults from Slurm array or Kubernetes indexed Job variables.") String shard;
+    @Option(names = "--worker", hidden = true) String worker;
+    @Option(names = "--no-report", description = "Do not write the report at the end.") boolean noReport;
+
+    @Inject
+    ExperimentCommand(ComponentRegistry registry, Console console) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.console = requireNonNull(console, "console is null");
+    }
+
+    @Override
+    public Integer call() {
+        ExperimentConfig resolved = resolveConfig();
+        RunResolver resolver = new RunResolver(registry, data::request);
+        Experiment experiment = new Experiment(resolved, out, resolver, registry);
+        Shard share = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv());
+        List<GridRun> runs = share.select(experiment.grid());
+        if (worker != null) {
+            runs = Shard.parse(worker).select(runs);
+        }
+        AtomicFiles.writeString(out.resolve("experiment.json"), Json.write(resolved));
+        long start = System.nanoTime();
+        Experiment.Summary summary;
+        if (workers > 1 && worker == null) {
+            if (workers > runs.size()) {
+                workers = Math.max(1, runs.size());
+            }
+            List<String> arguments = new ArrayList<>(WorkerPool.withoutWorkers(spec.root().commandLine().getParseResult().originalArgs()));
+            if (!arguments.contains("--resume")) {
+                arguments.add("--resume");
+            }
+            arguments.add("--no-report");
+            // Resolve here first so a bad option fails once, not in every worker.
+            for (GridRun run : runs) {
+                resolver.resolve(run.spec());
+            }
+            console.err().printf("running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n", runs.size(), workers, threadsPerWorker);
+            int failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker);
+            summary = experiment.run(runs, true, false, quietListener());
+            if (failedWorkers > 0) {
+                console.err().printf("%d worker(s) failed; see the messages above%n", failedWorkers);
+            }
+        } else {
+            summary = experiment.run(runs, resume, retryFailed, listener());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("preset", preset);
+        info.put("shard", share.toString());
+        info.put("runs", summary);
+        info.put("wallSeconds", seconds);
+        if (worker != null) {
+            return summary.failed() > 0 ? 1 : 0;
+        }
+        experiment.writeResults(info);
+        if (share.equals(Shard.ALL)) {
+            experiment.writeAgreement();
+        }
+        console.err().printf(Locale.ROOT, "experiment: %d runs (%d completed, %d diverged, %d failed, %d done earlier) in %.1f s; results in %s%n",
+                summary.total(), summary.completed(), summary.diverged(), summary.failed(), summary.skipped(), seconds,
+                out.resolve(Experiment.RESULTS));
+        if (!noReport) {
+            ReportCommand.writeReport(List.of(out), out, console);
+        }
+        return summary.failed() > 0 ? 1 : 0;
+    }
+
+    private Experiment.Listener listener() {
+        return new Experiment.Listener() {
+            @Override
+            public Progress runStarted(int position, int total, GridRun run) {
+                return new ConsoleProgress(console.err(), console.interactive(), "[" + position + "/" + total + "] " + run.name());
+            }
+
+            @Override
+            public void runFinished(GridRun run, String status, double seconds) {
+                console.err().printf(Locale.ROOT, "%s: %s%s%n", run.name(), status, seconds > 0 ? String.format(Locale.ROOT, " (%.1f s)", seconds) : "");
+            }
+        };
+    }
+
+    private Experiment.Listener quietListener() {
+        return (position, total, run) -> Progress.NONE;
+    }
+
+    private ExperimentConfig resolveConfig() {
+        ExperimentConfig base = ExperimentConfig.preset(preset);
+        if (config != null) {
+            base = ExperimentConfig.read(config, base);
+        }
+        ObjectNode tree = Json.MAPPER.valueToTree(base);
+        if (dataset != null) tree.put("dataset", dataset);
+        if (model != null) tree.put("model", model);
+        if (evidences != null) tree.set("evidences", Json.MAPPER.valueToTree(evidences));
+        if (hypernetworks != null) tree.set("hypernetworks", Json.MAPPER.valueToTree(hypernetworks));
+        if (lambdas != null) tree.set("lambdas", Json.MAPPER.valueToTree(lambdas));
+        if (restarts != null) tree.put("restarts", restarts);
+        if (epochsPlain != null) tree.put("epochsPlain", epochsPlain);
+        if (epochsHypernetwork != null) tree.put("epochsHypernetwork", epochsHypernetwork);
+        if (batchSize != null) tree.put("batchSize", batchSize);
+        if (learningRate != null) tree.put("learningRate", learningRate);
+        if (criteria != null) tree.set("criteria", Json.MAPPER.valueToTree(criteria));
+        if (levels != null) tree.set("levels", Json.MAPPER.valueToTree(parseLevels(levels)));
+        if (scope != null) tree.put("scope", scope);
+        if (seed != null) tree.put("seed", seed);
+        if (!options.isEmpty()) {
+            Map<String, Map<String, String>> merged = new LinkedHashMap<>(base.options());
+            RunOptions.groupOptions(options).forEach((component, values) -> {
+                Map<String, String> combined = new LinkedHashMap<>(merged.getOrDefault(component, Map.of()));
+                combined.putAll(values);
+                merged.put(component, combined);
+            });
+            tree.set("options", Json.MAPPER.valueToTree(merged));
+        }
+        try {
+            return Json.MAPPER.treeToValue(tree, ExperimentConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            throw e.getCause() instanceof InputException input ? input : new InputException(e.getOriginalMessage(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException("invalid option value: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code 0:90:10} or {@code 0,50,80,90}. */
+    static List<Double> parseLevels(String text) {
+        List<Double> result = new ArrayList<>();
+        try {
+            if (text.contains(":")) {
+                String[] parts = text.split(":");
+                if (parts.length != 3) {
+                    throw new NumberFormatException();
+                }
+                double from = Double.parseDouble(parts[0]);
+                double to = Double.parseDouble(parts[1]);
+                double step = Double.parseDouble(parts[2]);
+                if (!(step > 0)) {
+                    throw new NumberFormatException();
+                }
+                for (int i = 0; from + i * step <= to + 1e-9; i++) {
+                    result.add(from + i * step);
+                }
+            } else {
+                for (String part : text.split(",")) {
+                    result.add(Double.parseDouble(part.trim()));
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new InputException("--levels '" + text + "' is not from:to:step or a comma list, e.g. 0:90:10");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,43 @@
+package io.hyperprune.runtime.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Inject;
+import io.hyperprune.runtime.report.ReportWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hyperprune report}: figures and tables of one experiment, or of several shards merged. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write report.html, report.md and figures from experiment directories (several directories = shards, merged).")
+final class ReportCommand implements Callable<Integer> {
+
+    private final Console console;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Experiment directories.")
+    List<Path> directories;
+
+    @Option(names = "--out", description = "Where to write the report (default: the first directory).")
+    Path out;
+
+    @Inject
+    ReportCommand(Console console) {
+        this.console = requireNonNull(console, "console is null");
+    }
+
+    @Override
+    public Integer call() {
+        writeReport(directories, out != null ? out : directories.get(0), console);
+        return 0;
+    }
+
+    static void writeReport(List<Path> directories, Path out, Console console) {
+        ReportWriter.Result result = ReportWriter.write(directories, out);
+        console.out().print(result.markdownText());
+        console.err().println("report: " + result.html().toAbsolutePath());
+    }
+}

@@ -1,0 +1,18 @@
+package io.hyperprune.runtime.engine;
+
+import java.util.List;
+
+/**
+ * One epoch's figures: means over the epoch's mini-batches of the trained loss, its cross-entropy and
+ * its penalty (already divided by m), accuracy on the first 10,000 training samples and test accuracy, with the posterior means at each evaluation lambda, and wall seconds
+ * of the training part (evaluation excluded).
+ */
+public record EpochMetrics(int epoch, double loss, double crossEntropy, double penalty, List<Double> trainAccuracy,
+        List<Double> lambdas, List<Double> testAccuracy, double trainSeconds, double evalSeconds) {
+
+    public EpochMetrics {
+        lambdas = List.copyOf(lambdas);
+        testAccuracy = List.copyOf(testAccuracy);
+        trainAccuracy = List.copyOf(trainAccuracy);
+    }
+}

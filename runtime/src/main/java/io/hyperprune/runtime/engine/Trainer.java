@@ -1,0 +1,363 @@
+package io.hyperprune.runtime.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hyperprune.api.DataSplit;
+import io.hyperprune.api.Dataset;
+import io.hyperprune.api.ParameterSpec;
+import io.hyperprune.api.PosteriorTensor;
+import io.hyperprune.runtime.data.Batch;
+import io.hyperprune.runtime.data.MiniBatches;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.ListenerVariables;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains one {@link ModelGraph} on a data set, epoch by epoch, with Adam and gradient clipping by
+ * value. Mini-batches, lambda samples and the reparametrisation noise are all drawn from the run seed
+ * (the noise by a dedicated ND4J generator, not SameDiff's random ops, which ignore seeds), so the same
+ * seed and thread count give bit-identical weights. Not thread-safe: one trainer per thread.
+ */
+public final class Trainer {
+
+    private static final int MLP_EVAL_BATCH = 10_000;
+    private static final int CONV_EVAL_BATCH = 500;
+    private static final int TRAIN_ACCURACY_SAMPLES = 10_000;
+
+    private final ModelGraph graph;
+    private final Dataset data;
+    private final TrainingSettings settings;
+    private final boolean hypernetwork;
+    private final MiniBatches trainBatches;
+    /** The first training samples, for a cheap per-epoch training accuracy with the evaluation path. */
+    private final DataSplit trainSample;
+    private final INDArray trainSampleLabels;
+    /** Learned variables behind the output layer's bias, checked for divergence after every step. */
+    private final List<String> sentinels;
+    private final Map<String, INDArray> allKept = new HashMap<>();
+
+    /**
+     * @param hypernetwork true: draw S lambdas per mini-batch from the range; false: train at the one
+     *     lambda of the settings
+     */
+    public Trainer(ModelGraph graph, Dataset data, TrainingSettings settings, boolean hypernetwork) {
+        this.graph = requireNonNull(graph, "graph is null");
+        this.data = requireNonNull(data, "data is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.hypernetwork = hypernetwork;
+        if (!hypernetwork && settings.lambdas().size() != 1) {
+            throw new IllegalArgumentException("a plain run trains at exactly one lambda, got " + settings.lambdas());
+        }
+        int sample = Math.min(TRAIN_ACCURACY_SAMPLES, data.train().size());
+        this.trainSample = new DataSplit(data.train().features().get(NDArrayIndex.interval(0, sample)),
+                data.train().labels().get(NDArrayIndex.interval(0, sample)));
+        this.trainSampleLabels = Nd4j.zeros(DataType.FLOAT, sample, data.classes());
+        int[] sampleLabels = trainSample.labels().toIntVector();
+        for (int i = 0; i < sample; i++) {
+            trainSampleLabels.putScalar(i, sampleLabels[i], 1f);
+        }
+        ParameterSpec output = graph.parameters().get(graph.parameters().size() - 1);
+        this.sentinels = graph.sameDiff().variables().stream()
+                .map(v -> v.name())
+                .filter(name -> name.startsWith(output.name() + "/") && graph.sameDiff().getVariable(name).getVariableType()
+                        == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .toList();
+        this.trainBatches = new MiniBatches(data.train(), data.classes(), settings.batchSize(), data.trainAugmentation());
+        for (ParameterSpec parameter : graph.parameters()) {
+            if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
+                allKept.put(ModelGraph.MASK_PREFIX + parameter.name(), Nd4j.ones(DataType.FLOAT, parameter.shape()));
+            }
+        }
+        SameDiff sd = graph.sameDiff();
+        if (sd.getTrainingConfig() == null) {
+            List<String> features = new ArrayList<>(List.of(ModelGraph.X, ModelGraph.LAMBDA, ModelGraph.T));
+            if (graph.stochastic()) {
+                features.add(ModelGraph.EPS);
+            }
+            sd.setTrainingConfig(TrainingConfig.builder()
+                    .updater(new Adam(settings.learningRate()))
+                    .regularization(new GradientClipping(settings.clipValue()))
+                    .dataSetFeatureMapping(features.toArray(String[]::new))
+                    .dataSetLabelMapping(ModelGraph.Y)
+                    .minimize(true)
+                    .build());
+        }
+    }
+
+    public ModelGraph graph() {
+        return graph;
+    }
+
+    /** Mini-batches per epoch. */
+    public int stepsPerEpoch() {
+        return trainBatches.batchCount();
+    }
+
+    /**
+     * Trains one epoch (numbered from 1) and evaluates the test accuracy at the settings' lambdas.
+     *
+     * @param onStep called after every step with the step number (1-based), for progress display
+     * @throws DivergedException if the loss becomes NaN or infinite
+     */
+    public EpochMetrics trainEpoch(int epoch, java.util.function.IntConsumer onStep) {
+        StepRecorder recorder = new StepRecorder(epoch, onStep, sentinels);
+        long start = System.nanoTime();
+        graph.sameDiff().fit(new EpochBatches(epoch), 1, recorder);
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        long evalStart = System.nanoTime();
+        List<Double> accuracy = testAccuracy(settings.lambdas(), Map.of());
+        List<Double> trainAccuracy = accuracy(trainSample, settings.lambdas(), Map.of());
+        double[] losses = trainingLoss(epoch);
+        double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+        if (!Double.isFinite(losses[0] + losses[1])) {
+            throw new DivergedException(epoch, stepsPerEpoch(), losses[0] + losses[1]);
+        }
+        return new EpochMetrics(epoch, losses[0] + losses[1], losses[0], losses[1], trainAccuracy, settings.lambdas(),
+                accuracy, trainSeconds, evalSeconds);
+    }
+
+    /**
+     * The trained objective's two parts, mean CE and mean penalty / m, on the training sample with one
+     * fresh noise draw and the epoch's evaluation lambdas (SameDiff M2.1 does not report per-step losses).
+     */
+    private double[] trainingLoss(int epoch) {
+        EpochBatches draw = new EpochBatches(-epoch);
+        double crossEntropy = 0;
+        double penalty = 0;
+        List<Double> lambdas = settings.lambdas();
+        int groups = 0;
+        for (int first = 0; first < lambdas.size(); first += graph.models()) {
+            double[] group = new double[graph.models()];
+            for (int k = 0; k < group.length; k++) {
+                group[k] = lambdas.get(Math.min(first + k, lambdas.size() - 1));
+            }
+            Map<String, INDArray> inputs = new HashMap<>();
+            putLambdas(inputs, group);
+            inputs.put(ModelGraph.X, trainSample.features());
+            inputs.put(ModelGraph.Y, trainSampleLabels);
+            if (graph.stochastic()) {
+                inputs.put(ModelGraph.EPS, draw.noise());
+            }
+            Map<String, INDArray> out = graph.sameDiff().output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
+            crossEntropy += out.get(ModelGraph.CE).getDouble(0);
+            penalty += out.get(ModelGraph.PENALTY).getDouble(0);
+            groups++;
+        }
+        return new double[] {crossEntropy / groups, penalty / groups};
+    }
+
+    /**
+     * Test accuracy with the posterior means at each lambda, optionally with weights deleted.
+     *
+     * @param masks keep-masks by weight-tensor name (missing tensors are kept whole)
+     */
+    public List<Double> testAccuracy(List<Double> lambdas, Map<String, INDArray> masks) {
+        return accuracy(data.test(), lambdas, masks);
+    }
+
+    /** Accuracy on any split (evaluation path: means, masks applied). */
+    public List<Double> accuracy(DataSplit split, List<Double> lambdas, Map<String, INDArray> masks) {
+        int models = graph.models();
+        int evalBatch = graph.model().kind() == ModelSpec.Kind.CONV ? CONV_EVAL_BATCH : MLP_EVAL_BATCH;
+        Map<String, INDArray> inputs = new HashMap<>(allKept);
+        masks.forEach((name, mask) -> inputs.put(ModelGraph.MASK_PREFIX + name, mask.castTo(DataType.FLOAT)));
+        int[] labels = split.labels().toIntVector();
+        List<Double> result = new ArrayList<>();
+        for (int first = 0; first < lambdas.size(); first += models) {
+            double[] group = new double[models];
+            for (int k = 0; k < models; k++) {
+                group[k] = lambdas.get(Math.min(first + k, lambdas.size() - 1));
+            }
+            putLambdas(inputs, group);
+            long[] correct = new long[models];
+            for (int from = 0; from < split.size(); from += evalBatch) {
+                int to = Math.min(split.size(), from + evalBatch);
+                inputs.put(ModelGraph.X, split.features().get(NDArrayIndex.interval(from, to)));
+                INDArray logits = graph.sameDiff().output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
+                INDArray predicted = Nd4j.argMax(logits, 2);
+                for (int k = 0; k < models; k++) {
+                    for (int i = from; i < to; i++) {
+                        if (predicted.getInt(k, i - from) == labels[i]) {
+                            correct[k]++;
+                        }
+                    }
+                }
+            }
+            for (int k = 0; k < models && first + k < lambdas.size(); k++) {
+                result.add(correct[k] / (double) split.size());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The posterior tensors of the model for one lambda, by parameter name then role, each of the
+     * parameter's shape (the model axis removed).
+     */
+    public Map<String, Map<String, INDArray>> posterior(double lambda) {
+        Map<String, INDArray> inputs = new HashMap<>();
+        double[] group = new double[graph.models()];
+        java.util.Arrays.fill(group, lambda);
+        putLambdas(inputs, group);
+        List<String> names = new ArrayList<>();
+        graph.posteriorTensors().forEach((parameter, tensors) -> {
+            for (PosteriorTensor tensor : tensors) {
+                names.add(ModelGraph.POSTERIOR_PREFIX + parameter + "/" + tensor.role());
+            }
+        });
+        Map<String, INDArray> values = graph.sameDiff().output(inputs, names.toArray(String[]::new));
+        Map<String, Map<String, INDArray>> result = new LinkedHashMap<>();
+        for (ParameterSpec parameter : graph.parameters()) {
+            Map<String, INDArray> roles = new LinkedHashMap<>();
+            for (PosteriorTensor tensor : graph.posteriorTensors().get(parameter.name())) {
+                INDArray value = values.get(ModelGraph.POSTERIOR_PREFIX + parameter.name() + "/" + tensor.role());
+                roles.put(tensor.role(), value.get(NDArrayIndex.point(0)).dup().reshape(parameter.shape()));
+            }
+            result.put(parameter.name(), roles);
+        }
+        return result;
+    }
+
+    private void putLambdas(Map<String, INDArray> inputs, double[] lambdas) {
+        float[] lambda = new float[lambdas.length];
+        float[] t = new float[lambdas.length];
+        for (int k = 0; k < lambdas.length; k++) {
+            lambda[k] = (float) lambdas[k];
+            t[k] = (float) settings.range().normalize(lambdas[k]);
+        }
+        inputs.put(ModelGraph.LAMBDA, Nd4j.createFromArray(lambda));
+        inputs.put(ModelGraph.T, Nd4j.createFromArray(t));
+    }
+
+    /** One epoch of mini-batches with their lambdas and noise, all derived from (seed, epoch). */
+    private final class EpochBatches implements MultiDataSetIterator {
+
+        private static final long serialVersionUID = 1L;
+
+        private final Iterator<Batch> batches;
+        private final SplittableRandom lambdaRandom;
+        private final Random noiseRandom;
+
+        EpochBatches(int epoch) {
+            long epochSeed = ModelGraph.mix(settings.seed(), "epoch-" + epoch);
+            this.batches = epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : java.util.Collections.emptyIterator();
+            this.lambdaRandom = new SplittableRandom(epochSeed);
+            this.noiseRandom = graph.stochastic() ? Nd4j.getRandomFactory().getNewRandomInstance(epochSeed) : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return batches.hasNext();
+        }
+
+        @Override
+        public MultiDataSet next() {
+            Batch batch = batches.next();
+            int models = graph.models();
+            double[] lambdas = new double[models];
+            for (int k = 0; k < models; k++) {
+                lambdas[k] = hypernetwork ? settings.range().logUniform(lambdaRandom.nextDouble()) : settings.lambdas().get(0);
+            }
+            Map<String, INDArray> inputs = new HashMap<>();
+            putLambdas(inputs, lambdas);
+            List<INDArray> features = new ArrayList<>(List.of(batch.features(), inputs.get(ModelGraph.LAMBDA), inputs.get(ModelGraph.T)));
+            if (noiseRandom != null) {
+                features.add(noise());
+            }
+            return new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
+        }
+
+        INDArray noise() {
+            INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, graph.models(), graph.noiseSize());
+            Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
+            return eps;
+        }
+
+        @Override
+        public MultiDataSet next(int num) {
+            throw new UnsupportedOperationException("batch size is fixed");
+        }
+
+        @Override
+        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+            throw new UnsupportedOperationException("no pre-processing");
+        }
+
+        @Override
+        public MultiDataSetPreProcessor getPreProcessor() {
+            return null;
+        }
+
+        @Override
+        public boolean resetSupported() {
+            return false;
+        }
+
+        @Override
+        public boolean asyncSupported() {
+            // Prefetching on another thread would be harmless for order, but keeps the noise generator single-threaded.
+            return false;
+        }
+
+        @Override
+        public void reset() {
+            throw new UnsupportedOperationException("one pass per epoch");
+        }
+    }
+
+    /**
+     * Reports steps and stops on divergence. SameDiff M2.1 hands listeners zero loss values, so
+     * divergence is read off the output layer's bias tensors instead: every sample's loss gradient
+     * flows into them, so a NaN/Inf loss makes them non-finite after the step.
+     */
+    private static final class StepRecorder extends BaseListener {
+
+        private final int epoch;
+        private final java.util.function.IntConsumer onStep;
+        private final List<String> sentinels;
+        private int steps;
+
+        StepRecorder(int epoch, java.util.function.IntConsumer onStep, List<String> sentinels) {
+            this.epoch = epoch;
+            this.onStep = onStep;
+            this.sentinels = sentinels;
+        }
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, org.nd4j.autodiff.listeners.Loss loss) {
+            steps++;
+            for (String name : sentinels) {
+                double sum = sd.getVariable(name).getArr().sumNumber().doubleValue();
+                if (!Double.isFinite(sum)) {
+                    throw new DivergedException(epoch, steps, sum);
+                }
+            }
+            onStep.accept(steps);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.hyperprune.runtime.run;
+
+import io.hyperprune.runtime.engine.EpochMetrics;
+
+/** Hears about training progress (a bar on a terminal, log lines otherwise, or nothing). */
+public interface Progress {
+
+    Progress NONE = new Progress() {};
+
+    default void epochStarted(int epoch, int epochs, int steps) {}
+
+    default void step(int step) {}
+
+    default void epochFinished(EpochMetrics metrics) {}
+}

@@ -1,0 +1,77 @@
+package io.hyperprune.runtime.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hyperprune.api.LambdaRange;
+import io.hyperprune.runtime.engine.ConstantHypernetwork;
+import io.hyperprune.runtime.engine.TrainingSettings;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fully resolved configuration of one training run, stored as {@code config.json} in the run
+ * directory (its provenance: components with their versions, data identity, seed, threads, backend).
+ * Everything needed to rebuild the run's graph and continue or evaluate it comes from here.
+ */
+public record RunConfig(
+        String dataset,
+        Map<String, String> datasetOptions,
+        Map<String, String> dataChecksums,
+        String model,
+        Component evidence,
+        Component hypernetwork,
+        List<Double> lambdas,
+        int lambdaSamples,
+        double lambdaMin,
+        double lambdaMax,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double clip,
+        long seed,
+        Environment environment) {
+
+    /** A selected component: id, plugin version and origin, options. */
+    public record Component(String id, String version, String origin, Map<String, String> options) {
+        public Component {
+            requireNonNull(id, "id is null");
+            options = Map.copyOf(options);
+        }
+    }
+
+    /** Where it ran: versions, backend and threads (bit-identical results need the same thread count). */
+    public record Environment(String hyperprune, String java, String backend, String ompNumThreads, int processors) {}
+
+    public RunConfig {
+        requireNonNull(dataset, "dataset is null");
+        datasetOptions = Map.copyOf(datasetOptions);
+        dataChecksums = Map.copyOf(dataChecksums);
+        requireNonNull(model, "model is null");
+        requireNonNull(evidence, "evidence is null");
+        requireNonNull(hypernetwork, "hypernetwork is null");
+        lambdas = List.copyOf(lambdas);
+    }
+
+    /** True for the plain models (a)-(c): the constant hypernetwork, trained at one lambda. */
+    public boolean plain() {
+        return hypernetwork.id().equals(ConstantHypernetwork.ID);
+    }
+
+    /** K, the models per graph pass: 1 for plain runs, S lambda samples for hypernetworks. */
+    public int modelsPerPass() {
+        return plain() ? 1 : lambdaSamples;
+    }
+
+    public LambdaRange range() {
+        return new LambdaRange(lambdaMin, lambdaMax);
+    }
+
+    public TrainingSettings settings() {
+        return new TrainingSettings(epochs, batchSize, learningRate, clip, seed, lambdas, lambdaSamples, range());
+    }
+
+    /** "variational" for a plain run, "variational+piecewise" for a hypernetwork run. */
+    public String modelName() {
+        return plain() ? evidence.id() : evidence.id() + "+" + hypernetwork.id();
+    }
+}

@@ -1,0 +1,45 @@
+package io.hyperprune.runtime.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hyperprune.api.InputException;
+import io.hyperprune.api.LambdaRange;
+import io.hyperprune.runtime.engine.ConstantHypernetwork;
+import io.hyperprune.runtime.engine.TrainingSettings;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the user asks for in one run, by component id (before components are resolved): the input of
+ * {@code hyperprune train} and one cell of an experiment grid.
+ *
+ * @param lambdas a plain run's one lambda, or a hypernetwork run's evaluation lambdas
+ * @param options component options by component id, then option name
+ */
+public record RunSpec(String dataset, String model, String evidence, String hypernetwork, List<Double> lambdas,
+        int lambdaSamples, double lambdaMin, double lambdaMax, int epochs, int batchSize, double learningRate,
+        double clip, long seed, Map<String, Map<String, String>> options) {
+
+    public RunSpec {
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(model, "model is null");
+        requireNonNull(evidence, "evidence is null");
+        requireNonNull(hypernetwork, "hypernetwork is null");
+        lambdas = List.copyOf(lambdas);
+        options = Map.copyOf(options);
+        if (hypernetwork.equals(ConstantHypernetwork.ID) && lambdas.size() != 1) {
+            throw new InputException("a plain model (--hypernetwork constant) trains at exactly one --lambda, got " + lambdas
+                    + "; use 'hyperprune experiment' for a grid of lambdas, or a hypernetwork (linear, piecewise)");
+        }
+        // Validates the numbers with the same messages as the trainer.
+        new TrainingSettings(epochs, batchSize, learningRate, clip, seed, lambdas, lambdaSamples, new LambdaRange(lambdaMin, lambdaMax));
+    }
+
+    public boolean plain() {
+        return hypernetwork.equals(ConstantHypernetwork.ID);
+    }
+
+    public Map<String, String> optionsOf(String component) {
+        return options.getOrDefault(component, Map.of());
+    }
+}

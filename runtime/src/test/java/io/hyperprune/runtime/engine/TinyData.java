@@ -1,0 +1,40 @@
+package io.hyperprune.runtime.engine;
+
+import io.hyperprune.api.DataSplit;
+import io.hyperprune.api.Dataset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** A small seeded Gaussian-cluster problem for fast engine tests (the synthetic plugin is tested elsewhere). */
+final class TinyData {
+
+    private TinyData() {}
+
+    static Dataset clusters(int inputs, int classes, int train, int test, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][] centres = new float[classes][inputs];
+        for (float[] centre : centres) {
+            for (int i = 0; i < inputs; i++) {
+                centre[i] = (float) (2 * random.nextDouble() - 1);
+            }
+        }
+        return new Dataset("tiny", split(centres, train, random), split(centres, test, random), classes, new long[] {inputs},
+                Map.of(), "generated", Optional.empty());
+    }
+
+    private static DataSplit split(float[][] centres, int n, SplittableRandom random) {
+        int inputs = centres[0].length;
+        float[] features = new float[n * inputs];
+        int[] labels = new int[n];
+        for (int s = 0; s < n; s++) {
+            int label = random.nextInt(centres.length);
+            labels[s] = label;
+            for (int i = 0; i < inputs; i++) {
+                features[s * inputs + i] = centres[label][i] + (float) (0.6 * (random.nextDouble() - 0.5));
+            }
+        }
+        return new DataSplit(Nd4j.create(features, new long[] {n, inputs}, 'c'), Nd4j.createFromArray(labels));
+    }
+}

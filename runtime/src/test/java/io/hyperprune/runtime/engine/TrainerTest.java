@@ -1,0 +1,135 @@
+package io.hyperprune.runtime.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hyperprune.api.ComponentOptions;
+import io.hyperprune.api.Dataset;
+import io.hyperprune.api.Evidence;
+import io.hyperprune.api.Hypernetwork;
+import io.hyperprune.api.LambdaRange;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+
+class TrainerTest {
+
+    private static final ModelSpec MODEL = ModelSpec.parse("20-16-4");
+
+    static Evidence evidence(String id) {
+        return ServiceLoader.load(Evidence.class).stream().map(ServiceLoader.Provider::get)
+                .filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    static Trainer trainer(String evidenceId, Dataset data, long seed, double lambda) {
+        Evidence evidence = evidence(evidenceId);
+        ModelGraph graph = ModelGraph.build(MODEL, evidence, ComponentOptions.none(evidenceId), new ConstantHypernetwork(),
+                ComponentOptions.none("constant"), 1, data.train().size(), seed);
+        return new Trainer(graph, data, new TrainingSettings(1, 32, 5e-3, 1.0, seed, List.of(lambda), 1, LambdaRange.REFERENCE), false);
+    }
+
+    @Test
+    void everyEvidenceLearnsASeparableProblem() {
+        Dataset data = TinyData.clusters(20, 4, 1024, 256, 1);
+        for (String id : List.of("variational", "prior-scaled", "weight-decay")) {
+            Trainer trainer = trainer(id, data, 3, 0.01);
+            EpochMetrics last = null;
+            for (int epoch = 1; epoch <= 4; epoch++) {
+                last = trainer.trainEpoch(epoch, step -> { });
+            }
+            assertThat(last.testAccuracy().get(0)).as(id).isGreaterThan(0.95);
+            assertThat(last.loss()).as(id).isFinite();
+            assertThat(last.penalty()).as(id).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalWeights() {
+        Dataset data = TinyData.clusters(20, 4, 512, 128, 2);
+        Trainer first = trainer("variational", data, 11, 1);
+        Trainer second = trainer("variational", data, 11, 1);
+        Trainer other = trainer("variational", data, 12, 1);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            first.trainEpoch(epoch, step -> { });
+            second.trainEpoch(epoch, step -> { });
+            other.trainEpoch(epoch, step -> { });
+        }
+        for (SDVariable variable : first.graph().sameDiff().variables()) {
+            if (variable.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                INDArray a = variable.getArr();
+                INDArray b = second.graph().sameDiff().getVariable(variable.name()).getArr();
+                INDArray c = other.graph().sameDiff().getVariable(variable.name()).getArr();
+                assertThat(a.data().asFloat()).as(variable.name()).containsExactly(b.data().asFloat());
+                assertThat(a.equals(c)).as("a different seed must change " + variable.name()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void savedAndLoadedModelPredictsIdentically(@TempDir Path dir) {
+        Dataset data = TinyData.clusters(20, 4, 512, 128, 3);
+        Trainer trainer = trainer("prior-scaled", data, 5, 10);
+        trainer.trainEpoch(1, step -> { });
+        File file = dir.resolve("model.fb").toFile();
+        trainer.graph().sameDiff().save(file, true);
+        SameDiff loaded = SameDiff.load(file, true);
+        ModelGraph restored = ModelGraph.restore(loaded, MODEL, evidence("prior-scaled"), ComponentOptions.none("prior-scaled"), 1);
+        Trainer again = new Trainer(restored, data, new TrainingSettings(1, 32, 5e-3, 1.0, 5, List.of(10.0), 1, LambdaRange.REFERENCE), false);
+        Map<String, INDArray> inputs = Map.of(ModelGraph.X, data.test().features(),
+                ModelGraph.LAMBDA, Nd4j.createFromArray(10f), ModelGraph.T, Nd4j.createFromArray(0.8f),
+                ModelGraph.MASK_PREFIX + "dense0/W", Nd4j.ones(DataType.FLOAT, 20, 16),
+                ModelGraph.MASK_PREFIX + "dense1/W", Nd4j.ones(DataType.FLOAT, 16, 4));
+        INDArray before = trainer.graph().sameDiff().output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
+        INDArray after = loaded.output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
+        assertThat(after.data().asFloat()).containsExactly(before.data().asFloat());
+        assertThat(again.testAccuracy(List.of(10.0), Map.of())).isEqualTo(trainer.testAccuracy(List.of(10.0), Map.of()));
+        assertThat(loaded.getTrainingConfig().getRegularization()).containsExactly(new GradientClipping(1.0));
+    }
+
+    @Test
+    void gradientClippingClampsEveryGradientElementBeforeTheUpdater() {
+        SameDiff sd = SameDiff.create();
+        SDVariable w = sd.var("w", Nd4j.createFromArray(0f, 0f, 0f));
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, 1, 3);
+        SDVariable loss = x.mul(w).sum(); // d loss / d w = x
+        sd.setLossVariables(loss);
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Sgd(1.0)).regularization(new GradientClipping(1.0))
+                .dataSetFeatureMapping("x").markLabelsUnused().build());
+        sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {Nd4j.createFromArray(new float[][] {{5f, -0.25f, -7f}})},
+                new INDArray[0]));
+        // SGD step w -= lr * clip(x): gradients 5 and -7 are clamped to 1 and -1, -0.25 passes.
+        assertThat(w.getArr().data().asFloat()).containsExactly(-1f, 0.25f, 1f);
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingWithEpochAndStep() {
+        Dataset data = TinyData.clusters(20, 4, 256, 64, 4);
+        // A huge lambda with weight decay overflows the loss to infinity in float32.
+        Trainer trainer = trainer("weight-decay", data, 1, 1e38);
+        assertThatThrownBy(() -> trainer.trainEpoch(1, step -> { }))
+                .isInstanceOf(DivergedException.class)
+                .hasMessageContaining("epoch 1");
+    }
+
+    @Test
+    void accuracyIsReportedForEveryRequestedLambda() {
+        Dataset data = TinyData.clusters(20, 4, 256, 64, 5);
+        Evidence evidence = evidence("variational");
+        Hypernetwork constant = new ConstantHypernetwork();
+        ModelGraph graph = ModelGraph.build(MODEL, evidence, ComponentOptions.none("variational"), constant,
+                ComponentOptions.none("constant"), 1, data.train().size(), 0);
+        Trainer trainer = new Trainer(graph, data, new TrainingSettings(1, 32, 5e-3, 1.0, 0, List.of(1.0), 1, LambdaRange.REFERENCE), false);
+        assertThat(trainer.testAccuracy(List.of(0.1, 1.0, 10.0), Map.of())).hasSize(3);
+    }
+}

@@ -26,8 +26,9 @@ public final class Main {
 
     public static void main(String[] args) {
         PrintStream stdout = System.out;
-        // SameDiff prints progress lines with System.out: keep them off the machine-readable stdout.
-        System.setOut(System.err);
+        // SameDiff prints progress lines with System.out: keep them off the machine-readable stdout,
+        // and drop its per-op graph-building chatter.
+        System.setOut(new PrintStream(new QuietLines(System.err), true));
         System.exit(run(args, stdout, System.err, System.console() != null));
     }
 

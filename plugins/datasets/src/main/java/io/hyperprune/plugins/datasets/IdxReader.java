@@ -61,17 +61,19 @@ final class IdxReader {
     }
 
     private static int checkHeader(Path file, byte[] bytes, int magic, int headerSize, String kind) {
+        if (bytes.length >= 4) {
+            int found = readInt(bytes, 0);
+            if (found != magic) {
+                String hint = found == (magic == IMAGES_MAGIC ? LABELS_MAGIC : IMAGES_MAGIC)
+                        ? " (it is an IDX " + (magic == IMAGES_MAGIC ? "label" : "image") + " file: are images and labels swapped?)"
+                        : "";
+                throw new InputException(file + " has magic number 0x" + String.format("%08x", found) + ", expected 0x"
+                        + String.format("%08x", magic) + " of an IDX " + kind + " file" + hint);
+            }
+        }
         if (bytes.length < headerSize) {
             throw new InputException(file + " is " + bytes.length + " bytes, shorter than the " + headerSize + "-byte IDX " + kind
                     + " header: the file is truncated; download it again");
-        }
-        int found = readInt(bytes, 0);
-        if (found != magic) {
-            String hint = found == (magic == IMAGES_MAGIC ? LABELS_MAGIC : IMAGES_MAGIC)
-                    ? " (it is an IDX " + (magic == IMAGES_MAGIC ? "label" : "image") + " file: are images and labels swapped?)"
-                    : "";
-            throw new InputException(file + " has magic number 0x" + String.format("%08x", found) + ", expected 0x"
-                    + String.format("%08x", magic) + " of an IDX " + kind + " file" + hint);
         }
         int count = readInt(bytes, 4);
         if (count < 0) {

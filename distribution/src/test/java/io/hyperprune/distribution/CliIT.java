@@ -1,0 +1,83 @@
+package io.hyperprune.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI basics, run through the packaged launcher. */
+class CliIT {
+
+    static final List<String> BUNDLED = List.of("variational", "prior-scaled", "weight-decay", "constant", "linear", "piecewise",
+            "relative-density", "magnitude", "random", "mnist", "fashion-mnist", "cifar10", "synthetic");
+
+    @Test
+    void versionAndHelpExitZero() {
+        assertThat(CliRun.run("--version").expectExit(0).out()).startsWith("hyperprune ");
+        assertThat(CliRun.run("--help").expectExit(0).out()).contains("experiment", "train", "plugins", "report");
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageError() {
+        assertThat(CliRun.run("trian").expectExit(2).err()).contains("trian");
+    }
+
+    @Test
+    void pluginsListsEveryBundledComponentFromThePluginsDirectory() throws Exception {
+        String out = CliRun.run("plugins").expectExit(0).out();
+        for (String id : BUNDLED) {
+            assertThat(out).contains(id);
+        }
+        JsonNode json = new ObjectMapper().readTree(CliRun.run("plugins", "--json").expectExit(0).out());
+        List<String> ids = new ArrayList<>();
+        json.get("components").forEach(c -> ids.add(c.get("id").asText()));
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(BUNDLED);
+        json.get("components").forEach(c -> {
+            if (!c.get("id").asText().equals("constant")) {
+                assertThat(c.get("origin").asText()).contains("plugins");
+            }
+        });
+    }
+
+    @Test
+    void typoInAComponentIdSuggestsTheRightOneAndExitsTwo() {
+        String err = CliRun.run("train", "--dataset", "synthetic", "--evidence", "variatonal", "--out", "unused").expectExit(2).err();
+        assertThat(err).contains("unknown evidence 'variatonal'", "did you mean 'variational'");
+    }
+
+    @Test
+    void badOptionsExitTwoWithTheOptionNamed(@TempDir Path dir) {
+        assertThat(CliRun.run("train", "--dataset", "synthetic", "--lambda", "-1", "--out", dir.resolve("r").toString())
+                .expectExit(2).err()).contains("--lambda must be positive");
+        assertThat(CliRun.run("train", "--dataset", "synthetic", "-O", "piecewise.pivot=3", "--hypernetwork", "piecewise",
+                "--out", dir.resolve("r2").toString()).expectExit(2).err()).contains("did you mean 'pivots'");
+        assertThat(Files.exists(dir.resolve("r"))).isFalse();
+    }
+
+    @Test
+    void missingDataOfflineExitsTwoNamingWhereItLooked(@TempDir Path dir) {
+        String err = CliRun.run(Map.of("HYPERPRUNE_DATA", dir.toString(), "XDG_CACHE_HOME", dir.toString()),
+                "train", "--dataset", "cifar10", "--model", "cifar-conv", "--offline", "--out", dir.resolve("run").toString())
+                .expectExit(2).err();
+        assertThat(err).contains("cifar10 data not found", dir.toString());
+        assertThat(Files.exists(dir.resolve("run"))).isFalse();
+    }
+
+    @Test
+    void launcherRunsFromTheUnpackedTarball(@TempDir Path dir) throws Exception {
+        Path tarball = Path.of(System.getProperty("hyperprune.tarball"));
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", dir.toString()).inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        Path unpacked = dir.resolve("hyperprune-0.1.0-SNAPSHOT");
+        CliRun.Result result = CliRun.run(unpacked, Map.of(), "plugins");
+        result.expectExit(0);
+        assertThat(result.out()).contains("relative-density", unpacked.resolve("plugins").toString());
+    }
+}

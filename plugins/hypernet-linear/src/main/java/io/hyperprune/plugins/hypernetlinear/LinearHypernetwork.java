@@ -33,22 +33,18 @@ public final class LinearHypernetwork implements Hypernetwork {
     @Override
     public Generator attach(SameDiff sd, SDVariable t, ComponentOptions options) {
         SDVariable clamped = sd.math().clipByValue(t, 0.0, 1.0);
-        // Coefficients [K, 2] = [1 - t, t]: one matrix product per tensor, as in the piecewise form.
-        SDVariable coefficients = sd.stack(1, clamped.rsub(1.0), clamped);
+        SDVariable[] coefficients = {clamped.rsub(1.0), clamped};
         return tensor -> generate(sd, coefficients, tensor);
     }
 
-    private static SDVariable generate(SameDiff sd, SDVariable coefficients, TensorSpec tensor) {
+    /** (1 - t) * B + t * A, element-wise: exact at both ends. */
+    private static SDVariable generate(SameDiff sd, SDVariable[] coefficients, TensorSpec tensor) {
         long[] shape = tensor.shape();
-        long size = 1;
-        for (long d : shape) {
-            size *= d;
-        }
-        SDVariable b = sd.var(tensor.name() + "/B", tensor.initialValue()).reshape(1, size);
-        SDVariable a = sd.var(tensor.name() + "/A", tensor.initialValue()).reshape(1, size);
-        long[] out = new long[shape.length + 1];
-        out[0] = -1;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return coefficients.mmul(sd.concat(0, b, a)).reshape(out);
+        long[] broadcast = new long[shape.length + 1];
+        java.util.Arrays.fill(broadcast, 1);
+        broadcast[0] = -1;
+        SDVariable b = sd.var(tensor.name() + "/B", tensor.initialValue());
+        SDVariable a = sd.var(tensor.name() + "/A", tensor.initialValue());
+        return coefficients[0].reshape(broadcast).mul(b).add(coefficients[1].reshape(broadcast).mul(a));
     }
 }

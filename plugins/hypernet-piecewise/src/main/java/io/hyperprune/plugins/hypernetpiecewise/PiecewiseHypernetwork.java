@@ -4,7 +4,6 @@ import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.TensorSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -13,9 +12,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 /**
  * The piecewise-linear hypernetwork of METHOD.md: pivots t_0 < ... < t_N, one learned tensor b(t_i) per
  * pivot, and for t_i <= t <= t_{i+1}: G(t) = b(t_i) + (b(t_{i+1}) - b(t_i)) / (t_{i+1} - t_i) (t - t_i);
- * t is clamped to [t_0, t_N]. Written as G(t) = sum_i c_i(t) b(t_i) with hat-function coefficients c
- * [K, N+1] computed once per graph; per tensor one matrix product c @ [b(t_0); ...; b(t_N)]. At a pivot
- * the coefficients are exactly 1 and 0, and only the two pivots around t get gradient.
+ * t is clamped to [t_0, t_N]. Written as G(t) = sum_i c_i(t) b(t_i) with hat-function coefficients c_i
+ * [K] computed once per graph. The sum is element-wise (not a matrix product, whose BLAS kernel may
+ * round differently) and the ramps use the pivots' float differences, so at a pivot the coefficients
+ * are exactly 1 and 0, G equals the stored tensor bit for bit, and only the pivots around t get
+ * gradient.
  */
 public final class PiecewiseHypernetwork implements Hypernetwork {
 
@@ -68,47 +69,50 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
     @Override
     public Generator attach(SameDiff sd, SDVariable t, ComponentOptions options) {
         double[] pivots = pivots(options);
-        SDVariable coefficients = coefficients(sd, t, pivots);
-        return tensor -> interpolate(sd, coefficients, tensor, pivots.length);
+        SDVariable[] coefficients = coefficients(sd, t, pivots);
+        return tensor -> combine(sd, coefficients, tensor, "pivot");
     }
 
-    /** Hat-function coefficients c [K, N+1] of clamp(t) on the pivots. */
-    static SDVariable coefficients(SameDiff sd, SDVariable t, double[] pivots) {
+    /** Hat-function coefficients c_i [K] of clamp(t), one per pivot. */
+    static SDVariable[] coefficients(SameDiff sd, SDVariable t, double[] pivots) {
         int n = pivots.length;
-        SDVariable clamped = sd.math().clipByValue(t, pivots[0], pivots[n - 1]);
+        float[] p = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) pivots[i];
+        }
+        SDVariable clamped = sd.math().clipByValue(t, p[0], p[n - 1]);
         SDVariable[] columns = new SDVariable[n];
         for (int i = 0; i < n; i++) {
             SDVariable c = null;
             if (i > 0) {
-                // rising edge on [t_{i-1}, t_i]: (t - t_{i-1}) / (t_i - t_{i-1})
-                c = clamped.sub(pivots[i - 1]).div(pivots[i] - pivots[i - 1]);
+                // rising edge on [t_{i-1}, t_i]: (t - t_{i-1}) / (t_i - t_{i-1}), exactly 1 at t = t_i
+                c = clamped.sub(p[i - 1]).div(p[i] - p[i - 1]);
             }
             if (i < n - 1) {
-                // falling edge on [t_i, t_{i+1}]: (t_{i+1} - t) / (t_{i+1} - t_i)
-                SDVariable falling = clamped.rsub(pivots[i + 1]).div(pivots[i + 1] - pivots[i]);
+                // falling edge on [t_i, t_{i+1}]: (t_{i+1} - t) / (t_{i+1} - t_i), exactly 1 at t = t_i
+                SDVariable falling = clamped.rsub(p[i + 1]).div(p[i + 1] - p[i]);
                 c = c == null ? falling : sd.math().min(c, falling);
             }
             columns[i] = sd.math().clipByValue(c, 0.0, 1.0);
         }
-        return sd.stack(1, columns);
+        return columns;
     }
 
-    /** G(t) = c @ B for one tensor, B = the pivot tensors flattened as rows. */
-    static SDVariable interpolate(SameDiff sd, SDVariable coefficients, TensorSpec tensor, int count) {
+    /**
+     * G(t) = sum_i c_i(t) b_i for one tensor, [K, ...shape]; creates the learned tensors
+     * {@code <tensor>/<prefix><i>}, all starting from the tensor's initial value.
+     */
+    public static SDVariable combine(SameDiff sd, SDVariable[] coefficients, TensorSpec tensor, String prefix) {
         long[] shape = tensor.shape();
-        long size = 1;
-        for (long d : shape) {
-            size *= d;
+        long[] broadcast = new long[shape.length + 1];
+        java.util.Arrays.fill(broadcast, 1);
+        broadcast[0] = -1;
+        SDVariable sum = null;
+        for (int i = 0; i < coefficients.length; i++) {
+            SDVariable b = sd.var(tensor.name() + "/" + prefix + i, tensor.initialValue());
+            SDVariable term = coefficients[i].reshape(broadcast).mul(b);
+            sum = sum == null ? term : sum.add(term);
         }
-        List<SDVariable> rows = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            SDVariable pivot = sd.var(tensor.name() + "/pivot" + i, tensor.initialValue());
-            rows.add(pivot.reshape(1, size));
-        }
-        SDVariable stacked = sd.concat(0, rows.toArray(SDVariable[]::new));
-        long[] out = new long[shape.length + 1];
-        out[0] = -1;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return coefficients.mmul(stacked).reshape(out);
+        return sum;
     }
 }

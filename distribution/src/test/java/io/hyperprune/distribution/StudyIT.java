@@ -105,8 +105,8 @@ class StudyIT {
         CliRun.run(args("train", "--evidence", "variational", "--hypernetwork", "linear", "--epochs", "1", "--out", run.toString()))
                 .expectExit(0);
         Path model = dir.resolve("model.fb");
-        JsonNode generated = new ObjectMapper().readTree(CliRun.run(args("generate", "--run", run.toString(), "--lambda", "3.7",
-                "--prune", "0.5", "--out", model.toString(), "--json")).expectExit(0).out());
+        JsonNode generated = new ObjectMapper().readTree(CliRun.run("generate", "--run", run.toString(), "--lambda", "3.7",
+                "--prune", "0.5", "--out", model.toString(), "--json").expectExit(0).out());
         assertThat(generated.get("testAccuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(generated.get("nonZeroParameters").asLong()).isLessThanOrEqualTo(39760 - 19600 - 250);
 
@@ -132,8 +132,8 @@ class StudyIT {
                 """);
         String classPath;
         try (Stream<Path> jars = Files.list(CliRun.DISTRIBUTION.resolve("lib"))) {
-            classPath = String.join(java.io.File.pathSeparator, jars.map(Path::toString)
-                    .filter(p -> !p.contains("hyperprune")).toList());
+            classPath = String.join(java.io.File.pathSeparator, jars
+                    .filter(p -> !p.getFileName().toString().startsWith("hyperprune")).map(Path::toString).toList());
         }
         Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classPath, program.toString(), model.toString()).redirectErrorStream(true).start();

@@ -130,7 +130,8 @@ final class ExperimentCommand implements Callable<Integer> {
         if (share.equals(Shard.ALL)) {
             experiment.writeAgreement();
         }
-        console.err().printf(Locale.ROOT, "experiment: %d runs (%d completed, %d diverged, %d failed, %d done earlier) in %.1f s; results in %s%n",
+        console.err().printf(Locale.ROOT, "experiment: %d runs (%d completed, %d diverged, %d failed; %d of them finished before"
+                + " this process looked, e.g. by workers or an earlier invocation) in %.1f s; results in %s%n",
                 summary.total(), summary.completed(), summary.diverged(), summary.failed(), summary.skipped(), seconds,
                 out.resolve(Experiment.RESULTS));
         if (!noReport) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
             GenerateCommand.class,
             ExperimentCommand.class,
             ReportCommand.class,
+            BenchCommand.class,
             AutoComplete.GenerateCompletion.class
         })
 final class HyperpruneCommand implements Runnable {

@@ -48,7 +48,12 @@ public final class Main {
             commandLine.setOut(new java.io.PrintWriter(out, true));
             commandLine.setErr(new java.io.PrintWriter(err, true));
             commandLine.setExecutionStrategy(parseResult -> {
-                checkDuplicates(parseResult, registry);
+                try {
+                    checkDuplicates(parseResult, registry);
+                } catch (InputException e) {
+                    err.println("error: " + e.getMessage());
+                    return BAD_INPUT;
+                }
                 return new CommandLine.RunLast().execute(parseResult);
             });
             commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> handle(e, err, verbose));

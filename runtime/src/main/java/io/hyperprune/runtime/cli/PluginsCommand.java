@@ -52,7 +52,18 @@ final class PluginsCommand implements Callable<Integer> {
         }
         if (json) {
             Map<String, Object> document = new LinkedHashMap<>();
-            document.put("components", registry.describe());
+            List<Map<String, Object>> components = new java.util.ArrayList<>();
+            for (ComponentDescriptor d : registry.describe()) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("spi", d.spi());
+                c.put("id", d.id());
+                c.put("description", d.description());
+                c.put("origin", d.origin());
+                c.put("version", d.version());
+                c.put("problem", d.problem().orElse(null));
+                components.add(c);
+            }
+            document.put("components", components);
             document.put("plugins", registry.plugins());
             document.put("problems", registry.problems());
             document.put("duplicates", registry.duplicates());

@@ -1,0 +1,190 @@
+package io.hyperprune.runtime.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Inject;
+import io.hyperprune.api.ComponentOptions;
+import io.hyperprune.api.Dataset;
+import io.hyperprune.api.DatasetProvider;
+import io.hyperprune.api.Evidence;
+import io.hyperprune.api.Hypernetwork;
+import io.hyperprune.api.InputException;
+import io.hyperprune.api.LambdaRange;
+import io.hyperprune.runtime.engine.EpochMetrics;
+import io.hyperprune.runtime.engine.ModelGraph;
+import io.hyperprune.runtime.engine.ModelSpec;
+import io.hyperprune.runtime.engine.Trainer;
+import io.hyperprune.runtime.engine.TrainingSettings;
+import io.hyperprune.runtime.run.Environments;
+import io.hyperprune.runtime.run.Json;
+import io.hyperprune.runtime.wiring.ComponentRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hyperprune bench}: steady-state training speed of the reference MNIST workloads, in the JSON
+ * schema of bench/README.md so it can be compared with the PyTorch reference of bench/torch.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure seconds per epoch (median after 2 warm-up epochs), samples/s and peak RSS of the MNIST workloads.")
+final class BenchCommand implements Callable<Integer> {
+
+    /** workload name -> evidence, hypernetwork, lambda samples per batch */
+    static final Map<String, String[]> WORKLOADS = new LinkedHashMap<>();
+
+    static {
+        WORKLOADS.put("weight-decay", new String[] {"weight-decay", "constant", "1"});
+        WORKLOADS.put("variational", new String[] {"variational", "constant", "1"});
+        WORKLOADS.put("prior-scaled", new String[] {"prior-scaled", "constant", "1"});
+        WORKLOADS.put("variational-linear", new String[] {"variational", "linear", "5"});
+        WORKLOADS.put("variational-piecewise", new String[] {"variational", "piecewise", "5"});
+    }
+
+    private final ComponentRegistry registry;
+    private final Console console;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--dataset", defaultValue = "mnist", description = "Data set (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--workload", split = ",", description = "Workloads (default: weight-decay, variational, variational-linear, variational-piecewise).")
+    List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--epochs", defaultValue = "7", description = "Epochs per workload; the first 2 are warm-up (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "JSON on stdout (bench/README.md schema).")
+    boolean json;
+
+    @Inject
+    BenchCommand(ComponentRegistry registry, Console console) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.console = requireNonNull(console, "console is null");
+    }
+
+    @Override
+    public Integer call() {
+        if (epochs < 3) {
+            throw new InputException("--epochs must be at least 3 (2 warm-up epochs + measured ones), got " + epochs);
+        }
+        List<String> chosen = workloads.isEmpty() ? List.of("weight-decay", "variational", "variational-linear", "variational-piecewise") : workloads;
+        for (String workload : chosen) {
+            if (!WORKLOADS.containsKey(workload)) {
+                throw new InputException("unknown --workload '" + workload + "'; known: " + String.join(", ", WORKLOADS.keySet()));
+            }
+        }
+        DatasetProvider provider = registry.select(DatasetProvider.class, dataset);
+        Dataset loaded = provider.load(data.request(ComponentOptions.none(dataset)));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (String workload : chosen) {
+            results.add(run(workload, loaded));
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("implementation", "hyperprune");
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpu", cpuModel());
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("environment", Environments.current());
+        machine.put("peak_gflops_sgemm", peakGflops());
+        document.put("machine", machine);
+        document.put("workloads", results);
+        if (json) {
+            console.out().print(Json.write(document));
+        } else {
+            for (Map<String, Object> r : results) {
+                console.out().printf(Locale.ROOT, "%-22s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB, test accuracy %.4f%n",
+                        r.get("workload"), r.get("epoch_seconds_median"), r.get("samples_per_second"), r.get("peak_rss_mb"),
+                        r.get("test_accuracy"));
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, Object> run(String workload, Dataset loaded) {
+        String[] spec = WORKLOADS.get(workload);
+        Evidence evidence = registry.select(Evidence.class, spec[0]);
+        Hypernetwork hypernetwork = registry.select(Hypernetwork.class, spec[1]);
+        int samples = Integer.parseInt(spec[2]);
+        boolean plain = spec[1].equals("constant");
+        ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
+        ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), hypernetwork,
+                ComponentOptions.none(hypernetwork.id()), plain ? 1 : samples, loaded.train().size(), 0);
+        Trainer trainer = new Trainer(graph, loaded, new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, List.of(1.0), samples,
+                LambdaRange.REFERENCE), !plain);
+        List<Double> seconds = new ArrayList<>();
+        EpochMetrics last = null;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            last = trainer.trainEpoch(epoch, step -> { });
+            seconds.add(last.trainSeconds());
+            console.err().printf(Locale.ROOT, "%s epoch %d: %.3f s%n", workload, epoch, last.trainSeconds());
+        }
+        List<Double> steady = new ArrayList<>(seconds.subList(2, seconds.size()));
+        steady.sort(Double::compare);
+        double median = steady.size() % 2 == 1 ? steady.get(steady.size() / 2)
+                : (steady.get(steady.size() / 2 - 1) + steady.get(steady.size() / 2)) / 2;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("workload", workload);
+        result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        result.put("epochs", epochs);
+        result.put("epoch_seconds", seconds);
+        result.put("epoch_seconds_median", median);
+        result.put("samples_per_second", loaded.train().size() / median);
+        result.put("peak_rss_mb", peakRssMb());
+        result.put("test_accuracy", last.testAccuracy().get(0));
+        return result;
+    }
+
+    /** VmHWM of this process: the peak resident set size. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux: unknown
+        }
+        return Double.NaN;
+    }
+
+    /** Best of 5 float32 1024x1024 GEMMs through ND4J's BLAS: the machine's practical peak for this process's threads. */
+    static double peakGflops() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        a.mmul(b);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            a.mmul(b);
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        }
+        return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

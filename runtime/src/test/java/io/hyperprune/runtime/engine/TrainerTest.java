@@ -123,6 +123,35 @@ class TrainerTest {
     }
 
     @Test
+    void aHypernetworkMatchesAPlainModelTrainedAtTheSameLambda() {
+        // The synthetic plugin's problem, small: 784 features, 10 classes.
+        io.hyperprune.api.DatasetProvider synthetic = ServiceLoader.load(io.hyperprune.api.DatasetProvider.class).stream()
+                .map(ServiceLoader.Provider::get).filter(p -> p.id().equals("synthetic")).findFirst().orElseThrow();
+        Dataset data = synthetic.load(new io.hyperprune.api.DataRequest(List.of(), Path.of("unused"), true, List.of(), 0,
+                new ComponentOptions("synthetic", Map.of("train-size", "2000", "test-size", "500", "separation", "0.3"))));
+        ModelSpec model = ModelSpec.parse("784-50-10");
+        Evidence evidence = evidence("variational");
+        Hypernetwork linear = ServiceLoader.load(Hypernetwork.class).stream().map(ServiceLoader.Provider::get)
+                .filter(h -> h.id().equals("linear")).findFirst().orElseThrow();
+        double lambda = 0.01;
+        Trainer plain = new Trainer(ModelGraph.build(model, evidence, ComponentOptions.none("variational"), new ConstantHypernetwork(),
+                ComponentOptions.none("constant"), 1, 2000, 1), data,
+                new TrainingSettings(3, 64, 2e-3, 1.0, 1, List.of(lambda), 1, LambdaRange.REFERENCE), false);
+        Trainer hyper = new Trainer(ModelGraph.build(model, evidence, ComponentOptions.none("variational"), linear,
+                ComponentOptions.none("linear"), 5, 2000, 1), data,
+                new TrainingSettings(3, 64, 2e-3, 1.0, 1, List.of(lambda), 5, LambdaRange.REFERENCE), true);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            plain.trainEpoch(epoch, step -> { });
+            hyper.trainEpoch(epoch, step -> { });
+        }
+        double plainAccuracy = plain.testAccuracy(List.of(lambda), Map.of()).get(0);
+        double hyperAccuracy = hyper.testAccuracy(List.of(lambda), Map.of()).get(0);
+        assertThat(plainAccuracy).isGreaterThan(0.9);
+        // Stated tolerance: within 3 percentage points of test accuracy.
+        assertThat(hyperAccuracy).isCloseTo(plainAccuracy, org.assertj.core.api.Assertions.within(0.03));
+    }
+
+    @Test
     void accuracyIsReportedForEveryRequestedLambda() {
         Dataset data = TinyData.clusters(20, 4, 256, 64, 5);
         Evidence evidence = evidence("variational");

@@ -33,18 +33,21 @@ public final class LinearHypernetwork implements Hypernetwork {
     @Override
     public Generator attach(SameDiff sd, SDVariable t, ComponentOptions options) {
         SDVariable clamped = sd.math().clipByValue(t, 0.0, 1.0);
-        SDVariable[] coefficients = {clamped.rsub(1.0), clamped};
-        return tensor -> generate(sd, coefficients, tensor);
+        SDVariable oneMinusT = clamped.rsub(1.0);
+        // [K, 1, ..., 1] views of (1 - t) and t per tensor rank, made once per graph.
+        java.util.Map<Integer, SDVariable[]> byRank = new java.util.HashMap<>();
+        return tensor -> generate(sd, byRank.computeIfAbsent(tensor.shape().length, rank -> {
+            long[] broadcast = new long[rank + 1];
+            java.util.Arrays.fill(broadcast, 1);
+            broadcast[0] = -1;
+            return new SDVariable[] {oneMinusT.reshape(broadcast), clamped.reshape(broadcast)};
+        }), tensor);
     }
 
     /** (1 - t) * B + t * A, element-wise: exact at both ends. */
     private static SDVariable generate(SameDiff sd, SDVariable[] coefficients, TensorSpec tensor) {
-        long[] shape = tensor.shape();
-        long[] broadcast = new long[shape.length + 1];
-        java.util.Arrays.fill(broadcast, 1);
-        broadcast[0] = -1;
         SDVariable b = sd.var(tensor.name() + "/B", tensor.initialValue());
         SDVariable a = sd.var(tensor.name() + "/A", tensor.initialValue());
-        return coefficients[0].reshape(broadcast).mul(b).add(coefficients[1].reshape(broadcast).mul(a));
+        return coefficients[0].mul(b).add(coefficients[1].mul(a));
     }
 }

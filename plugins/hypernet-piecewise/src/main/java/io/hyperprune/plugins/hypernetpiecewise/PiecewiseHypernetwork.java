@@ -70,7 +70,25 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
     public Generator attach(SameDiff sd, SDVariable t, ComponentOptions options) {
         double[] pivots = pivots(options);
         SDVariable[] coefficients = coefficients(sd, t, pivots);
-        return tensor -> combine(sd, coefficients, tensor, "pivot");
+        java.util.Map<Integer, SDVariable[]> byRank = new java.util.HashMap<>();
+        return tensor -> combine(sd, broadcastable(coefficients, tensor.shape().length, byRank), tensor, "pivot");
+    }
+
+    /**
+     * The coefficients reshaped to [K, 1, ..., 1] for tensors of the given rank, made once per rank
+     * and graph (every reshape is a graph op, executed at every step).
+     */
+    public static SDVariable[] broadcastable(SDVariable[] coefficients, int rank, java.util.Map<Integer, SDVariable[]> cache) {
+        return cache.computeIfAbsent(rank, r -> {
+            long[] shape = new long[r + 1];
+            java.util.Arrays.fill(shape, 1);
+            shape[0] = -1;
+            SDVariable[] reshaped = new SDVariable[coefficients.length];
+            for (int i = 0; i < coefficients.length; i++) {
+                reshaped[i] = coefficients[i].reshape(shape);
+            }
+            return reshaped;
+        });
     }
 
     /** Hat-function coefficients c_i [K] of clamp(t), one per pivot. */
@@ -99,18 +117,15 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
     }
 
     /**
-     * G(t) = sum_i c_i(t) b_i for one tensor, [K, ...shape]; creates the learned tensors
-     * {@code <tensor>/<prefix><i>}, all starting from the tensor's initial value.
+     * G(t) = sum_i c_i(t) b_i for one tensor, [K, ...shape], with the coefficients already shaped
+     * [K, 1, ..., 1]; creates the learned tensors {@code <tensor>/<prefix><i>}, all starting from the
+     * tensor's initial value.
      */
-    public static SDVariable combine(SameDiff sd, SDVariable[] coefficients, TensorSpec tensor, String prefix) {
-        long[] shape = tensor.shape();
-        long[] broadcast = new long[shape.length + 1];
-        java.util.Arrays.fill(broadcast, 1);
-        broadcast[0] = -1;
+    static SDVariable combine(SameDiff sd, SDVariable[] coefficients, TensorSpec tensor, String prefix) {
         SDVariable sum = null;
         for (int i = 0; i < coefficients.length; i++) {
             SDVariable b = sd.var(tensor.name() + "/" + prefix + i, tensor.initialValue());
-            SDVariable term = coefficients[i].reshape(broadcast).mul(b);
+            SDVariable term = coefficients[i].mul(b);
             sum = sum == null ? term : sum.add(term);
         }
         return sum;

@@ -28,7 +28,11 @@ public interface Hypernetwork extends Component {
     /** Generates tensors for one graph. */
     interface Generator {
 
-        /** G(t) for one tensor: shape {@code [K, ...tensor.shape()]}. */
+        /**
+         * G(t) for one tensor: shape {@code [K, ...tensor.shape()]}; a hypernetwork whose output does
+         * not depend on t (the constant one) may return {@code [1, ...tensor.shape()]}, which
+         * broadcasts over the model axis.
+         */
         SDVariable generate(TensorSpec tensor);
     }
 }

@@ -1,0 +1,11 @@
+package io.hyperprune.plugins.pruningcriteria;
+
+import io.hyperprune.api.PruningCriterion;
+import io.hyperprune.testkit.PruningCriterionContract;
+
+class MagnitudeContractTest extends PruningCriterionContract {
+    @Override
+    protected PruningCriterion criterion() {
+        return new MagnitudeCriterion();
+    }
+}

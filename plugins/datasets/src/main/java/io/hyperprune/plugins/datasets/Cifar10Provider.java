@@ -32,6 +32,21 @@ public final class Cifar10Provider implements DatasetProvider {
     static final List<String> TRAIN = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
             "data_batch_5.bin");
     static final String TEST = "test_batch.bin";
+    static final String ARCHIVE = "cifar-10-binary.tar.gz";
+    /** MD5 of cifar-10-binary.tar.gz as published on the CIFAR-10 page (the only checksum it gives). */
+    static final String ARCHIVE_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
+    static final List<java.net.URI> MIRRORS = List.of(java.net.URI.create("https://www.cs.toronto.edu/~kriz/"));
+
+    private final String archiveMd5;
+
+    public Cifar10Provider() {
+        this(ARCHIVE_MD5);
+    }
+
+    /** For tests: an archive with another checksum. */
+    Cifar10Provider(String archiveMd5) {
+        this.archiveMd5 = archiveMd5;
+    }
 
     @Override
     public String id() {
@@ -60,7 +75,14 @@ public final class Cifar10Provider implements DatasetProvider {
     public Dataset load(DataRequest request) {
         DataLocation location = locate(request);
         if (!location.isFound()) {
-            throw new InputException("cifar10 data not found: " + location.detail());
+            if (request.offline()) {
+                throw new InputException("cifar10 data not found and --offline forbids downloading: " + location.detail());
+            }
+            download(request);
+            location = locate(request);
+            if (!location.isFound()) {
+                throw new InputException("cifar10: the downloaded archive did not contain the expected files: " + location.detail());
+            }
         }
         Path directory = location.directory().get();
         Map<String, String> checksums = new LinkedHashMap<>();
@@ -71,6 +93,50 @@ public final class Cifar10Provider implements DatasetProvider {
         checksums.put(TEST, DataFiles.sha256(directory.resolve(TEST)));
         return new Dataset(id(), read(trainFiles), read(List.of(directory.resolve(TEST))), 10, new long[] {3, 32, 32},
                 checksums, directory.toString(), Optional.of(new CropAndFlip()));
+    }
+
+    /**
+     * Downloads cifar-10-binary.tar.gz, checks its MD5, and extracts the batches into
+     * {@code <cache>/cifar10/cifar-10-batches-bin} through a temporary directory renamed at the end.
+     */
+    private void download(DataRequest request) {
+        Path target = request.cacheDirectory().resolve(id()).resolve("cifar-10-batches-bin");
+        List<java.net.URI> mirrors = request.mirrors().isEmpty() ? MIRRORS : request.mirrors();
+        new Downloader().download(mirrors, ARCHIVE, (uri, body) -> {
+            String md5;
+            try {
+                md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(body));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!md5.equals(archiveMd5)) {
+                throw new Downloader.ChecksumException("downloaded " + uri + " has MD5 " + md5 + ", expected " + archiveMd5
+                        + ": the file was altered or is another version; nothing was stored. Try another --mirror");
+            }
+            Path temp = Files.createTempFile("cifar10", ".tar.gz");
+            byte[] tar;
+            try {
+                Files.write(temp, body);
+                tar = DataFiles.read(temp);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            Files.createDirectories(target.getParent());
+            Path staging = Files.createTempDirectory(target.getParent(), ".extract");
+            try {
+                Tar.extract(tar, "cifar-10-batches-bin/", staging);
+                Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                if (Files.exists(staging)) {
+                    try (var files = Files.list(staging)) {
+                        for (Path f : files.toList()) {
+                            Files.delete(f);
+                        }
+                    }
+                    Files.delete(staging);
+                }
+            }
+        });
     }
 
     private List<Path> candidates(DataRequest request) {

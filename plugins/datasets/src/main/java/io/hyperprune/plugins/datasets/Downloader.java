@@ -33,6 +33,17 @@ final class Downloader {
      * @param sha256 expected SHA-256 of the (decompressed) content
      */
     void fetch(List<URI> bases, String remoteName, Path target, String sha256) {
+        download(bases, remoteName, (uri, body) -> store(body, uri, target, sha256));
+    }
+
+    /** What to do with a downloaded body; a {@link ChecksumException} stops without retrying. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(URI uri, byte[] body) throws IOException;
+    }
+
+    /** Downloads {@code remoteName} from the first base URL that serves it (with retries) into the sink. */
+    void download(List<URI> bases, String remoteName, Sink sink) {
         StringBuilder failures = new StringBuilder();
         for (URI base : bases) {
             URI uri = URI.create(base.toString().endsWith("/") ? base + remoteName : base + "/" + remoteName);
@@ -47,7 +58,7 @@ final class Downloader {
                         }
                         continue;
                     }
-                    store(response.body(), uri, target, sha256);
+                    sink.accept(uri, response.body());
                     return;
                 } catch (ChecksumException e) {
                     throw new InputException(e.getMessage());
@@ -88,7 +99,7 @@ final class Downloader {
     }
 
     /** A verified checksum mismatch: not retried. */
-    private static final class ChecksumException extends IOException {
+    static final class ChecksumException extends IOException {
         private static final long serialVersionUID = 1L;
 
         ChecksumException(String message) {

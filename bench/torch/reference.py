@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
-"""PyTorch reference for hyperprune's benchmark: the same MNIST workloads, model, batch, optimiser,
-clipping and thread count as `hyperprune bench`, written as a competent PyTorch user would.
+"""PyTorch reference for hyperprune's benchmark suite.
 
-Prints one JSON object (schema in bench/README.md) on stdout.
+The same MNIST workloads, model, batch, optimiser, clipping and thread count as `hyperprune bench`
+(METHOD.md's reference settings), written as a competent PyTorch user would: data preloaded as
+tensors and indexed per batch, plain models through torch.addmm, the S lambda samples of a
+hypernetwork step evaluated in one batched pass (einsum for the hypernetwork, baddbmm for the net).
+
+Prints one JSON object (schema in bench/README.md) on stdout; progress goes to stderr.
+
+  reference.py --data-dir DIR --workload variational --threads 1 --epochs 7
+  reference.py --data-dir DIR --grid --epochs-plain 3 --epochs-hyper 6 --threads 2
 """
 import argparse
 import gzip
@@ -15,29 +22,81 @@ import statistics
 import sys
 import time
 
-import numpy as np
-import torch
-
 LAMBDA_MIN, LAMBDA_MAX = 1e-3, 1e2
+GRID_LAMBDAS = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0)
+PRUNE_LEVELS = tuple(range(0, 100, 10))
 
+# workload -> (evidence, hypernetwork, lambda samples per batch)
+WORKLOADS = {
+    "weight-decay": ("weight-decay", "constant", 1),
+    "variational": ("variational", "constant", 1),
+    "prior-scaled": ("prior-scaled", "constant", 1),
+    "variational-linear": ("variational", "linear", 5),
+    "variational-piecewise": ("variational", "piecewise", 5),
+}
+DEFAULT_WORKLOADS = ("weight-decay", "variational", "variational-linear", "variational-piecewise")
+BASIS = {"constant": 1, "linear": 2, "piecewise": 6}  # learned copies of every tensor (pivots)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", default=None,
+                        help="directory with the four MNIST IDX files (raw or .gz); default $HYPERPRUNE_DATA/mnist, else data/mnist")
+    parser.add_argument("--workload", action="append", choices=sorted(WORKLOADS) + ["all"],
+                        help="repeatable; default: " + ", ".join(DEFAULT_WORKLOADS) + "; 'all' adds prior-scaled")
+    parser.add_argument("--epochs", type=int, default=7, help="epochs per workload; the first 2 are warm-up (default 7)")
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--lambda", dest="lam", type=float, default=1.0,
+                        help="lambda of the plain workloads and of the test evaluation (default 1)")
+    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (and OMP_NUM_THREADS if unset)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--grid", action="store_true",
+                        help="run the paper-mnist grid (9 models, 6 lambdas, pruning curves) model after model instead")
+    parser.add_argument("--restarts", type=int, default=1, help="grid restarts (default 1)")
+    parser.add_argument("--epochs-plain", type=int, default=3, help="grid epochs of plain models (paper-mnist-quick: 3, paper-mnist: 25)")
+    parser.add_argument("--epochs-hyper", type=int, default=6, help="grid epochs of hypernetworks (paper-mnist-quick: 6, paper-mnist: 50)")
+    args = parser.parse_args(argv)
+    if args.data_dir is None:
+        args.data_dir = os.path.join(os.environ.get("HYPERPRUNE_DATA", "data"), "mnist")
+    if not args.workload:
+        args.workload = list(DEFAULT_WORKLOADS)
+    elif "all" in args.workload:
+        args.workload = list(WORKLOADS)
+    return args
+
+
+ARGS = parse_args() if __name__ == "__main__" else None
+if ARGS is not None:
+    # OpenMP reads this when libtorch loads: set it before the import.
+    os.environ.setdefault("OMP_NUM_THREADS", str(ARGS.threads))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+# ---------------------------------------------------------------------------------------------- data
 
 def read_idx(path):
     for candidate in (path, path + ".gz"):
         if os.path.exists(candidate):
-            opener = gzip.open if open(candidate, "rb").read(2) == b"\x1f\x8b" else open
-            with opener(candidate, "rb") as f:
+            with open(candidate, "rb") as f:
+                gz = f.read(2) == b"\x1f\x8b"
+            with (gzip.open if gz else open)(candidate, "rb") as f:
                 data = f.read()
             magic = int.from_bytes(data[:4], "big")
             if magic == 0x803:
                 n, r, c = (int.from_bytes(data[i:i + 4], "big") for i in (4, 8, 12))
                 return np.frombuffer(data, np.uint8, offset=16).reshape(n, r * c)
-            return np.frombuffer(data, np.uint8, offset=8)
-    raise SystemExit(f"missing {path}")
+            if magic == 0x801:
+                return np.frombuffer(data, np.uint8, offset=8)
+            raise SystemExit(f"reference: {candidate} is not an IDX file (magic {magic:#x})")
+    raise SystemExit(f"reference: missing {path} (or {path}.gz); run scripts/fetch-mnist.sh or pass --data-dir")
 
 
 def load(data_dir):
-    def images(name):
-        return torch.from_numpy(((read_idx(os.path.join(data_dir, name)).astype(np.float32) / 255.0) - 0.5) / 0.5)
+    def images(name):  # x / 255, then (x - 0.5) / 0.5
+        return torch.from_numpy((read_idx(os.path.join(data_dir, name)).astype(np.float32) / 255.0 - 0.5) / 0.5)
 
     def labels(name):
         return torch.from_numpy(read_idx(os.path.join(data_dir, name)).astype(np.int64))
@@ -46,140 +105,248 @@ def load(data_dir):
             images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
 
 
-def xavier(fan_in, fan_out, shape):
-    bound = math.sqrt(6.0 / (fan_in + fan_out))
-    return (torch.rand(shape) * 2 - 1) * bound
-
-
-class Net(torch.nn.Module):
-    """784-50-10 MLP whose tensors are generated by a hypernetwork with `basis` learned copies
-    (1 = plain model, 2 = linear, 6 = piecewise) and have a mean and log-sigma if variational."""
-
-    def __init__(self, variational, basis, sizes=(784, 50, 10)):
-        super().__init__()
-        self.variational, self.basis = variational, basis
-        self.shapes = []
-        params = []
-        for i in range(len(sizes) - 1):
-            fi, fo = sizes[i], sizes[i + 1]
-            for shape in ((fi, fo), (fo,)):
-                mean = xavier(fi, fo, shape)
-                params.append(torch.nn.Parameter(mean.unsqueeze(0).repeat(basis, *([1] * len(shape)))))
-                if variational:
-                    params.append(torch.nn.Parameter(torch.full((basis, *shape), -3.0)))
-                self.shapes.append(shape)
-        self.params = torch.nn.ParameterList(params)
-        self.pivots = torch.linspace(0, 1, basis) if basis > 1 else None
-
-    def coefficients(self, t):  # t: [K] -> [K, basis]
-        if self.basis == 1:
-            return torch.ones(t.shape[0], 1)
-        p = self.pivots
-        t = t.clamp(0, 1).unsqueeze(1)
-        width = p[1] - p[0]
-        return (1 - (t - p.unsqueeze(0)).abs() / width).clamp(min=0)
-
-    def tensors(self, t):
-        c = self.coefficients(t)
-        per = 2 if self.variational else 1
-        out = []
-        for i, shape in enumerate(self.shapes):
-            group = []
-            for j in range(per):
-                b = self.params[i * per + j]
-                group.append(torch.einsum("kb,b...->k...", c, b))
-            out.append(group)
-        return out
-
-    def forward(self, x, t, sample):
-        tensors = self.tensors(t)
-        weights, penalty_parts = [], []
-        for group in tensors:
-            if self.variational:
-                mu, log_sigma = group
-                sigma = 1e-5 + log_sigma.exp()
-                w = mu + sigma * torch.randn_like(mu) if sample else mu
-                penalty_parts.append((mu, sigma))
-            else:
-                w = group[0]
-                penalty_parts.append((w, None))
-            weights.append(w)
-        h = x.unsqueeze(0).expand(t.shape[0], -1, -1)
-        for i in range(0, len(weights), 2):
-            h = torch.baddbmm(weights[i + 1].unsqueeze(1), h, weights[i])
-            if i + 2 < len(weights):
-                h = torch.relu(h)
-        return h, penalty_parts
-
-
-def penalty(kind, parts, lam):  # lam: [K] -> [K]
-    total = 0
-    for mean, sigma in parts:
-        dims = tuple(range(1, mean.dim()))
-        if kind == "weight-decay":
-            total = total + lam * (mean * mean).sum(dims)
-        else:
-            s2 = torch.ones_like(lam) if kind == "variational" else 1.0 / lam
-            s2 = s2.view(-1, *([1] * (mean.dim() - 1)))
-            kl = (0.5 * torch.log(s2) - torch.log(sigma) + (sigma ** 2 + mean ** 2) / (2 * s2) - 0.5).sum(dims)
-            total = total + (lam * kl if kind == "variational" else kl)
-    return total
-
-
-WORKLOADS = {
-    # name: (evidence, basis, lambda samples per batch)
-    "weight-decay": ("weight-decay", 1, 1),
-    "variational": ("variational", 1, 1),
-    "prior-scaled": ("prior-scaled", 1, 1),
-    "variational-linear": ("variational", 2, 5),
-    "variational-piecewise": ("variational", 6, 5),
-}
-
-
-def sample_lambdas(k, fixed):
-    if fixed is not None:
-        return torch.full((k,), fixed)
-    return torch.pow(10.0, torch.empty(k).uniform_(math.log10(LAMBDA_MIN), math.log10(LAMBDA_MAX)))
-
+# --------------------------------------------------------------------------------------------- model
 
 def to_t(lam):
+    """lambda -> t in [0, 1] (METHOD.md: log scale between lambda_min and lambda_max)."""
     return (torch.log(lam) - math.log(LAMBDA_MIN)) / (math.log(LAMBDA_MAX) - math.log(LAMBDA_MIN))
 
 
-def train(workload, data, epochs, batch, threads, seed):
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    evidence, basis, samples = WORKLOADS[workload]
-    net = Net(evidence != "weight-decay", basis)
-    opt = torch.optim.Adam(net.parameters(), lr=5e-4)
-    xtr, ytr, xte, yte = data
+def sample_lambdas(k):
+    """lambda = 10^u, u ~ U(-3, 2)."""
+    return torch.pow(10.0, torch.empty(k).uniform_(math.log10(LAMBDA_MIN), math.log10(LAMBDA_MAX)))
+
+
+class Net(torch.nn.Module):
+    """784-50-10 ReLU MLP. Every weight and bias tensor has a mean (and a log-sigma if variational);
+    each of these tensors is generated by the hypernetwork from `basis` learned copies:
+    constant (1 copy: the plain model), linear (2: G(t) = t*A + (1-t)*B), piecewise (6 pivots at
+    linspace(0, 1, 6), linear interpolation between neighbours = hat-function weights)."""
+
+    def __init__(self, variational, hypernetwork, sizes=(784, 50, 10)):
+        super().__init__()
+        self.variational = variational
+        self.basis = BASIS[hypernetwork]
+        self.layers = len(sizes) - 1
+        means, log_sigmas = [], []
+        for i in range(self.layers):
+            fan_in, fan_out = sizes[i], sizes[i + 1]
+            bound = math.sqrt(6.0 / (fan_in + fan_out))  # Xavier uniform, also for the bias
+            for shape in ((fan_in, fan_out), (fan_out,)):
+                full = (self.basis, *shape) if self.basis > 1 else shape
+                # every pivot starts from the same Xavier draw, so G(t) is a Xavier-initialised net for every t
+                mean = (torch.rand(shape) * 2 - 1) * bound
+                means.append(torch.nn.Parameter(mean.expand(full).clone()))
+                if variational:
+                    log_sigmas.append(torch.nn.Parameter(torch.full(full, -3.0)))
+        self.means = torch.nn.ParameterList(means)
+        self.log_sigmas = torch.nn.ParameterList(log_sigmas)
+        self.register_buffer("pivots", torch.linspace(0, 1, self.basis) if self.basis > 1 else torch.zeros(1))
+
+    def coefficients(self, t):
+        """[K] -> [K, basis]: the interpolation weights of the pivots (two non-zero per row)."""
+        width = 1.0 / (self.basis - 1)
+        return (1 - (t.clamp(0, 1).unsqueeze(1) - self.pivots).abs() / width).clamp(min=0)
+
+    def generate(self, t):
+        """The mean and sigma tensors (sigma None if deterministic) for lambdas with normalised t [K].
+        Plain models: the parameters themselves (no K axis); hypernetworks: [K, ...] tensors."""
+        if self.basis == 1:
+            mus = list(self.means)
+            sigmas = [1e-5 + ls.exp() for ls in self.log_sigmas] if self.variational else [None] * len(mus)
+            return mus, sigmas
+        c = self.coefficients(t)
+        mus = [torch.einsum("kb,b...->k...", c, b) for b in self.means]
+        sigmas = ([1e-5 + torch.einsum("kb,b...->k...", c, b).exp() for b in self.log_sigmas]
+                  if self.variational else [None] * len(mus))
+        return mus, sigmas
+
+    def forward(self, x, mus, sigmas, sample):
+        """Logits: [B, 10] for plain models, [K, B, 10] for hypernetworks (x shared by the K lambdas)."""
+        ws = [mu + sigma * torch.randn_like(mu) if (sample and sigma is not None) else mu
+              for mu, sigma in zip(mus, sigmas)]
+        if self.basis == 1:
+            h = x
+            for i in range(self.layers):
+                h = torch.addmm(ws[2 * i + 1], h, ws[2 * i])
+                if i + 1 < self.layers:
+                    h = F.relu(h)
+            return h
+        h = x.unsqueeze(0).expand(ws[0].shape[0], -1, -1)
+        for i in range(self.layers):
+            h = torch.baddbmm(ws[2 * i + 1].unsqueeze(1), h, ws[2 * i])
+            if i + 1 < self.layers:
+                h = F.relu(h)
+        return h
+
+
+def penalty(evidence, mus, sigmas, lam, batched):
+    """Per-lambda penalty ([K] if batched else a scalar): lambda * sum(w^2) / sigma_pr (weight-decay),
+    lambda * KL(q || N(0, 1)) (variational), KL(q || N(0, 1/lambda)) (prior-scaled); sigma_pr = 1."""
+    total = 0
+    for mu, sigma in zip(mus, sigmas):
+        dims = tuple(range(1, mu.dim())) if batched else tuple(range(mu.dim()))
+        if evidence == "weight-decay":
+            total = total + (mu * mu).sum(dims)
+            continue
+        if evidence == "variational":  # s = 1: ln(1/sigma) + (sigma^2 + mu^2)/2 - 1/2
+            total = total + (0.5 * (sigma * sigma + mu * mu) - torch.log(sigma) - 0.5).sum(dims)
+        else:  # s^2 = 1/lambda: ln(s/sigma) + lambda (sigma^2 + mu^2)/2 - 1/2, ln s = -ln(lambda)/2
+            lk = lam.view(-1, *([1] * (mu.dim() - 1))) if batched else lam
+            numel = mu[0].numel() if batched else mu.numel()
+            total = total + (0.5 * lk * (sigma * sigma + mu * mu) - torch.log(sigma) - 0.5).sum(dims) \
+                - 0.5 * numel * torch.log(lam)
+    return total if evidence == "prior-scaled" else lam * total
+
+
+def make(evidence, hypernetwork):
+    net = Net(evidence != "weight-decay", hypernetwork)
+    # foreach=True: one fused multi-tensor Adam update instead of a Python loop over the tensors
+    opt = torch.optim.Adam(net.parameters(), lr=5e-4, foreach=True)
+    return net, opt
+
+
+def train_epoch(net, opt, evidence, samples, fixed_lam, data, batch):
+    """One epoch over the shuffled training set; returns its wall seconds."""
+    xtr, ytr = data[0], data[1]
     m = xtr.shape[0]
-    fixed = 1.0 if basis == 1 else None
+    batched = net.basis > 1
+    params = list(net.parameters())
+    start = time.perf_counter()
+    order = torch.randperm(m)
+    for i in range(0, m, batch):
+        idx = order[i:i + batch]
+        x, y = torch.index_select(xtr, 0, idx), torch.index_select(ytr, 0, idx)
+        lam = sample_lambdas(samples) if batched else torch.tensor(fixed_lam)
+        mus, sigmas = net.generate(to_t(lam) if batched else None)
+        logits = net(x, mus, sigmas, sample=True)
+        if batched:  # mean over the K lambdas of (mean CE of the batch + penalty / m)
+            ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.repeat(samples))  # = mean of the K batch means
+            loss = ce + penalty(evidence, mus, sigmas, lam, True).mean() / m
+        else:
+            loss = F.cross_entropy(logits, y) + penalty(evidence, mus, sigmas, lam, False) / m
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_value_(params, 1.0)
+        opt.step()
+    return time.perf_counter() - start
+
+
+@torch.no_grad()
+def evaluate(net, evidence, lam, data, levels=(0,)):
+    """Test accuracy with the means at one lambda, after deleting, within every weight matrix, the
+    given percentages of the means with the smallest score (mu^2/sigma^2, or |w| for weight-decay;
+    biases kept). Returns {level: accuracy}."""
+    xte, yte = data[2], data[3]
+    t = to_t(torch.tensor([float(lam)]))
+    mus, sigmas = net.generate(t)
+    if net.basis > 1:
+        mus = [m[0] for m in mus]
+        sigmas = [s[0] if s is not None else None for s in sigmas]
+    out = {}
+    for level in levels:
+        pruned = []
+        for j, (mu, sigma) in enumerate(zip(mus, sigmas)):
+            if j % 2 == 0 and level > 0:  # weight matrix
+                score = mu.abs() if sigma is None else (mu / sigma) ** 2
+                k = int(round(score.numel() * level / 100.0))
+                if k > 0:
+                    threshold = score.flatten().kthvalue(k).values
+                    mu = torch.where(score <= threshold, torch.zeros_like(mu), mu)
+            pruned.append(mu)
+        h = xte
+        for i in range(net.layers):
+            h = torch.addmm(pruned[2 * i + 1], h, pruned[2 * i])
+            if i + 1 < net.layers:
+                h = F.relu(h)
+        out[level] = (h.argmax(1) == yte).float().mean().item()
+    return out
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------- workloads
+
+def run_workload(workload, data, args):
+    torch.manual_seed(args.seed)
+    evidence, hypernetwork, samples = WORKLOADS[workload]
+    net, opt = make(evidence, hypernetwork)
+    load_start = loadavg()
     times = []
-    for epoch in range(epochs):
-        start = time.perf_counter()
-        order = torch.randperm(m)
-        for i in range(0, m, batch):
-            idx = order[i:i + batch]
-            lam = sample_lambdas(samples, fixed)
-            logits, parts = net(xtr[idx], to_t(lam), sample=True)
-            ce = torch.nn.functional.cross_entropy(logits.reshape(-1, 10), ytr[idx].repeat(samples), reduction="none")
-            ce = ce.view(samples, -1).mean(1)
-            loss = (ce + penalty(evidence, parts, lam) / m).mean()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_value_(net.parameters(), 1.0)
-            opt.step()
-        times.append(time.perf_counter() - start)
-    with torch.no_grad():
-        lam = torch.tensor([1.0])
-        logits, _ = net(xte, to_t(lam), sample=False)
-        accuracy = (logits[0].argmax(1) == yte).float().mean().item()
+    for epoch in range(1, args.epochs + 1):
+        times.append(train_epoch(net, opt, evidence, samples, args.lam, data, args.batch_size))
+        print(f"{workload} t{args.threads} epoch {epoch}: {times[-1]:.3f} s", file=sys.stderr, flush=True)
     steady = times[2:] if len(times) > 2 else times
     median = statistics.median(steady)
-    return {"workload": workload, "threads": threads, "epochs": epochs, "epoch_seconds": times,
-            "epoch_seconds_median": median, "samples_per_second": m / median,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "test_accuracy": accuracy}
+    return {"workload": workload, "threads": args.threads, "epochs": args.epochs,
+            "epoch_seconds": [round(s, 4) for s in times], "epoch_seconds_median": round(median, 4),
+            "samples_per_second": round(data[0].shape[0] / median, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+            "test_accuracy": round(evaluate(net, evidence, args.lam, data)[0], 4),
+            "lambda_samples": samples, "loadavg_start": load_start, "loadavg_end": loadavg()}
+
+
+def run_grid(data, args):
+    """paper-mnist grid, model after model: {variational, prior-scaled, weight-decay} x
+    {constant, linear, piecewise}; plain models once per lambda, hypernetworks once; every trained
+    model evaluated at every lambda it serves and every pruning level."""
+    models = []
+    start_all = time.perf_counter()
+    for evidence in ("variational", "prior-scaled", "weight-decay"):
+        for hypernetwork in ("constant", "linear", "piecewise"):
+            plain = hypernetwork == "constant"
+            begin = time.perf_counter()
+            epochs = args.epochs_plain if plain else args.epochs_hyper
+            train_s = eval_s = 0.0
+            runs = 0
+            accuracy = {}
+            for restart in range(args.restarts):
+                for lam in (GRID_LAMBDAS if plain else (None,)):
+                    torch.manual_seed(args.seed + restart)
+                    net, opt = make(evidence, hypernetwork)
+                    for _ in range(epochs):
+                        train_s += train_epoch(net, opt, evidence, 1 if plain else 5, lam, data, args.batch_size)
+                    runs += 1
+                    e0 = time.perf_counter()
+                    for lam_eval in ((lam,) if plain else GRID_LAMBDAS):
+                        curve = evaluate(net, evidence, lam_eval, data, PRUNE_LEVELS)
+                        accuracy.setdefault(str(lam_eval), []).append([round(curve[p], 4) for p in PRUNE_LEVELS])
+                    eval_s += time.perf_counter() - e0
+            seconds = time.perf_counter() - begin
+            name = f"{evidence}/{hypernetwork}"
+            print(f"grid t{args.threads} {name}: {seconds:.1f} s ({runs} runs x {epochs} epochs)", file=sys.stderr, flush=True)
+            models.append({"model": name, "evidence": evidence, "hypernetwork": hypernetwork, "runs": runs,
+                           "epochs": epochs, "seconds": round(seconds, 3), "train_seconds": round(train_s, 3),
+                           "eval_seconds": round(eval_s, 3), "accuracy": accuracy})
+    return {"threads": args.threads, "restarts": args.restarts, "epochs_plain": args.epochs_plain,
+            "epochs_hyper": args.epochs_hyper, "lambdas": list(GRID_LAMBDAS), "levels": list(PRUNE_LEVELS),
+            "seconds": round(time.perf_counter() - start_all, 3), "peak_rss_mb": round(peak_rss_mb(), 1),
+            "models": models}
+
+
+def blas_library():
+    """The BLAS shared library this process loaded (Debian's torch is built with BLAS_INFO=generic and
+    calls whatever libblas.so.3 resolves to: the slow reference BLAS unless OpenBLAS is chosen)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return "unknown"
+    real = sorted({os.path.realpath(p) for p in paths})
+    short = ["/".join(p.split("/")[-2:]) for p in real]  # e.g. openblas-openmp/libopenblasp-r0.3.21.so
+    openblas = [p for p in short if "libopenblas" in p]
+    if openblas:
+        return "OpenBLAS " + openblas[0]
+    return ("reference BLAS " if any(p.startswith("blas/") for p in short) else "") + (", ".join(short) or "none")
 
 
 def machine(threads):
@@ -189,25 +356,31 @@ def machine(threads):
             cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-            "threads": threads}
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count()
+    try:
+        with open("/proc/meminfo") as f:
+            mem = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        mem = None
+    return {"cpu": cpu, "cores": cores, "memory_gib": mem, "os": platform.platform(), "python": platform.python_version(),
+            "torch": torch.__version__, "blas": blas_library(), "threads": threads, "omp_num_threads": os.environ.get("OMP_NUM_THREADS")}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.path.join(os.environ.get("HYPERPRUNE_DATA", "data"), "mnist"))
-    parser.add_argument("--workload", action="append", choices=sorted(WORKLOADS))
-    parser.add_argument("--epochs", type=int, default=7)
-    parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+def main(args):
+    torch.set_num_threads(args.threads)
     data = load(args.data_dir)
-    results = [train(w, data, args.epochs, args.batch_size, args.threads, args.seed)
-               for w in (args.workload or ["weight-decay", "variational", "variational-linear", "variational-piecewise"])]
-    json.dump({"implementation": "pytorch", "machine": machine(args.threads), "workloads": results}, sys.stdout, indent=2)
+    doc = {"implementation": "pytorch", "machine": machine(args.threads)}
+    if args.grid:
+        doc["workloads"] = []
+        doc["grid"] = run_grid(data, args)
+    else:
+        doc["workloads"] = [run_workload(w, data, args) for w in args.workload]
+    json.dump(doc, sys.stdout, indent=1)
     print()
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

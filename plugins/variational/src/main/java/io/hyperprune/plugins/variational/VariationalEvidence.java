@@ -3,13 +3,9 @@ package io.hyperprune.plugins.variational;
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.ParameterSpec;
-import io.hyperprune.api.PosteriorTensor;
-import io.hyperprune.api.PosteriorView;
-import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -17,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the KL term to the fixed prior N(0, sigma_pr^2) scaled by lambda. Penalty per parameter tensor:
  * lambda * KL(q || N(0, sigma_pr^2)).
  */
-public final class VariationalEvidence implements Evidence {
+public final class VariationalEvidence extends GaussianEvidence {
 
     @Override
     public String id() {
@@ -30,33 +26,6 @@ public final class VariationalEvidence implements Evidence {
     }
 
     @Override
-    public Map<String, String> options() {
-        return GaussianPosterior.OPTIONS;
-    }
-
-    @Override
-    public List<PosteriorTensor> posterior(ParameterSpec parameter, ComponentOptions options) {
-        return GaussianPosterior.tensors(parameter, options);
-    }
-
-    @Override
-    public boolean stochastic() {
-        return true;
-    }
-
-    @Override
-    public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable noise, ComponentOptions options) {
-        return GaussianPosterior.sample(sd, posterior, noise);
-    }
-
-    @Override
-    public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            ComponentOptions options) {
-        return posterior.get(GaussianPosterior.MEAN);
-    }
-
-    @Override
     public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
             SDVariable lambda, ComponentOptions options) {
         double priorSigma = GaussianPosterior.priorSigma(options);
@@ -64,10 +33,5 @@ public final class VariationalEvidence implements Evidence {
                 sd.constant(Nd4j.scalar((float) Math.log(priorSigma))),
                 sd.constant(Nd4j.scalar((float) (1.0 / (priorSigma * priorSigma)))));
         return kl.mul(lambda);
-    }
-
-    @Override
-    public PosteriorView view(ParameterSpec parameter, Map<String, INDArray> posterior, ComponentOptions options) {
-        return GaussianPosterior.view(parameter, posterior);
     }
 }

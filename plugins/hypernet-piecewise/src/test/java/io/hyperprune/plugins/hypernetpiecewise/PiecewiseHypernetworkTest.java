@@ -30,29 +30,32 @@ class PiecewiseHypernetworkTest {
         }
     }
 
-    private static Graph graph(Hypernetwork hypernetwork, Map<String, String> options, String[] variables) {
+    /** The graph of G(t) with the learned matrix {@code variable} ([rows, 6]) set to rows of distinct random values. */
+    private static Graph graph(Hypernetwork hypernetwork, Map<String, String> options, String variable, int rows) {
         SameDiff sd = SameDiff.create();
         SDVariable t = sd.placeHolder("t", DataType.FLOAT, -1);
         SDVariable g = hypernetwork.attach(sd, t, new ComponentOptions(hypernetwork.id(), options)).generate(TENSOR);
-        INDArray[] values = new INDArray[variables.length];
-        for (int i = 0; i < variables.length; i++) {
+        INDArray[] values = new INDArray[rows];
+        for (int i = 0; i < rows; i++) {
             values[i] = Nd4j.rand(DataType.FLOAT, 3, 2).subi(0.5).muli(4 + i);
-            sd.getVariable(variables[i]).setArray(values[i]);
+        }
+        if (rows > 0) {
+            INDArray stacked = Nd4j.create(DataType.FLOAT, rows, 6);
+            for (int i = 0; i < rows; i++) {
+                stacked.putRow(i, values[i].reshape(6));
+            }
+            sd.getVariable(variable).setArray(stacked);
         }
         return new Graph(sd, g, values);
     }
 
-    private static String[] pivotNames(int n) {
-        String[] names = new String[n];
-        for (int i = 0; i < n; i++) {
-            names[i] = "w/mean/pivot" + i;
-        }
-        return names;
+    private static Graph pivots(int n) {
+        return graph(new PiecewiseHypernetwork(), n == 6 ? Map.of() : Map.of("pivots", String.valueOf(n)), "w/mean/pivots", n);
     }
 
     @Test
     void valuesAtPivotsAreTheStoredTensorsExactly() {
-        Graph graph = graph(new PiecewiseHypernetwork(), Map.of(), pivotNames(6));
+        Graph graph = pivots(6);
         INDArray out = graph.at(0f, 0.2f, 0.4f, 0.6f, 0.8f, 1f);
         assertThat(out.shape()).containsExactly(6L, 3L, 2L);
         for (int i = 0; i < 6; i++) {
@@ -63,7 +66,7 @@ class PiecewiseHypernetworkTest {
 
     @Test
     void interpolatesLinearlyAndIsContinuousAcrossPivots() {
-        Graph graph = graph(new PiecewiseHypernetwork(), Map.of(), pivotNames(6));
+        Graph graph = pivots(6);
         INDArray mid = graph.at(0.3f);
         INDArray expected = graph.pivots()[1].mul(0.5).add(graph.pivots()[2].mul(0.5));
         for (int i = 0; i < 6; i++) {
@@ -78,19 +81,20 @@ class PiecewiseHypernetworkTest {
 
     @Test
     void tOutsideTheRangeIsClamped() {
-        Graph graph = graph(new PiecewiseHypernetwork(), Map.of(), pivotNames(6));
+        Graph graph = pivots(6);
         assertThat(graph.at(-3f).dup().data().asFloat()).containsExactly(graph.pivots()[0].data().asFloat());
         assertThat(graph.at(7f).dup().data().asFloat()).containsExactly(graph.pivots()[5].data().asFloat());
     }
 
     @Test
     void gradientsReachExactlyTheTwoAdjacentPivots() {
-        Graph graph = graph(new PiecewiseHypernetwork(), Map.of(), pivotNames(6));
+        Graph graph = pivots(6);
         SDVariable loss = graph.g().mul(graph.sd().constant(Nd4j.rand(DataType.FLOAT, 1, 3, 2))).sum();
         graph.sd().setLossVariables(loss);
-        Map<String, INDArray> gradients = graph.sd().calculateGradients(Map.of("t", Nd4j.createFromArray(0.5f)), pivotNames(6));
+        INDArray gradient = graph.sd().calculateGradients(Map.of("t", Nd4j.createFromArray(0.5f)), "w/mean/pivots")
+                .get("w/mean/pivots");
         for (int i = 0; i < 6; i++) {
-            double norm = gradients.get("w/mean/pivot" + i).norm1Number().doubleValue();
+            double norm = gradient.getRow(i).norm1Number().doubleValue();
             if (i == 2 || i == 3) {
                 assertThat(norm).as("pivot %d", i).isGreaterThan(0);
             } else {
@@ -101,14 +105,9 @@ class PiecewiseHypernetworkTest {
 
     @Test
     void twoPivotsEqualTheLinearHypernetwork() {
-        Graph piecewise = graph(new PiecewiseHypernetwork(), Map.of("pivots", "2"), new String[0]);
-        Graph linear = graph(new LinearHypernetwork(), Map.of(), new String[0]);
-        INDArray b = Nd4j.rand(DataType.FLOAT, 3, 2);
-        INDArray a = Nd4j.rand(DataType.FLOAT, 3, 2);
-        piecewise.sd().getVariable("w/mean/pivot0").setArray(b.dup());
-        piecewise.sd().getVariable("w/mean/pivot1").setArray(a.dup());
-        linear.sd().getVariable("w/mean/B").setArray(b.dup());
-        linear.sd().getVariable("w/mean/A").setArray(a.dup());
+        Graph piecewise = pivots(2);
+        Graph linear = graph(new LinearHypernetwork(), Map.of(), "w/mean/endpoints", 0);
+        linear.sd().getVariable("w/mean/endpoints").setArray(piecewise.sd().getVariable("w/mean/pivots").getArr().dup());
         float[] t = {-1f, 0f, 0.13f, 0.5f, 0.99f, 1f, 2f};
         assertThat(piecewise.at(t).dup().data().asFloat()).containsExactly(linear.at(t).dup().data().asFloat());
     }

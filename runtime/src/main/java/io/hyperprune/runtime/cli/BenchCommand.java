@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "JSON on stdout (bench/README.md schema).")
     boolean json;
+
+    @Option(names = "--profile", paramLabel = "DIR", description = "Write a SameDiff op profile (Chrome trace JSON) of the last epoch of each workload into DIR and print its per-op summary to stderr.")
+    Path profile;
 
     @Inject
     BenchCommand(ComponentRegistry registry, Console console) {
@@ -131,7 +135,22 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> seconds = new ArrayList<>();
         EpochMetrics last = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            java.io.File trace = null;
+            if (profile != null && epoch == epochs) {
+                trace = profile.resolve(workload + ".json").toFile();
+                createDirectories(profile);
+                SameDiff gradients = graph.sameDiff().getFunction("grad");
+                writeText(profile.resolve(workload + "-graph.txt"), graph.sameDiff().summary()
+                        + (gradients == null ? "" : "\n--- Gradient function ---\n" + gradients.summary()));
+                graph.sameDiff().addListeners(org.nd4j.autodiff.listeners.profiler.ProfilingListener.builder(trace)
+                        .recordAll().warmup(0).operations(org.nd4j.autodiff.listeners.Operation.TRAINING).build());
+            }
             last = trainer.trainEpoch(epoch, step -> { });
+            if (trace != null) {
+                graph.sameDiff().getListeners().clear();
+                console.err().println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(trace,
+                        org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat.SAMEDIFF));
+            }
             seconds.add(last.trainSeconds());
             console.err().printf(Locale.ROOT, "%s epoch %d: %.3f s%n", workload, epoch, last.trainSeconds());
         }
@@ -149,6 +168,22 @@ final class BenchCommand implements Callable<Integer> {
         result.put("peak_rss_mb", peakRssMb());
         result.put("test_accuracy", last.testAccuracy().get(0));
         return result;
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new InputException("--profile " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void writeText(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new InputException("--profile: cannot write " + file + " (" + e.getMessage() + ")");
+        }
     }
 
     /** VmHWM of this process: the peak resident set size. */

@@ -42,7 +42,10 @@ import picocli.CommandLine.Option;
         description = "Measure seconds per epoch (median after 2 warm-up epochs), samples/s and peak RSS of the MNIST workloads.")
 final class BenchCommand implements Callable<Integer> {
 
-    /** workload name -> evidence, hypernetwork, lambda samples per batch */
+    /**
+     * workload name -> evidence, hypernetwork, lambda samples per batch (a hypernetwork) or plain models
+     * side by side (constant: one per lambda of the paper-mnist grid, as an experiment trains them)
+     */
     static final Map<String, String[]> WORKLOADS = new LinkedHashMap<>();
 
     static {
@@ -51,7 +54,11 @@ final class BenchCommand implements Callable<Integer> {
         WORKLOADS.put("prior-scaled", new String[] {"prior-scaled", "constant", "1"});
         WORKLOADS.put("variational-linear", new String[] {"variational", "linear", "5"});
         WORKLOADS.put("variational-piecewise", new String[] {"variational", "piecewise", "5"});
+        WORKLOADS.put("weight-decay-6-lambdas", new String[] {"weight-decay", "constant", "6"});
+        WORKLOADS.put("variational-6-lambdas", new String[] {"variational", "constant", "6"});
     }
+
+    private static final List<Double> GRID_LAMBDAS = List.of(0.001, 0.01, 0.1, 1.0, 10.0, 100.0);
 
     private final ComponentRegistry registry;
     private final Console console;
@@ -62,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "mnist", description = "Data set (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--workload", split = ",", description = "Workloads (default: weight-decay, variational, variational-linear, variational-piecewise).")
+    @Option(names = "--workload", split = ",", description = "Workloads: weight-decay, variational, prior-scaled, variational-linear, variational-piecewise, weight-decay-6-lambdas, variational-6-lambdas (default: the first two, the hypernetworks and the 6-lambda ones).")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--epochs", defaultValue = "7", description = "Epochs per workload; the first 2 are warm-up (default: ${DEFAULT-VALUE}).")
@@ -88,7 +95,8 @@ final class BenchCommand implements Callable<Integer> {
         if (epochs < 3) {
             throw new InputException("--epochs must be at least 3 (2 warm-up epochs + measured ones), got " + epochs);
         }
-        List<String> chosen = workloads.isEmpty() ? List.of("weight-decay", "variational", "variational-linear", "variational-piecewise") : workloads;
+        List<String> chosen = workloads.isEmpty() ? List.of("weight-decay", "variational", "variational-linear", "variational-piecewise",
+                "weight-decay-6-lambdas", "variational-6-lambdas") : workloads;
         for (String workload : chosen) {
             if (!WORKLOADS.containsKey(workload)) {
                 throw new InputException("unknown --workload '" + workload + "'; known: " + String.join(", ", WORKLOADS.keySet()));
@@ -128,9 +136,14 @@ final class BenchCommand implements Callable<Integer> {
         int samples = Integer.parseInt(spec[2]);
         boolean plain = spec[1].equals("constant");
         ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
-        ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), hypernetwork,
-                ComponentOptions.none(hypernetwork.id()), plain ? 1 : samples, loaded.train().size(), 0);
-        Trainer trainer = new Trainer(graph, loaded, new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, List.of(1.0), samples,
+        List<Double> lambdas = plain && samples > 1 ? GRID_LAMBDAS.subList(0, samples) : List.of(1.0);
+        Hypernetwork generator = plain && samples > 1
+                ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(
+                        lambdas.stream().mapToDouble(LambdaRange.REFERENCE::normalize).toArray())
+                : hypernetwork;
+        ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), generator,
+                ComponentOptions.none(hypernetwork.id()), plain ? lambdas.size() : samples, plain, loaded.train().size(), 0);
+        Trainer trainer = new Trainer(graph, loaded, new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples,
                 LambdaRange.REFERENCE), !plain);
         List<Double> seconds = new ArrayList<>();
         EpochMetrics last = null;
@@ -160,6 +173,7 @@ final class BenchCommand implements Callable<Integer> {
                 : (steady.get(steady.size() / 2 - 1) + steady.get(steady.size() / 2)) / 2;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("workload", workload);
+        result.put("models", plain ? lambdas.size() : 1);
         result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         result.put("epochs", epochs);
         result.put("epoch_seconds", seconds);

@@ -66,6 +66,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--levels", description = "Override: deletion levels in percent, from:to:step or a comma list, e.g. 0:90:10.") String levels;
     @Option(names = "--scope", description = "Override: layer or global.") String scope;
     @Option(names = "--seed", description = "Override: base seed (restart r uses seed + r).") Long seed;
+    @Option(names = "--one-run-per-lambda", description = "Train each plain model's lambdas as separate runs, one model per graph"
+            + " (default: all lambdas of a plain model side by side in one graph; same results, less time).") boolean oneRunPerLambda;
     @Option(names = {"-O", "--option"}, description = "Component option <component>.<name>=<value> (repeatable).") List<String> options = new ArrayList<>();
 
     @Option(names = "--resume", description = "Skip finished runs and continue interrupted ones.") boolean resume;
@@ -178,6 +180,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (levels != null) tree.set("levels", Json.MAPPER.valueToTree(parseLevels(levels)));
         if (scope != null) tree.put("scope", scope);
         if (seed != null) tree.put("seed", seed);
+        if (oneRunPerLambda) tree.put("batchPlain", false);
         if (!options.isEmpty()) {
             Map<String, Map<String, String>> merged = new LinkedHashMap<>(base.options());
             RunOptions.groupOptions(options).forEach((component, values) -> {

@@ -27,9 +27,9 @@ final class RunCommands {
             }
             if (resolved.config().plain()) {
                 for (double lambda : given) {
-                    if (lambda != resolved.config().lambdas().get(0)) {
-                        throw new io.hyperprune.api.InputException("--lambda " + lambda + ": run " + "was trained as a plain model at lambda "
-                                + resolved.config().lambdas().get(0) + " only; a plain model has no other lambdas (train a hypernetwork"
+                    if (!resolved.config().lambdas().contains(lambda)) {
+                        throw new io.hyperprune.api.InputException("--lambda " + lambda + ": the run holds plain models trained at lambda "
+                                + resolved.config().lambdas() + " only; a plain model has no other lambdas (train a hypernetwork"
                                 + " to get every lambda)");
                     }
                 }

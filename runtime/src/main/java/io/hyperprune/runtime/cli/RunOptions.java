@@ -29,7 +29,7 @@ final class RunOptions {
     String hypernetwork;
 
     @Option(names = "--lambda", split = ",",
-            description = "Plain model: the one lambda to train at (default 1). Hypernetwork: the lambdas evaluated each epoch"
+            description = "Plain model: the lambda to train at (default 1); several lambdas train one independent plain model per lambda side by side in one graph. Hypernetwork: the lambdas evaluated each epoch"
                     + " (default 0.001,0.01,0.1,1,10,100).")
     List<Double> lambdas = new ArrayList<>();
 

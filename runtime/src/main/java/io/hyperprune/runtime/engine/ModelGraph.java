@@ -29,7 +29,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
  * evidences only; P = number of parameters) and a keep-mask per weight tensor ({@code mask/<name>}).
  * Per model k: loss_k = mean_b CE + (sum of penalties) / m; the trained loss is the mean over k
  * (METHOD.md: the average of the per-lambda losses), given to SameDiff as the two loss variables
- * {@value #CE} (mean CE) and {@value #PENALTY} (mean penalty / m).
+ * {@value #CE} (mean CE) and {@value #PENALTY} (mean penalty / m). For K independent plain models
+ * (one per lambda, {@link ConstantHypernetwork#independent}) it is the sum over k instead, so that
+ * every model's gradient, clipped value and Adam step are exactly those it would get alone.
  */
 public final class ModelGraph {
 
@@ -73,6 +75,17 @@ public final class ModelGraph {
      */
     public static ModelGraph build(ModelSpec model, Evidence evidence, ComponentOptions evidenceOptions,
             Hypernetwork hypernetwork, ComponentOptions hypernetworkOptions, int models, long trainingSamples, long seed) {
+        return build(model, evidence, evidenceOptions, hypernetwork, hypernetworkOptions, models, false, trainingSamples, seed);
+    }
+
+    /**
+     * Builds the graph.
+     *
+     * @param independent true: the K models are independent plain models and the loss is their sum
+     */
+    public static ModelGraph build(ModelSpec model, Evidence evidence, ComponentOptions evidenceOptions,
+            Hypernetwork hypernetwork, ComponentOptions hypernetworkOptions, int models, boolean independent,
+            long trainingSamples, long seed) {
         requireNonNull(model, "model is null");
         if (models < 1) {
             throw new IllegalArgumentException("models per pass must be >= 1, got " + models);
@@ -135,8 +148,8 @@ public final class ModelGraph {
         SDVariable penaltyPerSample = penalty.div((double) trainingSamples);
         // Two loss variables: SameDiff minimises their sum, mean_k CE_k + mean_k penalty_k / m = mean_k loss_k,
         // and reports each one per step.
-        SDVariable meanCe = sd.mean(CE, ce);
-        SDVariable meanPenalty = sd.mean(PENALTY, penaltyPerSample);
+        SDVariable meanCe = independent ? sd.sum(CE, ce) : sd.mean(CE, ce);
+        SDVariable meanPenalty = independent ? sd.sum(PENALTY, penaltyPerSample) : sd.mean(PENALTY, penaltyPerSample);
         sd.setLossVariables(meanCe, meanPenalty);
         return new ModelGraph(sd, model, parameters, posteriorTensors, models, noiseSize, evidence.stochastic());
     }

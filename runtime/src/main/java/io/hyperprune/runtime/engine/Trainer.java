@@ -57,16 +57,17 @@ public final class Trainer {
     private final Map<String, INDArray> allKept = new HashMap<>();
 
     /**
-     * @param hypernetwork true: draw S lambdas per mini-batch from the range; false: train at the one
-     *     lambda of the settings
+     * @param hypernetwork true: draw S lambdas per mini-batch from the range; false: plain models, model
+     *     k trained at lambda k of the settings (K independent models summed, see {@link ModelGraph})
      */
     public Trainer(ModelGraph graph, Dataset data, TrainingSettings settings, boolean hypernetwork) {
         this.graph = requireNonNull(graph, "graph is null");
         this.data = requireNonNull(data, "data is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.hypernetwork = hypernetwork;
-        if (!hypernetwork && settings.lambdas().size() != 1) {
-            throw new IllegalArgumentException("a plain run trains at exactly one lambda, got " + settings.lambdas());
+        if (!hypernetwork && settings.lambdas().size() != graph.models()) {
+            throw new IllegalArgumentException("a plain run trains one model per lambda: " + graph.models()
+                    + " models per pass, lambdas " + settings.lambdas());
         }
         int sample = Math.min(TRAIN_ACCURACY_SAMPLES, data.train().size());
         this.trainSample = new DataSplit(data.train().features().get(NDArrayIndex.interval(0, sample)),
@@ -159,8 +160,10 @@ public final class Trainer {
                 inputs.put(ModelGraph.EPS, draw.noise());
             }
             Map<String, INDArray> out = graph.sameDiff().output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
-            crossEntropy += out.get(ModelGraph.CE).getDouble(0);
-            penalty += out.get(ModelGraph.PENALTY).getDouble(0);
+            // Independent plain models report the sum over the K models: per-model mean for the metrics.
+            double perModel = hypernetwork ? 1 : graph.models();
+            crossEntropy += out.get(ModelGraph.CE).getDouble(0) / perModel;
+            penalty += out.get(ModelGraph.PENALTY).getDouble(0) / perModel;
             groups++;
         }
         return new double[] {crossEntropy / groups, penalty / groups};
@@ -276,7 +279,7 @@ public final class Trainer {
             int models = graph.models();
             double[] lambdas = new double[models];
             for (int k = 0; k < models; k++) {
-                lambdas[k] = hypernetwork ? settings.range().logUniform(lambdaRandom.nextDouble()) : settings.lambdas().get(0);
+                lambdas[k] = hypernetwork ? settings.range().logUniform(lambdaRandom.nextDouble()) : settings.lambdas().get(k);
             }
             Map<String, INDArray> inputs = new HashMap<>();
             putLambdas(inputs, lambdas);
@@ -287,10 +290,15 @@ public final class Trainer {
             return new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
         }
 
+        /**
+         * eps [K, P]: a hypernetwork's K samples each get their own draw; K independent plain models share
+         * one draw, as each would draw the same one alone from the same seed.
+         */
         INDArray noise() {
-            INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, graph.models(), graph.noiseSize());
+            int rows = hypernetwork ? graph.models() : 1;
+            INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, rows, graph.noiseSize());
             Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
-            return eps;
+            return rows == graph.models() ? eps : eps.repeat(0, graph.models());
         }
 
         @Override

@@ -68,14 +68,20 @@ public final class Experiment {
         default void runFinished(GridRun run, String status, double seconds) {}
     }
 
-    /** The whole grid in a stable order: plain runs first (by evidence, lambda, restart), then hypernetworks. */
+    /**
+     * The whole grid in a stable order, restart by restart and evidence by evidence. Plain models are one
+     * run holding every lambda's model (trained side by side in one graph), or one run per lambda if
+     * {@link ExperimentConfig#batchPlain()} is false.
+     */
     public List<GridRun> grid() {
         List<GridRun> runs = new ArrayList<>();
         for (int restart = 0; restart < config.restarts(); restart++) {
             for (String evidence : config.evidences()) {
                 for (String hypernetwork : config.hypernetworks()) {
                     boolean plain = hypernetwork.equals(io.hyperprune.runtime.engine.ConstantHypernetwork.ID);
-                    List<List<Double>> lambdaSets = plain ? config.lambdas().stream().map(List::of).toList() : List.of(config.lambdas());
+                    // Plain models: by default all lambdas' models in one run (one graph, trained side by side).
+                    List<List<Double>> lambdaSets = plain && !config.batchPlain() ? config.lambdas().stream().map(List::of).toList()
+                            : List.of(config.lambdas());
                     for (List<Double> lambdas : lambdaSets) {
                         RunSpec spec = new RunSpec(config.dataset(), config.model(), evidence, hypernetwork, lambdas,
                                 config.lambdaSamples(), config.lambdaMin(), config.lambdaMax(),
@@ -247,7 +253,7 @@ public final class Experiment {
             Trainer hyperTrainer = trainingRun(hyper, hyperResolved).load();
             for (double lambda : hyper.spec().lambdas()) {
                 Optional<GridRun> plain = grid.stream().filter(p -> p.spec().plain() && p.restart() == hyper.restart()
-                        && p.spec().evidence().equals(hyper.spec().evidence()) && p.spec().lambdas().get(0) == lambda && finished(p))
+                        && p.spec().evidence().equals(hyper.spec().evidence()) && p.spec().lambdas().contains(lambda) && finished(p))
                         .findFirst();
                 if (plain.isEmpty()) {
                     continue;

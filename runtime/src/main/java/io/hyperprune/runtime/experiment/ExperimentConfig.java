@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  * An experiment grid, as a JSON file or a built-in preset: every evidence x hypernetwork (the nine
  * models of METHOD.md by default), plain models trained once per lambda and hypernetworks once for
  * the whole range, each {@code restarts} times; then every run is pruned at each level by each
- * criterion. Field names are the JSON keys; see the README for the format.
+ * criterion. Field names are the JSON keys; see the README for the format. {@code batchPlain} (default
+ * true) trains a plain model's lambdas side by side in one graph and run; false: one run per lambda.
  */
 public record ExperimentConfig(
         String dataset,
@@ -41,7 +42,8 @@ public record ExperimentConfig(
         String scope,
         List<Double> levels,
         long seed,
-        Map<String, Map<String, String>> options) {
+        Map<String, Map<String, String>> options,
+        boolean batchPlain) {
 
     static final List<Double> TEN_LEVELS = IntStream.range(0, 10).mapToObj(i -> i * 10.0).toList();
     static final List<String> NINE_MODELS_EVIDENCES = List.of("variational", "prior-scaled", "weight-decay");
@@ -53,15 +55,15 @@ public record ExperimentConfig(
             // METHOD.md's reference MNIST settings.
             "paper-mnist", new ExperimentConfig("mnist", Map.of(), "784-50-10", NINE_MODELS_EVIDENCES,
                     NINE_MODELS_HYPERNETWORKS, MNIST_LAMBDAS, 5, 25, 50, 256, 5e-4, 1.0, 5, 0.001, 100,
-                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of()),
+                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of(), true),
             // All nine models and six lambdas, one restart, few epochs: the README's main job (minutes on 2 cores).
             "paper-mnist-quick", new ExperimentConfig("mnist", Map.of(), "784-50-10", NINE_MODELS_EVIDENCES,
                     NINE_MODELS_HYPERNETWORKS, MNIST_LAMBDAS, 1, 3, 6, 256, 5e-4, 1.0, 5, 0.001, 100,
-                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of()),
+                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of(), true),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run.
             "paper-cifar", new ExperimentConfig("cifar10", Map.of(), ModelSpec.CIFAR_CONV, NINE_MODELS_EVIDENCES,
                     NINE_MODELS_HYPERNETWORKS, List.of(0.01, 0.1, 1.0), 5, 75, 75, 128, 5e-4, 1.0, 5, 0.01, 1,
-                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of()));
+                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of(), true));
 
     public ExperimentConfig {
         require(dataset != null, "dataset", "a data set id, e.g. \"mnist\"");

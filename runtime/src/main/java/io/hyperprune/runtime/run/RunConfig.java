@@ -52,14 +52,14 @@ public record RunConfig(
         lambdas = List.copyOf(lambdas);
     }
 
-    /** True for the plain models (a)-(c): the constant hypernetwork, trained at one lambda. */
+    /** True for the plain models (a)-(c): the constant hypernetwork, one independent model per lambda. */
     public boolean plain() {
         return hypernetwork.id().equals(ConstantHypernetwork.ID);
     }
 
-    /** K, the models per graph pass: 1 for plain runs, S lambda samples for hypernetworks. */
+    /** K, the models per graph pass: one per lambda for plain runs, S lambda samples for hypernetworks. */
     public int modelsPerPass() {
-        return plain() ? 1 : lambdaSamples;
+        return plain() ? lambdas.size() : lambdaSamples;
     }
 
     public LambdaRange range() {

@@ -13,7 +13,7 @@ import java.util.Map;
  * What the user asks for in one run, by component id (before components are resolved): the input of
  * {@code hyperprune train} and one cell of an experiment grid.
  *
- * @param lambdas a plain run's one lambda, or a hypernetwork run's evaluation lambdas
+ * @param lambdas a plain run's lambdas (one independent model each), or a hypernetwork run's evaluation lambdas
  * @param options component options by component id, then option name
  */
 public record RunSpec(String dataset, String model, String evidence, String hypernetwork, List<Double> lambdas,
@@ -27,9 +27,9 @@ public record RunSpec(String dataset, String model, String evidence, String hype
         requireNonNull(hypernetwork, "hypernetwork is null");
         lambdas = List.copyOf(lambdas);
         options = Map.copyOf(options);
-        if (hypernetwork.equals(ConstantHypernetwork.ID) && lambdas.size() != 1) {
-            throw new InputException("a plain model (--hypernetwork constant) trains at exactly one --lambda, got " + lambdas
-                    + "; use 'hyperprune experiment' for a grid of lambdas, or a hypernetwork (linear, piecewise)");
+        if (hypernetwork.equals(ConstantHypernetwork.ID) && new java.util.HashSet<>(lambdas).size() != lambdas.size()) {
+            throw new InputException("plain models (--hypernetwork constant) train one model per --lambda; the lambdas must be"
+                    + " distinct, got " + lambdas);
         }
         // Validates the numbers with the same messages as the trainer.
         new TrainingSettings(epochs, batchSize, learningRate, clip, seed, lambdas, lambdaSamples, new LambdaRange(lambdaMin, lambdaMax));

@@ -86,9 +86,14 @@ public final class TrainingRun {
             graph = ModelGraph.restore(loaded, model, evidence, evidenceOptions, config.modelsPerPass());
             metricRows.addAll(readMetricRows(firstEpoch - 1));
         } else {
-            graph = ModelGraph.build(model, evidence, evidenceOptions, hypernetwork,
+            // Several plain models (one per lambda) train side by side, each with its own tensors.
+            Hypernetwork generator = config.plain() && config.lambdas().size() > 1
+                    ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(
+                            config.lambdas().stream().mapToDouble(config.range()::normalize).toArray())
+                    : hypernetwork;
+            graph = ModelGraph.build(model, evidence, evidenceOptions, generator,
                     new ComponentOptions(hypernetwork.id(), config.hypernetwork().options()), config.modelsPerPass(),
-                    data.train().size(), config.seed());
+                    config.plain(), data.train().size(), config.seed());
             AtomicFiles.writeString(configFile, Json.write(config));
         }
         Trainer trainer = new Trainer(graph, data, config.settings(), !config.plain());

@@ -58,10 +58,19 @@ class ExperimentConfigTest {
         var resolver = new io.hyperprune.runtime.run.RunResolver(registry, options -> null);
         List<GridRun> a = new Experiment(quick, Path.of("x"), resolver, registry).grid();
         List<GridRun> b = new Experiment(quick, Path.of("y"), resolver, registry).grid();
-        // 3 evidences x (6 plain lambdas + linear + piecewise)
-        assertThat(a).hasSize(24);
-        assertThat(a.stream().map(GridRun::name).distinct().count()).isEqualTo(24);
+        // 3 evidences x (one run with the 6 plain lambdas side by side + linear + piecewise)
+        assertThat(a).hasSize(9);
+        assertThat(a.stream().map(GridRun::name).distinct().count()).isEqualTo(9);
         assertThat(a.stream().map(GridRun::name).toList()).isEqualTo(b.stream().map(GridRun::name).toList());
-        assertThat(a.get(0).name()).startsWith("variational-lambda0.001-r0-");
+        assertThat(a.get(0).name()).startsWith("variational-r0-");
+        assertThat(a.get(0).spec().lambdas()).hasSize(6);
+        // --one-run-per-lambda: 3 x (6 + 2)
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) io.hyperprune.runtime.run.Json.MAPPER.valueToTree(quick);
+        tree.put("batchPlain", false);
+        ExperimentConfig separate = io.hyperprune.runtime.run.Json.MAPPER.convertValue(tree, ExperimentConfig.class);
+        List<GridRun> c = new Experiment(separate, Path.of("x"), resolver, registry).grid();
+        assertThat(c).hasSize(24);
+        assertThat(c.stream().map(GridRun::name).distinct().count()).isEqualTo(24);
+        assertThat(c.get(0).name()).startsWith("variational-lambda0.001-r0-");
     }
 }

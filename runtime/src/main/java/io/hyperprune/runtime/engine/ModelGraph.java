@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
  *
  * <p>K models are evaluated per pass (the model axis): K = 1 for a plain model, K = S lambda samples
  * for a hypernetwork. Inputs are placeholders: {@value #X} [B, ...sample], {@value #Y} one-hot [B, C],
- * {@value #LAMBDA} and {@value #T} [K], {@value #EPS} standard-normal noise [K, P] (stochastic
- * evidences only; P = number of parameters) and a keep-mask per weight tensor ({@code mask/<name>}).
+ * {@value #LAMBDA} and {@value #T} [K], standard-normal noise {@code eps/<parameter>} [K, ...shape] per
+ * parameter (stochastic evidences only) and a keep-mask per weight tensor ({@code mask/<name>}).
  * Per model k: loss_k = mean_b CE + (sum of penalties) / m; the trained loss is the mean over k
  * (METHOD.md: the average of the per-lambda losses), given to SameDiff as the two loss variables
  * {@value #CE} (mean CE) and {@value #PENALTY} (mean penalty / m). For K independent plain models
@@ -37,7 +37,7 @@ public final class ModelGraph {
 
     static final String X = "x";
     static final String Y = "y";
-    static final String EPS = "eps";
+    static final String EPS_PREFIX = "eps/";
     static final String LAMBDA = "lambda";
     static final String T = "t";
     static final String CE = "ce";
@@ -98,14 +98,12 @@ public final class ModelGraph {
         SDVariable lambda = sd.placeHolder(LAMBDA, DataType.FLOAT, models);
         SDVariable t = sd.placeHolder(T, DataType.FLOAT, models);
         long noiseSize = parameters.stream().mapToLong(ParameterSpec::size).sum();
-        SDVariable eps = evidence.stochastic() ? sd.placeHolder(EPS, DataType.FLOAT, models, noiseSize) : null;
 
         Hypernetwork.Generator generator = hypernetwork.attach(sd, t, hypernetworkOptions);
         List<SDVariable> trainingWeights = new ArrayList<>();
         List<SDVariable> evaluationWeights = new ArrayList<>();
         Map<String, List<PosteriorTensor>> posteriorTensors = new LinkedHashMap<>();
         SDVariable penalty = null;
-        long offset = 0;
         for (ParameterSpec parameter : parameters) {
             List<PosteriorTensor> tensors = evidence.posterior(parameter, evidenceOptions);
             posteriorTensors.put(parameter.name(), tensors);
@@ -115,12 +113,11 @@ public final class ModelGraph {
                 SDVariable generated = generator.generate(new TensorSpec(name, parameter.shape(), tensor.init(), mix(seed, name)));
                 posterior.put(tensor.role(), generated.rename(POSTERIOR_PREFIX + name));
             }
-            SDVariable noise = null;
-            if (eps != null) {
-                long[] shape = withModelAxis(models, parameter.shape());
-                noise = eps.get(SDIndex.all(), SDIndex.interval(offset, offset + parameter.size())).reshape(shape);
-            }
-            offset += parameter.size();
+            // One noise placeholder per parameter: slicing one [K, P] input cost a strided slice and a
+            // reshape per parameter and step.
+            SDVariable noise = evidence.stochastic()
+                    ? sd.placeHolder(EPS_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape()))
+                    : null;
             trainingWeights.add(evidence.trainingWeight(sd, parameter, posterior, noise, evidenceOptions));
             SDVariable mean = evidence.evaluationWeight(sd, parameter, posterior, evidenceOptions);
             if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
@@ -135,15 +132,17 @@ public final class ModelGraph {
         forward(sd, model, x, evaluationWeights, models).rename(LOGITS_EVAL);
         SDVariable ce;
         if (models == 1) {
-            // The fused op is much cheaper than the written-out form; [1, B, C] -> [B, C] is a view.
+            // [1, B, C] -> [B, C] is a view.
             ce = sd.loss().softmaxCrossEntropy(y, logitsTrain.reshape(-1, model.outputSize()), null,
                     org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0).reshape(1);
         } else {
-            // CE_k = -mean_b sum_c y log softmax(logits_k); y [B, C] broadcasts over the model axis.
-            // log-softmax written out: SameDiff M2.1's LogSoftMax op with an axis fails to build its gradient.
-            SDVariable shifted = logitsTrain.sub(logitsTrain.max(true, 2));
-            SDVariable logProbabilities = shifted.sub(sd.math().log(sd.math().exp(shifted).sum(true, 2)));
-            ce = logProbabilities.mul(y).sum(2).mean(1).neg();
+            // CE_k = -mean_b sum_c y_bc log softmax(logits_kb): log-softmax on [K*B, C] (SameDiff M2.1 builds
+            // no gradient for it with an axis on [K, B, C]; written out with max, exp and log it cost ~3 ms
+            // per step more), labels repeated per model, then the mean per model.
+            SDVariable[] labels = new SDVariable[models];
+            java.util.Arrays.fill(labels, y);
+            SDVariable logProbabilities = sd.nn().logSoftmax(logitsTrain.reshape(-1, model.outputSize()));
+            ce = logProbabilities.mul(sd.concat(0, labels)).sum(1).reshape(models, -1).mean(1).neg();
         }
         SDVariable penaltyPerSample = penalty.div((double) trainingSamples);
         // Two loss variables: SameDiff minimises their sum, mean_k CE_k + mean_k penalty_k / m = mean_k loss_k,
@@ -166,6 +165,10 @@ public final class ModelGraph {
             posteriorTensors.put(parameter.name(), evidence.posterior(parameter, evidenceOptions));
         }
         long noiseSize = parameters.stream().mapToLong(ParameterSpec::size).sum();
+        if (loaded.hasVariable("eps")) {
+            throw new io.hyperprune.api.InputException("the saved model was written by an earlier hyperprune 0.1 snapshot whose graph"
+                    + " format is no longer read; train the run again");
+        }
         if (!loaded.hasVariable(LOGITS_EVAL) || !loaded.hasVariable(X)) {
             throw new io.hyperprune.api.InputException("the saved model is not a hyperprune training graph (no '"
                     + LOGITS_EVAL + "' output); was it written by 'hyperprune generate'? Use the run directory instead");

@@ -93,7 +93,7 @@ public final class Trainer {
         if (sd.getTrainingConfig() == null) {
             List<String> features = new ArrayList<>(List.of(ModelGraph.X, ModelGraph.LAMBDA, ModelGraph.T));
             if (graph.stochastic()) {
-                features.add(ModelGraph.EPS);
+                graph.parameters().forEach(parameter -> features.add(ModelGraph.EPS_PREFIX + parameter.name()));
             }
             sd.setTrainingConfig(TrainingConfig.builder()
                     .updater(new Adam(settings.learningRate()))
@@ -157,7 +157,10 @@ public final class Trainer {
             inputs.put(ModelGraph.X, trainSample.features());
             inputs.put(ModelGraph.Y, trainSampleLabels);
             if (graph.stochastic()) {
-                inputs.put(ModelGraph.EPS, draw.noise());
+                List<INDArray> noise = draw.noise();
+                for (int i = 0; i < noise.size(); i++) {
+                    inputs.put(ModelGraph.EPS_PREFIX + graph.parameters().get(i).name(), noise.get(i));
+                }
             }
             Map<String, INDArray> out = graph.sameDiff().output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
             // Independent plain models report the sum over the K models: per-model mean for the metrics.
@@ -285,20 +288,37 @@ public final class Trainer {
             putLambdas(inputs, lambdas);
             List<INDArray> features = new ArrayList<>(List.of(batch.features(), inputs.get(ModelGraph.LAMBDA), inputs.get(ModelGraph.T)));
             if (noiseRandom != null) {
-                features.add(noise());
+                features.addAll(noise());
             }
             return new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
         }
 
         /**
-         * eps [K, P]: a hypernetwork's K samples each get their own draw; K independent plain models share
-         * one draw, as each would draw the same one alone from the same seed.
+         * eps [K, ...shape] per parameter, in parameter order: a hypernetwork's K samples each get their own
+         * draw; K independent plain models share one draw, as each would draw the same one alone from the
+         * same seed.
          */
-        INDArray noise() {
+        List<INDArray> noise() {
             int rows = hypernetwork ? graph.models() : 1;
-            INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, rows, graph.noiseSize());
-            Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
-            return rows == graph.models() ? eps : eps.repeat(0, graph.models());
+            List<INDArray> result = new ArrayList<>();
+            for (ParameterSpec parameter : graph.parameters()) {
+                long[] shape = new long[parameter.shape().length + 1];
+                shape[0] = rows;
+                System.arraycopy(parameter.shape(), 0, shape, 1, parameter.shape().length);
+                INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, shape);
+                Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
+                if (rows == graph.models()) {
+                    result.add(eps);
+                } else {
+                    shape[0] = graph.models();
+                    INDArray repeated = Nd4j.createUninitialized(DataType.FLOAT, shape);
+                    for (int k = 0; k < graph.models(); k++) {
+                        repeated.get(NDArrayIndex.point(k)).assign(eps.get(NDArrayIndex.point(0)));
+                    }
+                    result.add(repeated);
+                }
+            }
+            return result;
         }
 
         @Override

@@ -28,7 +28,7 @@ class IndependentModelsTest {
     @Test
     void sideBySideModelsEqualTheOneAtATimeRuns() {
         Dataset data = TinyData.clusters(20, 4, 512, 128, 7);
-        for (String evidence : List.of("variational", "weight-decay")) {
+        for (String evidence : List.of("weight-decay", "variational")) {
             Trainer together = sideBySide(evidence, data, 5);
             Trainer[] alone = LAMBDAS.stream().map(lambda -> TrainerTest.trainer(evidence, data, 5, lambda)).toArray(Trainer[]::new);
             EpochMetrics metrics = null;

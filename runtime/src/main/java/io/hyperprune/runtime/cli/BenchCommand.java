@@ -121,9 +121,10 @@ final class BenchCommand implements Callable<Integer> {
             console.out().print(Json.write(document));
         } else {
             for (Map<String, Object> r : results) {
-                console.out().printf(Locale.ROOT, "%-22s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB, test accuracy %.4f%n",
+                console.out().printf(Locale.ROOT,
+                        "%-22s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f%n",
                         r.get("workload"), r.get("epoch_seconds_median"), r.get("samples_per_second"), r.get("peak_rss_mb"),
-                        r.get("test_accuracy"));
+                        r.get("rss_growth_mb"), r.get("test_accuracy"));
             }
         }
         return 0;
@@ -146,6 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(graph, loaded, new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples,
                 LambdaRange.REFERENCE), !plain);
         List<Double> seconds = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
         EpochMetrics last = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             java.io.File trace = null;
@@ -165,6 +167,7 @@ final class BenchCommand implements Callable<Integer> {
                         org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat.SAMEDIFF));
             }
             seconds.add(last.trainSeconds());
+            rss.add(rssMb("VmRSS:"));
             console.err().printf(Locale.ROOT, "%s epoch %d: %.3f s%n", workload, epoch, last.trainSeconds());
         }
         List<Double> steady = new ArrayList<>(seconds.subList(2, seconds.size()));
@@ -180,6 +183,9 @@ final class BenchCommand implements Callable<Integer> {
         result.put("epoch_seconds_median", median);
         result.put("samples_per_second", loaded.train().size() / median);
         result.put("peak_rss_mb", peakRssMb());
+        // The soak check: resident memory after each epoch, and its growth from the end of warm-up to the end.
+        result.put("rss_mb_per_epoch", rss);
+        result.put("rss_growth_mb", rss.get(rss.size() - 1) - rss.get(1));
         result.put("test_accuracy", last.testAccuracy().get(0));
         return result;
     }
@@ -202,9 +208,14 @@ final class BenchCommand implements Callable<Integer> {
 
     /** VmHWM of this process: the peak resident set size. */
     static double peakRssMb() {
+        return rssMb("VmHWM:");
+    }
+
+    /** A resident-set figure of /proc/self/status in MiB (VmRSS: now, VmHWM: peak); NaN elsewhere than Linux. */
+    static double rssMb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

@@ -71,31 +71,33 @@ final class GaussianPosterior {
      * all elements of one model (METHOD.md), written with the prior precision {@code 1 / s^2} =
      * {@code precision} and {@code ln s} = {@code logPriorSigma}, both of shape [K, 1, ..., 1] or scalar.
      * Returns shape [K].
+     *
+     * <p>Summed in closed form, n (ln s - 1/2) - sum ln sigma + (sum sigma^2 + sum mu^2) / (2 s^2) with n
+     * elements per model, so only four operations touch the whole tensor (log, sum and two squared
+     * norms) and the rest works on [K]: on a hypernetwork's [K, 784, 50] tensors the element-wise
+     * form's ten full-size operations and their gradients were ~15 % of a step.
      */
     static SDVariable kl(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable logPriorSigma, SDVariable precision) {
         SDVariable mu = posterior.get(MEAN);
         SDVariable sigma = sigma(sd, posterior.get(LOG_SIGMA));
-        SDVariable perElement = logPriorSigma.sub(sd.math().log(sigma))
-                .add(sigma.mul(sigma).add(mu.mul(mu)).mul(precision).mul(0.5))
-                .sub(0.5);
-        return sumPerModel(perElement, parameter);
+        int[] axes = elementAxes(parameter);
+        SDVariable squares = sd.squaredNorm(sigma, axes).add(sd.squaredNorm(mu, axes));
+        SDVariable logSigmaSum = sd.math().log(sigma).sum(axes);
+        return squares.mul(precision.mul(0.5)).sub(logSigmaSum).add(logPriorSigma.sub(0.5).mul((double) parameter.size()));
     }
 
-    /** Sums every axis but the leading model axis: [K, ...] to [K]. */
-    static SDVariable sumPerModel(SDVariable perElement, ParameterSpec parameter) {
+    /** The axes of one model's elements: every axis but the leading model axis. */
+    static int[] elementAxes(ParameterSpec parameter) {
         int[] axes = new int[parameter.shape().length];
         for (int i = 0; i < axes.length; i++) {
             axes[i] = i + 1;
         }
-        return perElement.sum(axes);
+        return axes;
     }
 
-    /** lambda [K] reshaped to [K, 1, ..., 1] to broadcast against a [K, ...parameter.shape()] tensor. */
-    static SDVariable perModel(SDVariable lambda, ParameterSpec parameter) {
-        long[] shape = new long[parameter.shape().length + 1];
-        java.util.Arrays.fill(shape, 1);
-        shape[0] = -1;
-        return lambda.reshape(shape);
+    /** Sums every axis but the leading model axis: [K, ...] to [K]. */
+    static SDVariable sumPerModel(SDVariable perElement, ParameterSpec parameter) {
+        return perElement.sum(elementAxes(parameter));
     }
 
     static PosteriorView view(ParameterSpec parameter, Map<String, INDArray> posterior) {

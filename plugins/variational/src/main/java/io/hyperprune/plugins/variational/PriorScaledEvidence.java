@@ -29,9 +29,9 @@ public final class PriorScaledEvidence extends GaussianEvidence {
     public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
             SDVariable lambda, ComponentOptions options) {
         double priorSigma = GaussianPosterior.priorSigma(options);
-        SDVariable perModel = GaussianPosterior.perModel(lambda, parameter);
-        SDVariable logPriorSigma = sd.math().log(perModel).mul(-0.5).add(Math.log(priorSigma));
-        SDVariable precision = perModel.div(priorSigma * priorSigma);
+        // Prior N(0, s^2 / lambda): ln s_k = ln s - ln(lambda_k) / 2, precision_k = lambda_k / s^2, both [K].
+        SDVariable logPriorSigma = sd.math().log(lambda).mul(-0.5).add(Math.log(priorSigma));
+        SDVariable precision = lambda.div(priorSigma * priorSigma);
         return GaussianPosterior.kl(sd, parameter, posterior, logPriorSigma, precision);
     }
 }

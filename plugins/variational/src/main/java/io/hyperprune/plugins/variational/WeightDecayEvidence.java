@@ -63,7 +63,7 @@ public final class WeightDecayEvidence implements Evidence {
             SDVariable lambda, ComponentOptions options) {
         double priorSigma = GaussianPosterior.priorSigma(options);
         SDVariable w = posterior.get(VALUE);
-        return GaussianPosterior.sumPerModel(w.mul(w), parameter).mul(lambda).div(priorSigma);
+        return sd.squaredNorm(w, GaussianPosterior.elementAxes(parameter)).mul(lambda).div(priorSigma);
     }
 
     @Override

@@ -150,7 +150,17 @@ def compare(torch_doc, hp_doc, out=print):
     out("|---|---|---|---|---|---|---|---|---|---|---|")
     for key in sorted(set(pt) | set(hp)):
         a, b = hp.get(key), pt.get(key)
-        out(f"| {key[0]} | {key[1]} | {f(a, 'epoch_seconds_median', '{:.3f}')} | {f(b, 'epoch_seconds_median', '{:.3f}')} |"
+        label = key[0]
+        models = int(a.get("models", 1)) if a else 1
+        if b is None and models > 1:
+            # N plain models side by side (one per lambda) against PyTorch training them one after another.
+            base = pt.get((key[0].rsplit(f"-{models}-lambdas", 1)[0], key[1]))
+            if base:
+                b = {"epoch_seconds_median": models * base["epoch_seconds_median"],
+                     "samples_per_second": base["samples_per_second"] / models,
+                     "peak_rss_mb": base.get("peak_rss_mb"), "test_accuracy": base.get("test_accuracy")}
+                label = f"{key[0]} (PyTorch: {models} x {key[0].rsplit(f'-{models}-lambdas', 1)[0]})"
+        out(f"| {label} | {key[1]} | {f(a, 'epoch_seconds_median', '{:.3f}')} | {f(b, 'epoch_seconds_median', '{:.3f}')} |"
             f" **{ratio(a, b, 'epoch_seconds_median')}** | {f(a, 'samples_per_second', '{:.0f}')} | {f(b, 'samples_per_second', '{:.0f}')} |"
             f" {f(a, 'peak_rss_mb', '{:.0f}')} | {f(b, 'peak_rss_mb', '{:.0f}')} | {ratio(a, b, 'peak_rss_mb')} |"
             f" {f(a, 'test_accuracy', '{:.4f}')} / {f(b, 'test_accuracy', '{:.4f}')} |")

@@ -10,7 +10,8 @@
 # Environment: PYTHON (default /usr/bin/python3, Debian's python3-torch), HYPERPRUNE_DATA (data root,
 # MNIST in $HYPERPRUNE_DATA/mnist), TORCH_BLAS=openblas|system (default openblas, see bench/README.md),
 # GRID_EPOCHS_PLAIN / GRID_EPOCHS_HYPER / GRID_RESTARTS (default 3 / 6 / 1 = paper-mnist-quick),
-# HYPERPRUNE (the Java launcher; unset = PyTorch side only), HYPERPRUNE_GRID=0 to skip its grid.
+# HYPERPRUNE (the Java launcher; unset = PyTorch side only), HYPERPRUNE_GRID=0 to skip its grid,
+# HP_EXTRA_WORKLOADS (hyperprune-only workloads, default the two 6-lambdas ones; "" for none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,18 +91,22 @@ if [[ -n "${HYPERPRUNE:-}" ]]; then
   [[ -x "$hp" ]] || { echo "run.sh: HYPERPRUNE=$hp is not executable" >&2; exit 2; }
   threads_flag=0
   "$hp" bench --help 2>/dev/null | grep -q -- '--threads' && threads_flag=1
+  # Also the grid's plain models six at a time (one per lambda, side by side in one graph), compared
+  # by compare.py with six PyTorch runs of the same evidence one after another.
+  hp_workloads="$workloads ${HP_EXTRA_WORKLOADS-weight-decay-6-lambdas variational-6-lambdas}"
   for threads in $threads_list; do
-    for workload in $workloads; do
+    for workload in $hp_workloads; do
       extra=(); [[ $threads_flag == 1 ]] && extra=(--threads "$threads")
       OMP_NUM_THREADS=$threads "$hp" bench --data-dir "$(dirname "$data_dir")" --workload "$workload" "${extra[@]}" \
         --epochs "$epochs" --json > "$work/hp-$workload-t$threads.json" \
         || { echo "run.sh: hyperprune bench failed for $workload t$threads" >&2; rm -f "$work/hp-$workload-t$threads.json"; }
     done
     if [[ $grid == 1 && "${HYPERPRUNE_GRID:-1}" == 1 ]]; then
+      # T cores for a grid: T single-threaded worker processes (PyTorch: one process with T threads).
       OMP_NUM_THREADS=$threads "$python" bench/compare.py timed "$work/hp-grid-time-t$threads.json" -- \
         "$hp" experiment --preset paper-mnist-quick --data-dir "$(dirname "$data_dir")" --out "$work/grid-t$threads" \
         --restarts "${GRID_RESTARTS:-1}" --epochs-plain "${GRID_EPOCHS_PLAIN:-3}" --epochs-hypernetwork "${GRID_EPOCHS_HYPER:-6}" \
-        --workers 1 --no-report > "$work/grid-t$threads.log" 2>&1 || echo "run.sh: hyperprune grid failed (t$threads), see log" >&2
+        --workers "$threads" --threads-per-worker 1 --no-report > "$work/grid-t$threads.log" 2>&1 || echo "run.sh: hyperprune grid failed (t$threads), see log" >&2
       "$python" - "$work/hp-grid-time-t$threads.json" "$threads" > "$work/hp-grid-t$threads.json" <<'EOF'
 import json, sys
 t = json.load(open(sys.argv[1]))

@@ -79,7 +79,8 @@ class StudyIT {
 
     @Test
     void aKilledExperimentResumesToTheResultsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
-        String[] common = args("--evidences", "variational", "--hypernetworks", "constant", "--lambdas", "0.1,1",
+        // Two runs (one per evidence), each holding both lambdas' plain models side by side.
+        String[] common = args("--evidences", "weight-decay,variational", "--hypernetworks", "constant", "--lambdas", "0.1,1",
                 "--epochs-plain", "4", "--levels", "0,50,90", "--batch-size", "64");
         Path whole = dir.resolve("whole");
         CliRun.run(concat(new String[] {"experiment", "--out", whole.toString()}, common)).expectExit(0);

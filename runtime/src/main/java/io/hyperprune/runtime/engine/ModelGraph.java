@@ -130,24 +130,27 @@ public final class ModelGraph {
 
         SDVariable logitsTrain = forward(sd, model, x, trainingWeights, models).rename(LOGITS_TRAIN);
         forward(sd, model, x, evaluationWeights, models).rename(LOGITS_EVAL);
-        SDVariable ce;
-        if (models == 1) {
-            // [1, B, C] -> [B, C] is a view.
-            ce = sd.loss().softmaxCrossEntropy(y, logitsTrain.reshape(-1, model.outputSize()), null,
-                    org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0).reshape(1);
-        } else {
-            // CE_k = -mean_b sum_c y_bc log softmax(logits_kb): log-softmax on [K*B, C] (SameDiff M2.1 builds
-            // no gradient for it with an axis on [K, B, C]; written out with max, exp and log it cost ~3 ms
-            // per step more), labels repeated per model, then the mean per model.
-            SDVariable[] labels = new SDVariable[models];
-            java.util.Arrays.fill(labels, y);
-            SDVariable logProbabilities = sd.nn().logSoftmax(logitsTrain.reshape(-1, model.outputSize()));
-            ce = logProbabilities.mul(sd.concat(0, labels)).sum(1).reshape(models, -1).mean(1).neg();
+        // One fused, numerically stable softmax cross-entropy on [K*B, C] with the labels repeated per
+        // model: mean_k CE_k = the mean over all K*B (model, sample) pairs; for independent models
+        // sum_k CE_k = the sum weighted by 1/B. Its output must be the loss variable itself: SameDiff
+        // M2.1's loss ops ignore the gradient flowing into them (a following "* K" or per-sample
+        // reduction was silently dropped). Also, M2.1's logSoftmax is log(softmax): -inf times a 0
+        // label gave NaN losses, and the written-out form cost ~3 ms per step more.
+        SDVariable labels = y;
+        if (models > 1) {
+            SDVariable[] repeated = new SDVariable[models];
+            java.util.Arrays.fill(repeated, y);
+            labels = sd.concat(0, repeated);
         }
+        SDVariable flatLogits = logitsTrain.reshape(-1, model.outputSize());
+        SDVariable meanCe = independent && models > 1
+                ? sd.loss().softmaxCrossEntropy(CE, labels, flatLogits, sd.sizeAt(y, 0).castTo(DataType.FLOAT).rdiv(1.0),
+                        org.nd4j.autodiff.loss.LossReduce.SUM, 0.0)
+                : sd.loss().softmaxCrossEntropy(CE, labels, flatLogits, null,
+                        org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
         SDVariable penaltyPerSample = penalty.div((double) trainingSamples);
-        // Two loss variables: SameDiff minimises their sum, mean_k CE_k + mean_k penalty_k / m = mean_k loss_k,
-        // and reports each one per step.
-        SDVariable meanCe = independent ? sd.sum(CE, ce) : sd.mean(CE, ce);
+        // Two loss variables: SameDiff minimises their sum, mean_k CE_k + mean_k penalty_k / m = mean_k loss_k
+        // (sums over k for independent models), and reports each one per step.
         SDVariable meanPenalty = independent ? sd.sum(PENALTY, penaltyPerSample) : sd.mean(PENALTY, penaltyPerSample);
         sd.setLossVariables(meanCe, meanPenalty);
         return new ModelGraph(sd, model, parameters, posteriorTensors, models, noiseSize, evidence.stochastic());

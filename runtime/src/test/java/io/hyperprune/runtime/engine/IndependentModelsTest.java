@@ -79,6 +79,17 @@ class IndependentModelsTest {
     }
 
     @Test
+    void theLossStaysFiniteWhenOneClassDominatesTheLogits() {
+        // A softmax probability that underflows to 0 must not turn the cross-entropy into NaN (-inf * 0).
+        Dataset data = TinyData.clusters(20, 4, 256, 64, 9);
+        Trainer together = sideBySide("weight-decay", data, 3);
+        org.nd4j.autodiff.samediff.SDVariable bias = together.graph().sameDiff().getVariable("dense1/b/value/b");
+        bias.getArr().getColumn(0).addi(300);
+        EpochMetrics metrics = together.trainEpoch(1, step -> { });
+        assertThat(metrics.crossEntropy()).isFinite().isGreaterThan(1);
+    }
+
+    @Test
     void duplicateLambdasAreRefused() {
         assertThatThrownBy(() -> ConstantHypernetwork.independent(new double[] {0.2, 0.5, 0.2}))
                 .hasMessageContaining("distinct");

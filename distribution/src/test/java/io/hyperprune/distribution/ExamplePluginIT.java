@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,19 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplePluginIT {
 
-    static final Path ROOT = Path.of(System.getProperty("hyperprune.root", ".."));
-    static final Path IT_REPOSITORY = Path.of(System.getProperty("hyperprune.it.repository", "target/it-repo"));
-
     @Test
     void theExampleCriterionBuildsOutsideTheReactorAndRunsInADistribution(@TempDir Path dir) throws Exception {
-        Path project = copyTree(ROOT.resolve("examples/third-party-criterion"), dir.resolve("third-party-criterion"));
-        MavenRun build = maven(project, "package");
+        Path project = PluginProjects.copyTree(PluginProjects.ROOT.resolve("examples/third-party-criterion"), dir.resolve("third-party-criterion"));
+        PluginProjects.MavenRun build = PluginProjects.maven(project, "package");
         assertThat(build.exitCode()).as("nested build of the example:%n%s", build.output()).isZero();
         assertThat(build.output()).contains("Tests run: 4, Failures: 0, Errors: 0");
         Path jar = project.resolve("target/snr-criterion-1.0.0.jar");
         assertThat(jar).exists();
 
-        Path distribution = distributionWith(dir.resolve("hyperprune"), jar);
+        Path distribution = PluginProjects.distributionWith(dir.resolve("hyperprune"), jar);
         JsonNode listing = new ObjectMapper().readTree(CliRun.run(distribution, Map.of(), "plugins", "--json").expectExit(0).out());
         JsonNode criterion = null;
         for (JsonNode component : listing.get("components")) {
@@ -63,70 +56,5 @@ class ExamplePluginIT {
             // 784-50-10: exactly round(f * n) weights deleted per layer, biases kept.
             assertThat(Long.parseLong(f[10])).isEqualTo(39760 - Math.round(deleted * 39200) - Math.round(deleted * 500));
         }
-    }
-
-    record MavenRun(int exitCode, String output) {}
-
-    /** Runs Maven in {@code project} as a plugin author would, offline from the network. */
-    static MavenRun maven(Path project, String... goals) throws IOException, InterruptedException {
-        Path settings = project.resolveSibling("it-settings.xml");
-        String userRepository = System.getProperty("hyperprune.user.repository",
-                Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
-        Files.writeString(settings, """
-                <settings>
-                  <mirrors>
-                    <mirror>
-                      <id>local-repository</id>
-                      <mirrorOf>*</mirrorOf>
-                      <url>%s</url>
-                    </mirror>
-                  </mirrors>
-                </settings>
-                """.formatted(Path.of(userRepository).toUri()));
-        List<String> command = new ArrayList<>();
-        String mavenHome = System.getProperty("maven.home");
-        command.add(mavenHome != null ? Path.of(mavenHome, "bin", "mvn").toString() : "mvn");
-        command.addAll(List.of("-B", "-s", settings.toString(), "-Dmaven.repo.local=" + IT_REPOSITORY.toAbsolutePath()));
-        command.addAll(List.of(goals));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        Path log = project.resolveSibling(project.getFileName() + "-maven.log");
-        builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("nested Maven did not finish in 10 minutes:\n" + Files.readString(log));
-        }
-        return new MavenRun(process.exitValue(), Files.readString(log));
-    }
-
-    /** A distribution of its own (bin, conf and plugins copied; lib shared) with the jar in plugins/. */
-    static Path distributionWith(Path target, Path pluginJar) throws IOException {
-        copyTree(CliRun.DISTRIBUTION.resolve("bin"), target.resolve("bin"));
-        copyTree(CliRun.DISTRIBUTION.resolve("conf"), target.resolve("conf"));
-        copyTree(CliRun.DISTRIBUTION.resolve("plugins"), target.resolve("plugins"));
-        Files.createSymbolicLink(target.resolve("lib"), CliRun.DISTRIBUTION.resolve("lib").toAbsolutePath());
-        target.resolve("bin/hyperprune").toFile().setExecutable(true);
-        Files.copy(pluginJar, target.resolve("plugins").resolve(pluginJar.getFileName()));
-        return target;
-    }
-
-    /** Copies a directory tree, leaving out build output ({@code target*}). */
-    static Path copyTree(Path source, Path target) throws IOException {
-        try (Stream<Path> walk = Files.walk(source)) {
-            for (Path p : walk.toList()) {
-                Path relative = source.relativize(p);
-                if (relative.getNameCount() > 0 && relative.getName(0).toString().startsWith("target")) {
-                    continue;
-                }
-                Path destination = target.resolve(relative.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.copy(p, destination, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return target;
     }
 }

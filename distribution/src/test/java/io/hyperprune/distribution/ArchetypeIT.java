@@ -31,7 +31,7 @@ class ArchetypeIT {
 
         PluginProjects.MavenRun build = PluginProjects.maven(project, "package");
         assertThat(build.exitCode()).as("build of the generated project:%n%s", build.output()).isZero();
-        assertThat(build.output()).contains("Tests run: 4, Failures: 0, Errors: 0");
+        assertThat(build.output()).contains("Tests run: 5, Failures: 0, Errors: 0");
         Path jar = project.resolve("target/acme-criterion-1.0.0.jar");
         try (JarFile file = new JarFile(jar.toFile())) {
             assertThat(file.getManifest().getMainAttributes().getValue("Hyperprune-Api-Version")).isEqualTo("1.0");

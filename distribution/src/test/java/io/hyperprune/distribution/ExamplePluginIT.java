@@ -25,7 +25,7 @@ class ExamplePluginIT {
         Path project = PluginProjects.copyTree(PluginProjects.ROOT.resolve("examples/third-party-criterion"), dir.resolve("third-party-criterion"));
         PluginProjects.MavenRun build = PluginProjects.maven(project, "package");
         assertThat(build.exitCode()).as("nested build of the example:%n%s", build.output()).isZero();
-        assertThat(build.output()).contains("Tests run: 4, Failures: 0, Errors: 0");
+        assertThat(build.output()).contains("Tests run: 5, Failures: 0, Errors: 0");
         Path jar = project.resolve("target/snr-criterion-1.0.0.jar");
         assertThat(jar).exists();
 

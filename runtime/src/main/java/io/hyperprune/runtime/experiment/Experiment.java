@@ -168,6 +168,10 @@ public final class Experiment {
                     diverged++;
                 }
                 listener.runFinished(run, outcome.result().status(), (System.nanoTime() - runStart) / 1e9);
+                // The finished run's graph and its ND4J buffers (off-heap, freed only when their Java objects
+                // are collected) are garbage now; a large heap may not collect for several runs, so the
+                // process's resident memory would keep the buffers of every run so far.
+                System.gc();
             } catch (InputException e) {
                 throw e;
             } catch (RuntimeException e) {

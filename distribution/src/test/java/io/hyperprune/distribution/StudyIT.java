@@ -78,6 +78,17 @@ class StudyIT {
     }
 
     @Test
+    void workerProcessesTrainTheGridAndTheParentOnlyCollects(@TempDir Path dir) {
+        // --no-report on the command line once broke every worker (it was passed twice) and the parent
+        // silently trained the whole grid alone.
+        CliRun.Result result = CliRun.run(args("experiment", "--out", dir.resolve("g").toString(), "--workers", "2", "--no-report",
+                "--evidences", "weight-decay,variational", "--hypernetworks", "constant", "--lambdas", "0.1,1",
+                "--epochs-plain", "1", "--levels", "0,50", "--batch-size", "128")).expectExit(0);
+        assertThat(result.err()).contains("running 2 runs in 2 worker processes").doesNotContain("worker(s) failed", "should be specified only once")
+                .contains("2 of them finished before this process looked");
+    }
+
+    @Test
     void aKilledExperimentResumesToTheResultsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
         // Two runs (one per evidence), each holding both lambdas' plain models side by side.
         String[] common = args("--evidences", "weight-decay,variational", "--hypernetworks", "constant", "--lambdas", "0.1,1",

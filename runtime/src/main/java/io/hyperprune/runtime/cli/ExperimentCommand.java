@@ -105,7 +105,10 @@ final class ExperimentCommand implements Callable<Integer> {
             if (!arguments.contains("--resume")) {
                 arguments.add("--resume");
             }
-            arguments.add("--no-report");
+            if (!arguments.contains("--no-report")) {
+                // (twice is a usage error: every worker failed and this process trained the whole grid alone)
+                arguments.add("--no-report");
+            }
             // Resolve here first so a bad option fails once, not in every worker.
             for (GridRun run : runs) {
                 resolver.resolve(run.spec());

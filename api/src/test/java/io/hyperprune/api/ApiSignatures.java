@@ -6,6 +6,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * The binary-visible surface of the API as sorted text lines (erased types): every public type, its
- * supertypes, and its public and protected constructors, methods and fields. Constant values are not
- * part of it. {@link #verdict} classifies the difference between a recorded baseline and the current
- * surface by the versioning policy of docs/writing-plugins.md.
+ * supertypes, its record components, and its public and protected constructors, methods (static,
+ * abstract, default or final) and fields. Constant values are not part of it. {@link #verdict}
+ * classifies the difference between a recorded baseline and the current surface by the versioning
+ * policy of docs/writing-plugins.md.
  */
 final class ApiSignatures {
 
@@ -45,6 +47,11 @@ final class ApiSignatures {
             }
             for (Class<?> implemented : type.getInterfaces()) {
                 lines.add("implements " + name + " " + implemented.getName());
+            }
+            if (type.isRecord()) {
+                for (RecordComponent component : type.getRecordComponents()) {
+                    lines.add("component " + name + "." + component.getName() + " " + component.getType().getTypeName());
+                }
             }
             if (!isInterface) {
                 for (Constructor<?> constructor : type.getDeclaredConstructors()) {
@@ -106,10 +113,15 @@ final class ApiSignatures {
     /** What the policy says about a change. */
     record Verdict(boolean accepted, boolean mayRecord, String message) {}
 
+    /** How to record the surface once the version is bumped. */
+    static final String UPDATE = "mvn -pl api test -Dhyperprune.api.update=true";
+
     /**
      * Compares the current surface with the baseline recorded at version {@code baselineMajor.baselineMinor}.
-     * Removing or changing anything, or adding an abstract method (every implementation would break), is
-     * incompatible and needs a major bump; pure additions need a minor bump. {@code mayRecord}: the
+     * Removing or changing anything, or adding an abstract method to a type that already existed (its
+     * implementations would not have it), is incompatible and needs a major bump. Pure additions (new
+     * types, default, static or concrete methods, fields, constructors) and an abstract interface method
+     * becoming a default one need a minor bump. {@code accepted}: nothing changed; {@code mayRecord}: the
      * current surface may be written as the new baseline (the version was bumped as the change requires).
      */
     static Verdict verdict(Set<String> baseline, int baselineMajor, int baselineMinor, Set<String> current, int major, int minor) {
@@ -117,27 +129,64 @@ final class ApiSignatures {
         removed.removeAll(current);
         Set<String> added = new TreeSet<>(current);
         added.removeAll(baseline);
-        Set<String> addedAbstract = added.stream().filter(line -> line.startsWith("method ") && line.endsWith(" abstract"))
-                .collect(Collectors.toCollection(TreeSet::new));
-        String update = " Then record the new surface: mvn -pl api test -Dhyperprune.api.update=true";
         if (removed.isEmpty() && added.isEmpty()) {
             return new Verdict(true, major != baselineMajor || minor != baselineMinor, "API unchanged");
         }
-        if (!removed.isEmpty() || !addedAbstract.isEmpty()) {
-            String what = "incompatible API change: removed or changed " + removed + (addedAbstract.isEmpty() ? ""
-                    : ", abstract methods added (existing plugins do not implement them) " + addedAbstract);
-            if (major == baselineMajor) {
-                return new Verdict(false, false, what + ". Plugins built against " + baselineMajor + "." + baselineMinor
-                        + " would break: restore the old signatures (add a default method instead of an abstract one), or bump"
-                        + " ApiVersion.MAJOR and hyperprune.api.version to " + (baselineMajor + 1) + ".0." + update);
+        // An abstract interface method that became a default one: existing implementations still have it.
+        Set<String> nowDefault = new TreeSet<>();
+        for (String line : List.copyOf(removed)) {
+            if (line.startsWith("method ") && line.endsWith(" abstract")) {
+                String asDefault = line.substring(0, line.length() - " abstract".length()) + " default";
+                if (added.remove(asDefault)) {
+                    removed.remove(line);
+                    nowDefault.add(asDefault);
+                }
             }
-            return new Verdict(false, true, what + "; the major version is bumped to " + major + "." + minor + "." + update);
         }
-        String what = "API grew: added " + added;
+        Set<String> existingTypes = baseline.stream().filter(line -> line.startsWith("type "))
+                .map(line -> line.split(" ")[1]).collect(Collectors.toSet());
+        Set<String> abstractInExistingTypes = added.stream()
+                .filter(line -> line.startsWith("method ") && line.endsWith(" abstract") && existingTypes.contains(owner(line)))
+                .collect(Collectors.toCollection(TreeSet::new));
+        String was = baselineMajor + "." + baselineMinor;
+        if (!removed.isEmpty() || !abstractInExistingTypes.isEmpty()) {
+            StringBuilder what = new StringBuilder("incompatible API change against the surface recorded for " + was + ":");
+            list(what, "removed or changed (plugins built against " + was + " that use it would fail to link)", removed);
+            list(what, "abstract method added to an existing type (plugins built against " + was + " do not implement it)",
+                    abstractInExistingTypes);
+            if (major == baselineMajor) {
+                return new Verdict(false, false, what + "\nFix: restore the old signatures (add a default method instead of an"
+                        + " abstract one, keep the old method next to a new one), or bump the major version: ApiVersion.MAJOR = "
+                        + (baselineMajor + 1) + ", MINOR = 0 and <hyperprune.api.version>" + (baselineMajor + 1) + ".0 in the"
+                        + " root pom.xml; then record the new surface: " + UPDATE);
+            }
+            return new Verdict(false, true, what + "\nThe major version is bumped to " + major + "." + minor
+                    + "; record the new surface: " + UPDATE);
+        }
+        StringBuilder what = new StringBuilder("the API grew against the surface recorded for " + was + ":");
+        list(what, "added", added);
+        list(what, "abstract method made default", nowDefault);
         if (major == baselineMajor && minor == baselineMinor) {
-            return new Verdict(false, false, what + " without a minor version bump: plugins using it would load on older hosts."
-                    + " Bump ApiVersion.MINOR and hyperprune.api.version to " + baselineMajor + "." + (baselineMinor + 1) + "." + update);
+            return new Verdict(false, false, what + "\nA plugin using an addition would load on a " + was + " host and fail there."
+                    + " Fix: bump the minor version: ApiVersion.MINOR = " + (baselineMinor + 1) + " and <hyperprune.api.version>"
+                    + baselineMajor + "." + (baselineMinor + 1) + " in the root pom.xml; then record the new surface: " + UPDATE);
         }
-        return new Verdict(false, true, what + "; the version is bumped to " + major + "." + minor + "." + update);
+        return new Verdict(false, true, what + "\nThe version is bumped to " + major + "." + minor
+                + "; record the new surface: " + UPDATE);
+    }
+
+    /** The type a member line belongs to: {@code method a.b.C$D.name(..) ..} gives {@code a.b.C$D}. */
+    static String owner(String line) {
+        String member = line.split(" ")[1];
+        int paren = member.indexOf('(');
+        String qualified = paren < 0 ? member : member.substring(0, paren);
+        return qualified.substring(0, qualified.lastIndexOf('.'));
+    }
+
+    private static void list(StringBuilder message, String heading, Set<String> lines) {
+        if (!lines.isEmpty()) {
+            message.append("\n  ").append(heading).append(':');
+            lines.forEach(line -> message.append("\n    ").append(line));
+        }
     }
 }

@@ -29,6 +29,10 @@ class ArchetypeIT {
         assertThat(Files.readString(project.resolve("src/main/resources/META-INF/services/io.hyperprune.api.PruningCriterion")).trim())
                 .isEqualTo("org.acme.pruning.ConfidentMagnitudeCriterion");
 
+        // The BOM import carries the version of the hyperprune that made the archetype.
+        assertThat(Files.readString(project.resolve("pom.xml")))
+                .contains("<hyperprune.version>" + System.getProperty("hyperprune.version", "0.1.0-SNAPSHOT") + "</hyperprune.version>");
+
         PluginProjects.MavenRun build = PluginProjects.maven(project, "package");
         assertThat(build.exitCode()).as("build of the generated project:%n%s", build.output()).isZero();
         assertThat(build.output()).contains("Tests run: 5, Failures: 0, Errors: 0");
@@ -39,6 +43,6 @@ class ArchetypeIT {
 
         Path distribution = PluginProjects.distributionWith(dir.resolve("hyperprune"), jar);
         String check = CliRun.run(distribution, Map.of(), "plugins", "--check", "criterion:acme-confident").expectExit(0).out();
-        assertThat(check).contains("acme-confident");
+        assertThat(check).contains("pruning criterion 'acme-confident' is usable");
     }
 }

@@ -18,6 +18,7 @@ import io.hyperprune.runtime.engine.ModelSpec;
 import io.hyperprune.runtime.engine.Trainer;
 import io.hyperprune.runtime.engine.TrainingSettings;
 import io.hyperprune.runtime.pruning.PruningSweep;
+import io.hyperprune.runtime.run.ComponentOptionsParser;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,10 @@ public final class ShortTraining {
         return run;
     }
 
-    /** Options of a component, by component id (as {@code -O id.name=value} on the command line). */
+    /**
+     * Options of a component, by component id (as {@code -O id.name=value} on the command line; checked
+     * against the options the component declares when run).
+     */
     public ShortTraining option(String component, String name, String value) {
         options.computeIfAbsent(component, c -> new LinkedHashMap<>()).put(name, value);
         return this;
@@ -110,12 +114,14 @@ public final class ShortTraining {
     public Result run() {
         PruningCriterion criterion = this.criterion != null ? this.criterion : find(PruningCriterion.class, "relative-density");
         DatasetProvider synthetic = find(DatasetProvider.class, "synthetic");
+        ComponentOptionsParser parser = new ComponentOptionsParser(options);
+        parser.checkAllUsed(List.of(evidence, hypernetwork, criterion));
         Dataset data = synthetic.load(new DataRequest(List.of(), Path.of("unused"), true, List.of(), seed,
                 new ComponentOptions("synthetic", Map.of("train-size", "2000", "test-size", "500", "separation", "0.3"))));
         ModelSpec model = ModelSpec.parse(data.inputSize() + "-32-" + data.classes());
         boolean plain = hypernetwork.id().equals(ConstantHypernetwork.ID);
         int models = plain ? 1 : 3;
-        ModelGraph graph = ModelGraph.build(model, evidence, options(evidence), hypernetwork, options(hypernetwork), models,
+        ModelGraph graph = ModelGraph.build(model, evidence, parser.optionsFor(evidence), hypernetwork, parser.optionsFor(hypernetwork), models,
                 data.train().size(), seed);
         Trainer trainer = new Trainer(graph, data,
                 new TrainingSettings(epochs, 100, 5e-3, 1.0, seed, List.of(lambda), models, LambdaRange.REFERENCE), !plain);
@@ -124,15 +130,11 @@ public final class ShortTraining {
         }
         double accuracy = trainer.testAccuracy(List.of(lambda), Map.of()).get(0);
         Map<Double, Double> pruned = new LinkedHashMap<>();
-        PruningSweep sweep = new PruningSweep(trainer, evidence, options(evidence), seed);
-        for (PruningSweep.Point point : sweep.sweep(lambda, criterion, options(criterion), PruningMasks.Scope.LAYER, fractions)) {
+        PruningSweep sweep = new PruningSweep(trainer, evidence, parser.optionsFor(evidence), seed);
+        for (PruningSweep.Point point : sweep.sweep(lambda, criterion, parser.optionsFor(criterion), PruningMasks.Scope.LAYER, fractions)) {
             pruned.put(point.deletedPercent() / 100, point.accuracy());
         }
         return new Result(accuracy, pruned, epochs);
-    }
-
-    private ComponentOptions options(Component component) {
-        return new ComponentOptions(component.id(), options.getOrDefault(component.id(), Map.of()));
     }
 
     private static <T extends Component> T find(Class<T> spi, String id) {

@@ -58,8 +58,6 @@ final class BenchCommand implements Callable<Integer> {
         WORKLOADS.put("variational-6-lambdas", new String[] {"variational", "constant", "6"});
     }
 
-    private static final List<Double> GRID_LAMBDAS = List.of(0.001, 0.01, 0.1, 1.0, 10.0, 100.0);
-
     private final ComponentRegistry registry;
     private final Console console;
 
@@ -137,10 +135,9 @@ final class BenchCommand implements Callable<Integer> {
         int samples = Integer.parseInt(spec[2]);
         boolean plain = spec[1].equals("constant");
         ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
-        List<Double> lambdas = plain && samples > 1 ? GRID_LAMBDAS.subList(0, samples) : List.of(1.0);
+        List<Double> lambdas = plain && samples > 1 ? TrainingSettings.REFERENCE_LAMBDAS.subList(0, samples) : List.of(1.0);
         Hypernetwork generator = plain && samples > 1
-                ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(
-                        lambdas.stream().mapToDouble(LambdaRange.REFERENCE::normalize).toArray())
+                ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(lambdas, LambdaRange.REFERENCE)
                 : hypernetwork;
         ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), generator,
                 ComponentOptions.none(hypernetwork.id()), plain ? lambdas.size() : samples, plain, loaded.train().size(), 0);

@@ -26,13 +26,21 @@ public final class ConstantHypernetwork implements Hypernetwork {
     public static final String ID = "constant";
 
     private final float[] table;
+    /** The smallest distance between two t_m: the width of each model's selection hat. */
+    private final float spacing;
 
     public ConstantHypernetwork() {
-        this.table = new float[0];
+        this(new float[0], Float.MAX_VALUE);
     }
 
-    private ConstantHypernetwork(float[] table) {
+    private ConstantHypernetwork(float[] table, float spacing) {
         this.table = table;
+        this.spacing = spacing;
+    }
+
+    /** One independent plain model per lambda (distinct values), t_m normalised in the given range. */
+    public static ConstantHypernetwork independent(java.util.List<Double> lambdas, io.hyperprune.api.LambdaRange range) {
+        return independent(lambdas.stream().mapToDouble(range::normalize).toArray());
     }
 
     /**
@@ -45,12 +53,14 @@ public final class ConstantHypernetwork implements Hypernetwork {
         }
         float[] sorted = table.clone();
         Arrays.sort(sorted);
+        float spacing = Float.MAX_VALUE;
         for (int i = 1; i < sorted.length; i++) {
             if (!(sorted[i] > sorted[i - 1])) {
                 throw new IllegalArgumentException("independent plain models need distinct lambdas, got t = " + Arrays.toString(t));
             }
+            spacing = Math.min(spacing, sorted[i] - sorted[i - 1]);
         }
-        return new ConstantHypernetwork(table);
+        return new ConstantHypernetwork(table, spacing);
     }
 
     @Override
@@ -67,12 +77,6 @@ public final class ConstantHypernetwork implements Hypernetwork {
     public Generator attach(SameDiff sd, SDVariable t, ComponentOptions options) {
         if (table.length <= 1) {
             return tensor -> sd.expandDims(sd.var(tensor.name() + "/b", tensor.initialValue()), 0);
-        }
-        float[] sorted = table.clone();
-        Arrays.sort(sorted);
-        float spacing = Float.MAX_VALUE;
-        for (int i = 1; i < sorted.length; i++) {
-            spacing = Math.min(spacing, sorted[i] - sorted[i - 1]);
         }
         // |t - t_m| for every model, [K, M]; t [K] as a column.
         SDVariable distance = sd.math().abs(t.reshape(-1, 1).sub(sd.constant(Nd4j.createFromArray(table).reshape(1, table.length))));

@@ -307,16 +307,7 @@ public final class Trainer {
                 System.arraycopy(parameter.shape(), 0, shape, 1, parameter.shape().length);
                 INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, shape);
                 Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
-                if (rows == graph.models()) {
-                    result.add(eps);
-                } else {
-                    shape[0] = graph.models();
-                    INDArray repeated = Nd4j.createUninitialized(DataType.FLOAT, shape);
-                    for (int k = 0; k < graph.models(); k++) {
-                        repeated.get(NDArrayIndex.point(k)).assign(eps.get(NDArrayIndex.point(0)));
-                    }
-                    result.add(repeated);
-                }
+                result.add(rows == graph.models() ? eps : eps.repeat(0, graph.models()));
             }
             return result;
         }

@@ -88,8 +88,7 @@ public final class TrainingRun {
         } else {
             // Several plain models (one per lambda) train side by side, each with its own tensors.
             Hypernetwork generator = config.plain() && config.lambdas().size() > 1
-                    ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(
-                            config.lambdas().stream().mapToDouble(config.range()::normalize).toArray())
+                    ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(config.lambdas(), config.range())
                     : hypernetwork;
             graph = ModelGraph.build(model, evidence, evidenceOptions, generator,
                     new ComponentOptions(hypernetwork.id(), config.hypernetwork().options()), config.modelsPerPass(),

@@ -95,11 +95,6 @@ final class GaussianPosterior {
         return axes;
     }
 
-    /** Sums every axis but the leading model axis: [K, ...] to [K]. */
-    static SDVariable sumPerModel(SDVariable perElement, ParameterSpec parameter) {
-        return perElement.sum(elementAxes(parameter));
-    }
-
     static PosteriorView view(ParameterSpec parameter, Map<String, INDArray> posterior) {
         INDArray mean = posterior.get(MEAN);
         INDArray sigma = Transforms.exp(posterior.get(LOG_SIGMA), true).addi(SIGMA_FLOOR);

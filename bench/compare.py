@@ -77,8 +77,14 @@ def ratio(a, b, key):
         return "-"
 
 
+def workload_name(w):
+    # hyperprune entries name their executor; the compiled one is the default and keeps the plain name.
+    executor = w.get("executor", "compiled")
+    return w["workload"] if executor == "compiled" else "{} ({})".format(w["workload"], executor)
+
+
 def by_key(doc):
-    return {(w["workload"], th(w["threads"])): w for w in doc.get("workloads", [])}
+    return {(workload_name(w), th(w["threads"])): w for w in doc.get("workloads", [])}
 
 
 def grid_by_threads(doc):
@@ -112,7 +118,7 @@ def table(doc, out=print):
     out("| workload | threads | s/epoch (median of epochs 3..) | all epochs (s) | samples/s | peak RSS MiB | test acc. | GFLOP/epoch | FLOP floor s/epoch | x floor | load avg |")
     out("|---|---|---|---|---|---|---|---|---|---|---|")
     for (workload, threads), w in sorted(by_key(doc).items()):
-        wf = work_flops.get(workload)
+        wf = work_flops.get(workload.split(" (")[0])
         floor = wf["floor_seconds"].get(str(threads)) if wf else None
         times = " ".join(f"{s:.2f}" for s in w.get("epoch_seconds", []))
         load_avg = "-" if w.get("loadavg_start") is None else f"{w['loadavg_start']:.1f}-{w.get('loadavg_end', 0):.1f}"

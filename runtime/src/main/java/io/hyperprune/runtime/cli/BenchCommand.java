@@ -79,7 +79,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON on stdout (bench/README.md schema).")
     boolean json;
 
-    @Option(names = "--profile", paramLabel = "DIR", description = "Write a SameDiff op profile (Chrome trace JSON) of the last epoch of each workload into DIR and print its per-op summary to stderr.")
+    @Option(names = "--executor", split = ",", paramLabel = "compiled|session",
+            description = "How training steps run: compiled (default; ops wired once, arrays reused) and/or session (SameDiff's fit);"
+                    + " both, e.g. --executor compiled,session, measures them side by side in this run.")
+    List<String> executors = new ArrayList<>(List.of("compiled"));
+
+    @Option(names = "--profile", paramLabel = "DIR", description = "Write a SameDiff op profile (Chrome trace JSON) of the last epoch of each workload into DIR and print its per-op summary to stderr (SameDiff's profiler sees only the session executor, so this implies --executor session).")
     Path profile;
 
     @Inject
@@ -102,9 +107,19 @@ final class BenchCommand implements Callable<Integer> {
         }
         DatasetProvider provider = registry.select(DatasetProvider.class, dataset);
         Dataset loaded = provider.load(data.request(ComponentOptions.none(dataset)));
+        List<Trainer.Executor> chosenExecutors = new ArrayList<>();
+        for (String executor : profile != null ? List.of("session") : executors) {
+            switch (executor.trim().toLowerCase(Locale.ROOT)) {
+                case "compiled" -> chosenExecutors.add(Trainer.Executor.COMPILED);
+                case "session" -> chosenExecutors.add(Trainer.Executor.SESSION);
+                default -> throw new InputException("unknown --executor '" + executor + "'; use compiled and/or session");
+            }
+        }
         List<Map<String, Object>> results = new ArrayList<>();
         for (String workload : chosen) {
-            results.add(run(workload, loaded));
+            for (Trainer.Executor executor : chosenExecutors) {
+                results.add(run(workload, loaded, executor));
+            }
         }
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("implementation", "hyperprune");
@@ -120,15 +135,15 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             for (Map<String, Object> r : results) {
                 console.out().printf(Locale.ROOT,
-                        "%-22s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f%n",
-                        r.get("workload"), r.get("epoch_seconds_median"), r.get("samples_per_second"), r.get("peak_rss_mb"),
+                        "%-22s %-8s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f%n",
+                        r.get("workload"), r.get("executor"), r.get("epoch_seconds_median"), r.get("samples_per_second"), r.get("peak_rss_mb"),
                         r.get("rss_growth_mb"), r.get("test_accuracy"));
             }
         }
         return 0;
     }
 
-    private Map<String, Object> run(String workload, Dataset loaded) {
+    private Map<String, Object> run(String workload, Dataset loaded, Trainer.Executor executor) {
         String[] spec = WORKLOADS.get(workload);
         Evidence evidence = registry.select(Evidence.class, spec[0]);
         Hypernetwork hypernetwork = registry.select(Hypernetwork.class, spec[1]);
@@ -142,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), generator,
                 ComponentOptions.none(hypernetwork.id()), plain ? lambdas.size() : samples, plain, loaded.train().size(), 0);
         Trainer trainer = new Trainer(graph, loaded, new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples,
-                LambdaRange.REFERENCE), !plain);
+                LambdaRange.REFERENCE), !plain, executor);
         List<Double> seconds = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         EpochMetrics last = null;
@@ -165,7 +180,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             seconds.add(last.trainSeconds());
             rss.add(rssMb("VmRSS:"));
-            console.err().printf(Locale.ROOT, "%s epoch %d: %.3f s%n", workload, epoch, last.trainSeconds());
+            console.err().printf(Locale.ROOT, "%s (%s) epoch %d: %.3f s%n", workload, executor.name().toLowerCase(Locale.ROOT), epoch,
+                    last.trainSeconds());
         }
         List<Double> steady = new ArrayList<>(seconds.subList(2, seconds.size()));
         steady.sort(Double::compare);
@@ -173,6 +189,7 @@ final class BenchCommand implements Callable<Integer> {
                 : (steady.get(steady.size() / 2 - 1) + steady.get(steady.size() / 2)) / 2;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("workload", workload);
+        result.put("executor", trainer.executor().name().toLowerCase(Locale.ROOT));
         result.put("models", plain ? lambdas.size() : 1);
         result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         result.put("epochs", epochs);

@@ -55,12 +55,38 @@ public final class Trainer {
     /** Learned variables behind the output layer's bias, checked for divergence after every step. */
     private final List<String> sentinels;
     private final Map<String, INDArray> allKept = new HashMap<>();
+    /** The compiled training step, or null to train with SameDiff's own fit (session). */
+    private final CompiledTrainingStep compiled;
+
+    /** How training steps are executed. */
+    public enum Executor {
+        /** Ops ordered and wired once, arrays reused ({@link CompiledTrainingStep}); SameDiff's fit if the graph needs it. */
+        COMPILED,
+        /** SameDiff's fit and training session (slower; for comparison and as a fallback). */
+        SESSION;
+
+        /** {@code -Dhyperprune.executor=session|compiled}, default compiled. */
+        public static Executor fromSystemProperty() {
+            String value = System.getProperty("hyperprune.executor", "compiled");
+            try {
+                return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new io.hyperprune.api.InputException("system property hyperprune.executor=" + value
+                        + " is not known; use compiled or session");
+            }
+        }
+    }
 
     /**
      * @param hypernetwork true: draw S lambdas per mini-batch from the range; false: plain models, model
      *     k trained at lambda k of the settings (K independent models summed, see {@link ModelGraph})
      */
     public Trainer(ModelGraph graph, Dataset data, TrainingSettings settings, boolean hypernetwork) {
+        this(graph, data, settings, hypernetwork, Executor.fromSystemProperty());
+    }
+
+    /** As above, with the step executor chosen explicitly. */
+    public Trainer(ModelGraph graph, Dataset data, TrainingSettings settings, boolean hypernetwork, Executor executor) {
         this.graph = requireNonNull(graph, "graph is null");
         this.data = requireNonNull(data, "data is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -103,6 +129,12 @@ public final class Trainer {
                     .minimize(true)
                     .build());
         }
+        this.compiled = executor == Executor.COMPILED ? CompiledTrainingStep.compile(sd).orElse(null) : null;
+    }
+
+    /** The executor actually used (compiled falls back to session for graphs with control flow). */
+    public Executor executor() {
+        return compiled != null ? Executor.COMPILED : Executor.SESSION;
     }
 
     public ModelGraph graph() {
@@ -123,7 +155,23 @@ public final class Trainer {
     public EpochMetrics trainEpoch(int epoch, java.util.function.IntConsumer onStep) {
         StepRecorder recorder = new StepRecorder(epoch, onStep, sentinels);
         long start = System.nanoTime();
-        graph.sameDiff().fit(new EpochBatches(epoch), 1, recorder);
+        if (compiled != null) {
+            EpochBatches batches = new EpochBatches(epoch);
+            List<String> features = graph.sameDiff().getTrainingConfig().getDataSetFeatureMapping();
+            Map<String, INDArray> placeholders = new HashMap<>();
+            while (batches.hasNext()) {
+                MultiDataSet batch = batches.next();
+                for (int i = 0; i < features.size(); i++) {
+                    placeholders.put(features.get(i), batch.getFeatures(i));
+                }
+                placeholders.put(ModelGraph.Y, batch.getLabels(0));
+                compiled.run(placeholders);
+                recorder.iterationDone(graph.sameDiff(), null, batch, null);
+            }
+            compiled.epochDone();
+        } else {
+            graph.sameDiff().fit(new EpochBatches(epoch), 1, recorder);
+        }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         long evalStart = System.nanoTime();
         List<Double> accuracy = testAccuracy(settings.lambdas(), Map.of());

@@ -1,0 +1,377 @@
+package io.hyperprune.runtime.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseOp;
+import org.nd4j.linalg.api.ops.BaseReduceOp;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ReduceOp;
+import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+/**
+ * One training step of a SameDiff graph — forward pass, backward pass, the configured regularizations
+ * (gradient clipping), the updater (Adam) and the in-place parameter update — executed without
+ * SameDiff's training session.
+ *
+ * <p>Why: for our small nets SameDiff M2.1's session spent ~3/4 of a step on per-op bookkeeping (the
+ * subgraph, dependency trackers, output-shape calls and array cache, for every op of every step),
+ * not on arithmetic. The graph of a run never changes, so this class orders the ops the gradients
+ * need once, and keeps one plan per placeholder shape signature (in practice: full and last
+ * mini-batch): every op's context with its input and output arrays fixed, its outputs allocated
+ * once. A step copies the placeholders into the plan's arrays and executes the ops in order.
+ *
+ * <p>The maths is SameDiff's own: the same op instances of its gradient function, the training
+ * config's regularizations and updaters (SameDiff's {@code updaterMap}, so a saved graph keeps the
+ * updater state), and its iteration count. One difference: every parameter is updated after the whole
+ * backward pass, where SameDiff's session updates each as soon as its gradient exists.
+ *
+ * <p>Graphs with control flow or other session-managed ops are not compiled ({@link #compile} gives
+ * empty); the trainer then uses SameDiff's {@code fit}. Not thread-safe.
+ */
+final class CompiledTrainingStep {
+
+    private final SameDiff sd;
+    private final SameDiff grad;
+    private final TrainingConfig config;
+    /** Trainable variables with a gradient, and their gradient variables, in the same order. */
+    private final List<String> parameters;
+    private final List<String> gradients;
+    /** The ops the gradients depend on, in execution order. */
+    private final List<SameDiffOp> ops;
+    private final Map<String, Plan> plans = new HashMap<>();
+
+    private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, List<SameDiffOp> ops) {
+        this.sd = sd;
+        this.grad = grad;
+        this.config = sd.getTrainingConfig();
+        this.parameters = parameters;
+        this.gradients = gradients;
+        this.ops = ops;
+    }
+
+    /**
+     * Compiles the training step of a graph with a training config and loss variables, or returns empty
+     * if an op needs SameDiff's session (control flow, tensor arrays, views, invocations).
+     */
+    static Optional<CompiledTrainingStep> compile(SameDiff sd) {
+        requireNonNull(sd.getTrainingConfig(), "the graph has no training config");
+        if (sd.getFunction("grad") == null) {
+            sd.createGradFunction();
+        }
+        SameDiff grad = sd.getFunction("grad");
+        List<String> parameters = new ArrayList<>();
+        List<String> gradients = new ArrayList<>();
+        for (SDVariable variable : sd.variables()) {
+            if (variable.getVariableType() != VariableType.VARIABLE || !variable.dataType().isFPType()) {
+                continue;
+            }
+            SDVariable gradient = grad.getVariable(variable.name()).getGradient();
+            if (gradient != null) {
+                parameters.add(variable.name());
+                gradients.add(gradient.name());
+            }
+        }
+        List<SameDiffOp> ordered = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
+        for (String gradient : gradients) {
+            if (!order(grad, gradient, visited, ordered)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new CompiledTrainingStep(sd, grad, List.copyOf(parameters), List.copyOf(gradients), List.copyOf(ordered)));
+    }
+
+    /** Depth-first post-order of the ops producing {@code variable}; false if one is not supported. */
+    private static boolean order(SameDiff grad, String variable, Set<String> visited, List<SameDiffOp> ordered) {
+        // Iterative, so deep graphs cannot overflow the stack: frames of (variable, inputs expanded?).
+        List<String> stack = new ArrayList<>(List.of(variable));
+        List<Boolean> expanded = new ArrayList<>(List.of(false));
+        while (!stack.isEmpty()) {
+            int top = stack.size() - 1;
+            String name = stack.get(top);
+            Variable v = grad.getVariables().get(name);
+            if (v == null) {
+                return false;
+            }
+            String opName = v.getOutputOfOp();
+            if (opName == null || visited.contains(opName)) {
+                stack.remove(top);
+                expanded.remove(top);
+                continue;
+            }
+            SameDiffOp op = grad.getOps().get(opName);
+            if (expanded.get(top)) {
+                stack.remove(top);
+                expanded.remove(top);
+                visited.add(opName);
+                ordered.add(op);
+                continue;
+            }
+            if (!supported(op) || notEmpty(op.getControlDeps()) || notEmpty(op.getVarControlDeps()) || notEmpty(v.getControlDeps())) {
+                return false;
+            }
+            expanded.set(top, true);
+            for (String input : op.getInputsToOp() == null ? List.<String>of() : op.getInputsToOp()) {
+                stack.add(input);
+                expanded.add(false);
+            }
+        }
+        return true;
+    }
+
+    private static boolean notEmpty(List<String> list) {
+        return list != null && !list.isEmpty();
+    }
+
+    private static boolean supported(SameDiffOp op) {
+        DifferentialFunction f = op.getOp();
+        if (f instanceof GradientBackwardsMarker || f instanceof Identity) {
+            return true;
+        }
+        // Control flow, tensor arrays, views, invocations, assertions and external errors are session-managed.
+        boolean sessionManaged = f.getClass().getPackageName().startsWith("org.nd4j.linalg.api.ops.impl.controlflow")
+                || f instanceof org.nd4j.linalg.api.ops.impl.shape.tensorops.BaseTensorOp
+                || f instanceof org.nd4j.linalg.api.ops.impl.shape.CreateView
+                || f instanceof org.nd4j.linalg.api.ops.impl.layers.ExternalErrorsFunction
+                || f instanceof org.nd4j.linalg.api.ops.custom.Invoke
+                || f instanceof org.nd4j.linalg.api.ops.impl.transforms.Assert;
+        return !sessionManaged && (f instanceof DynamicCustomOp || f instanceof BaseOp);
+    }
+
+    /**
+     * One step: forward and backward with these placeholder values, then clip, update and apply every
+     * parameter's gradient, and count the iteration.
+     */
+    void run(Map<String, INDArray> placeholders) {
+        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan());
+        plan.execute(placeholders);
+        applyUpdates(plan);
+        config.incrementIterationCount();
+    }
+
+    /** Counts a finished epoch, as SameDiff's fit does. */
+    void epochDone() {
+        config.incrementEpochCount();
+    }
+
+    private static String signature(Map<String, INDArray> placeholders) {
+        StringBuilder key = new StringBuilder();
+        placeholders.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> key.append(e.getKey())
+                .append(java.util.Arrays.toString(e.getValue().shape())).append(';'));
+        return key.toString();
+    }
+
+    private void applyUpdates(Plan plan) {
+        if (!sd.isInitializedTraining()) {
+            initializeTraining(sd);
+        }
+        Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
+        int iteration = config.getIterationCount();
+        int epoch = config.getEpochCount();
+        double learningRate = config.getUpdater().hasLearningRate() ? config.getUpdater().getLearningRate(iteration, epoch) : 1.0;
+        List<Regularization> regularizations = config.getRegularization() == null ? List.of() : config.getRegularization();
+        for (int i = 0; i < parameters.size(); i++) {
+            INDArray gradient = plan.values.get(gradients.get(i));
+            INDArray parameter = grad.getVariables().get(parameters.get(i)).getVariable().getArr();
+            for (Regularization r : regularizations) {
+                if (r.applyStep() == Regularization.ApplyStep.BEFORE_UPDATER) {
+                    r.apply(parameter, gradient, learningRate, iteration, epoch);
+                }
+            }
+            updaters.get(parameters.get(i)).applyUpdater(gradient, iteration, epoch);
+            for (Regularization r : regularizations) {
+                if (r.applyStep() == Regularization.ApplyStep.POST_UPDATER) {
+                    r.apply(parameter, gradient, learningRate, iteration, epoch);
+                }
+            }
+            if (config.isMinimize()) {
+                parameter.subi(gradient);
+            } else {
+                parameter.addi(gradient);
+            }
+        }
+    }
+
+    /**
+     * SameDiff sets up its updaters (Adam state per parameter) in a protected method on the first fit
+     * step; a graph loaded with its updater state has them already.
+     */
+    private static void initializeTraining(SameDiff sd) {
+        try {
+            Method initialize = SameDiff.class.getDeclaredMethod("initializeTraining");
+            initialize.setAccessible(true);
+            initialize.invoke(sd);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException("this ND4J version has no SameDiff.initializeTraining()", e);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The ops' contexts and arrays for one placeholder shape signature. */
+    private final class Plan {
+
+        /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
+        final Map<String, INDArray> values = new HashMap<>();
+        private final List<Runnable> steps = new ArrayList<>();
+        private final Map<String, INDArray> placeholderArrays = new HashMap<>();
+        private boolean built;
+
+        void execute(Map<String, INDArray> placeholders) {
+            for (Map.Entry<String, INDArray> entry : placeholders.entrySet()) {
+                INDArray target = placeholderArrays.get(entry.getKey());
+                INDArray value = entry.getValue();
+                DataType declared = grad.getVariable(entry.getKey()).dataType();
+                if (value.dataType() != declared) {
+                    value = value.castTo(declared);
+                }
+                if (target == null) {
+                    target = Nd4j.createUninitializedDetached(declared, value.shape());
+                    placeholderArrays.put(entry.getKey(), target);
+                    values.put(entry.getKey(), target);
+                }
+                target.assign(value);
+            }
+            if (built) {
+                for (Runnable step : steps) {
+                    step.run();
+                }
+                return;
+            }
+            for (SDVariable variable : grad.variables()) {
+                if (variable.getVariableType() == VariableType.VARIABLE || variable.getVariableType() == VariableType.CONSTANT) {
+                    values.put(variable.name(), variable.getArr());
+                }
+            }
+            for (SameDiffOp op : ops) {
+                Runnable step = build(op);
+                step.run();
+                steps.add(step);
+            }
+            built = true;
+        }
+
+        /** Wires one op's inputs and outputs (the first execution's shapes) and returns its execution. */
+        private Runnable build(SameDiffOp sdOp) {
+            DifferentialFunction f = sdOp.getOp();
+            List<String> outputs = sdOp.getOutputsOfOp();
+            String[] argNames = f.argNames() == null ? new String[0] : f.argNames();
+            INDArray[] args = new INDArray[argNames.length];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = values.get(argNames[i]);
+                if (args[i] == null) {
+                    throw new IllegalStateException("no value for input " + argNames[i] + " of op " + sdOp.getName());
+                }
+            }
+            if (f instanceof GradientBackwardsMarker) {
+                values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
+                return () -> {};
+            }
+            if (f instanceof Identity) {
+                values.put(outputs.get(0), args[0]);
+                return () -> {};
+            }
+            OpContext context = Nd4j.getExecutioner().buildContext();
+            if (f instanceof DynamicCustomOp custom) {
+                context.setArgs(args, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());
+                if (f instanceof Assign) {
+                    context.setOutputArray(0, args[0]);
+                    values.put(outputs.get(0), args[0]);
+                } else {
+                    List<LongShapeDescriptor> shapes = custom.calculateOutputShape(context);
+                    if (shapes == null || shapes.size() != outputs.size()) {
+                        throw new IllegalStateException("op " + sdOp.getName() + " (" + f.opName() + "): " + outputs.size()
+                                + " outputs but output shapes " + shapes);
+                    }
+                    for (int i = 0; i < shapes.size(); i++) {
+                        INDArray out = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
+                        context.setOutputArray(i, out);
+                        values.put(outputs.get(i), out);
+                    }
+                }
+                return () -> Nd4j.getExecutioner().exec((CustomOp) f, context);
+            }
+            Op op = (Op) f;
+            boolean axisArgument = op instanceof ReduceOp reduce && reduce.getOpType() != Op.Type.REDUCE3 && argNames.length == 2;
+            boolean scalarArgument = op instanceof ScalarOp && argNames.length == 2;
+            INDArray second = args.length == 2 ? args[1] : null;
+            Runnable configure = () -> {
+                if (axisArgument) {
+                    setDimensions(f, second, args[0].rank());
+                } else if (scalarArgument) {
+                    ((ScalarOp) op).setScalar(second);
+                }
+            };
+            configure.run();
+            if (args.length > 0) {
+                context.setInputArray(0, args[0]);
+                if (args.length == 2 && !axisArgument) {
+                    context.setInputArray(1, args[1]);
+                }
+            }
+            INDArray out;
+            if (axisArgument && second.isEmpty()) {
+                out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
+            } else {
+                List<LongShapeDescriptor> shapes = ((BaseOp) op).calculateOutputShape(context);
+                out = allocate(shapes.get(0), shapes.get(0).dataType());
+            }
+            context.setOutputArray(0, out);
+            values.put(outputs.get(0), out);
+            if (axisArgument || scalarArgument) {
+                return () -> {
+                    configure.run();
+                    Nd4j.getExecutioner().exec(op, context);
+                };
+            }
+            return () -> Nd4j.getExecutioner().exec(op, context);
+        }
+    }
+
+    /** An integer axis input of a legacy reduction becomes its dimensions (empty: reduce nothing), as SameDiff does. */
+    private static void setDimensions(DifferentialFunction f, INDArray axis, int rank) {
+        if (axis.isEmpty()) {
+            f.setDimensions(null);
+            ((BaseReduceOp) f).setEmptyReduce(true);
+        } else {
+            f.setDimensions(Shape.normalizeAxis(rank, axis.toIntVector()));
+            ((BaseReduceOp) f).setEmptyReduce(false);
+        }
+    }
+
+    private static INDArray allocate(LongShapeDescriptor shape, DataType dataType) {
+        if (shape.isEmpty()) {
+            return Nd4j.empty(dataType);
+        }
+        return Nd4j.createUninitializedDetached(dataType, shape.getShape());
+    }
+}

@@ -1,0 +1,106 @@
+package io.hyperprune.runtime.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hyperprune.api.ComponentOptions;
+import io.hyperprune.api.Dataset;
+import io.hyperprune.api.Hypernetwork;
+import io.hyperprune.api.LambdaRange;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The compiled training step must train exactly as SameDiff's own fit does. */
+class CompiledTrainingStepTest {
+
+    private static final ModelSpec MODEL = ModelSpec.parse("20-16-4");
+    private static final List<Double> LAMBDAS = List.of(0.01, 1.0);
+
+    private static Hypernetwork hypernetwork(String id) {
+        if (id.equals(ConstantHypernetwork.ID)) {
+            return new ConstantHypernetwork();
+        }
+        return ServiceLoader.load(Hypernetwork.class).stream().map(ServiceLoader.Provider::get)
+                .filter(h -> h.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static Trainer trainer(String evidence, String hypernetwork, Dataset data, Trainer.Executor executor) {
+        boolean plain = hypernetwork.equals(ConstantHypernetwork.ID);
+        int models = plain ? 1 : 3;
+        ModelGraph graph = ModelGraph.build(MODEL, TrainerTest.evidence(evidence), ComponentOptions.none(evidence),
+                hypernetwork(hypernetwork), ComponentOptions.none(hypernetwork), models, data.train().size(), 11);
+        List<Double> lambdas = plain ? List.of(LAMBDAS.get(1)) : LAMBDAS;
+        return new Trainer(graph, data, new TrainingSettings(2, 32, 5e-3, 1.0, 11, lambdas, models, LambdaRange.REFERENCE),
+                !plain, executor);
+    }
+
+    /** Largest absolute difference over every trainable variable, after checking both have the same ones. */
+    private static double largestDifference(SameDiff a, SameDiff b) {
+        double worst = 0;
+        for (SDVariable variable : a.variables()) {
+            if (variable.getVariableType() != VariableType.VARIABLE) {
+                continue;
+            }
+            INDArray other = b.getVariable(variable.name()).getArr();
+            worst = Math.max(worst, variable.getArr().sub(other).amaxNumber().doubleValue());
+        }
+        return worst;
+    }
+
+    @Test
+    void everyEvidenceAndHypernetworkTrainsAsSameDiffsFitDoes() {
+        Dataset data = TinyData.clusters(20, 4, 256, 64, 4);
+        for (String evidence : List.of("variational", "prior-scaled", "weight-decay")) {
+            for (String hypernetwork : List.of("constant", "linear", "piecewise")) {
+                Trainer compiled = trainer(evidence, hypernetwork, data, Trainer.Executor.COMPILED);
+                Trainer session = trainer(evidence, hypernetwork, data, Trainer.Executor.SESSION);
+                assertThat(compiled.executor()).isEqualTo(Trainer.Executor.COMPILED);
+                assertThat(session.executor()).isEqualTo(Trainer.Executor.SESSION);
+                double initial = largestDifference(compiled.graph().sameDiff(), session.graph().sameDiff());
+                assertThat(initial).as("same seed, same initial values").isZero();
+                Trainer untrained = trainer(evidence, hypernetwork, data, Trainer.Executor.SESSION);
+                EpochMetrics compiledMetrics = null;
+                EpochMetrics sessionMetrics = null;
+                for (int epoch = 1; epoch <= 2; epoch++) {
+                    compiledMetrics = compiled.trainEpoch(epoch, step -> { });
+                    sessionMetrics = session.trainEpoch(epoch, step -> { });
+                }
+                String what = evidence + " + " + hypernetwork;
+                assertThat(largestDifference(compiled.graph().sameDiff(), untrained.graph().sameDiff()))
+                        .as("%s: training moved the weights", what).isGreaterThan(1e-2);
+                assertThat(largestDifference(compiled.graph().sameDiff(), session.graph().sameDiff())).as(what).isLessThan(1e-5);
+                assertThat(compiledMetrics.testAccuracy()).as(what).isEqualTo(sessionMetrics.testAccuracy());
+                assertThat(compiled.graph().sameDiff().getTrainingConfig().getIterationCount())
+                        .isEqualTo(session.graph().sameDiff().getTrainingConfig().getIterationCount()).isEqualTo(2 * 8);
+                assertThat(compiled.graph().sameDiff().getTrainingConfig().getEpochCount())
+                        .isEqualTo(session.graph().sameDiff().getTrainingConfig().getEpochCount());
+            }
+        }
+    }
+
+    @Test
+    void aSavedAndReloadedGraphContinuesWithItsAdamState(@TempDir Path directory) throws Exception {
+        Dataset data = TinyData.clusters(20, 4, 256, 64, 5);
+        Trainer straight = trainer("variational", "linear", data, Trainer.Executor.COMPILED);
+        Trainer first = trainer("variational", "linear", data, Trainer.Executor.COMPILED);
+        straight.trainEpoch(1, step -> { });
+        straight.trainEpoch(2, step -> { });
+        first.trainEpoch(1, step -> { });
+        java.io.File file = directory.resolve("graph.fb").toFile();
+        first.graph().sameDiff().save(file, true);
+        SameDiff loaded = SameDiff.load(file, true);
+        ModelGraph restored = ModelGraph.restore(loaded, MODEL, TrainerTest.evidence("variational"),
+                ComponentOptions.none("variational"), 3);
+        Trainer resumed = new Trainer(restored, data, new TrainingSettings(2, 32, 5e-3, 1.0, 11, LAMBDAS, 3, LambdaRange.REFERENCE),
+                true, Trainer.Executor.COMPILED);
+        assertThat(resumed.executor()).isEqualTo(Trainer.Executor.COMPILED);
+        resumed.trainEpoch(2, step -> { });
+        assertThat(largestDifference(straight.graph().sameDiff(), resumed.graph().sameDiff())).isLessThan(1e-6);
+    }
+}

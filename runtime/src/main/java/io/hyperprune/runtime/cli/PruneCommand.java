@@ -75,10 +75,7 @@ final class PruneCommand implements Callable<Integer> {
         RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data);
         PruningSweep sweep = new PruningSweep(loaded.trainer(), loaded.resolved().evidence(), loaded.evidenceOptions(),
                 loaded.resolved().config().seed());
-        List<PruningSweep.Point> points = new ArrayList<>();
-        for (double lambda : loaded.lambdas(lambdas)) {
-            points.addAll(sweep.sweep(lambda, selected, criterionOptions, pruningScope, fractions));
-        }
+        List<PruningSweep.Point> points = sweep.sweep(loaded.lambdas(lambdas), selected, criterionOptions, pruningScope, fractions);
         StringBuilder csv = new StringBuilder("lambda,criterion,scope,deleted_percent,accuracy,remaining_parameters\n");
         for (PruningSweep.Point p : points) {
             csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%d%n", p.lambda(), p.criterion(),

@@ -18,6 +18,7 @@ import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.BaseOp;
@@ -28,6 +29,8 @@ import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
@@ -67,6 +70,8 @@ final class CompiledTrainingStep {
     private final List<String> gradients;
     /** The ops the gradients depend on, in execution order. */
     private final List<SameDiffOp> ops;
+    /** Variables some planned op reads, or a gradient: the outputs a step must compute. */
+    private final Set<String> needed = new HashSet<>();
     private final Map<String, Plan> plans = new HashMap<>();
 
     private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, List<SameDiffOp> ops) {
@@ -76,6 +81,12 @@ final class CompiledTrainingStep {
         this.parameters = parameters;
         this.gradients = gradients;
         this.ops = ops;
+        ops.forEach(op -> {
+            if (op.getInputsToOp() != null) {
+                needed.addAll(op.getInputsToOp());
+            }
+        });
+        needed.addAll(gradients);
     }
 
     /**
@@ -299,6 +310,15 @@ final class CompiledTrainingStep {
             if (f instanceof Identity) {
                 values.put(outputs.get(0), args[0]);
                 return () -> {};
+            }
+            if (f instanceof MmulBp && !needed.contains(outputs.get(0)) && args.length == 3 && args[0].rank() == 2
+                    && args[2].rank() == 2 && java.util.Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0)) {
+                // The gradient of x in x.mmul(w) is not needed when x is an input (the first layer): SameDiff's
+                // matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward work.
+                INDArray weightGradient = Nd4j.createUninitializedDetached(args[1].dataType(), args[1].shape());
+                values.put(outputs.get(1), weightGradient);
+                Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
+                return () -> Nd4j.exec(product);
             }
             OpContext context = Nd4j.getExecutioner().buildContext();
             if (f instanceof DynamicCustomOp custom) {

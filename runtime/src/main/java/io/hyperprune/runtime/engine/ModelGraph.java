@@ -121,7 +121,8 @@ public final class ModelGraph {
             trainingWeights.add(evidence.trainingWeight(sd, parameter, posterior, noise, evidenceOptions));
             SDVariable mean = evidence.evaluationWeight(sd, parameter, posterior, evidenceOptions);
             if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
-                mean = mean.mul(sd.placeHolder(MASK_PREFIX + parameter.name(), DataType.FLOAT, parameter.shape()));
+                // One mask per model: a pruning sweep evaluates K lambdas, each with its own mask, in one pass.
+                mean = mean.mul(sd.placeHolder(MASK_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape())));
             }
             evaluationWeights.add(mean);
             SDVariable term = evidence.penalty(sd, parameter, posterior, lambda, evidenceOptions);
@@ -171,6 +172,12 @@ public final class ModelGraph {
         if (loaded.hasVariable("eps")) {
             throw new io.hyperprune.api.InputException("the saved model was written by an earlier hyperprune 0.1 snapshot whose graph"
                     + " format is no longer read; train the run again");
+        }
+        ParameterSpec firstWeight = parameters.get(0);
+        if (loaded.hasVariable(MASK_PREFIX + firstWeight.name())
+                && loaded.getVariable(MASK_PREFIX + firstWeight.name()).placeholderShape().length == firstWeight.shape().length) {
+            throw new io.hyperprune.api.InputException("the saved model was written by an earlier hyperprune 0.1 snapshot (one"
+                    + " pruning mask for all models); train the run again");
         }
         if (!loaded.hasVariable(LOGITS_EVAL) || !loaded.hasVariable(X)) {
             throw new io.hyperprune.api.InputException("the saved model is not a hyperprune training graph (no '"
@@ -245,6 +252,7 @@ public final class ModelGraph {
         return sd.stack(0, logits);
     }
 
+    /** [models, ...shape]. */
     static long[] withModelAxis(int models, long[] shape) {
         long[] result = new long[shape.length + 1];
         result[0] = models;

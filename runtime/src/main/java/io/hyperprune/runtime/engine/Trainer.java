@@ -112,7 +112,8 @@ public final class Trainer {
         this.trainBatches = new MiniBatches(data.train(), data.classes(), settings.batchSize(), data.trainAugmentation());
         for (ParameterSpec parameter : graph.parameters()) {
             if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
-                allKept.put(ModelGraph.MASK_PREFIX + parameter.name(), Nd4j.ones(DataType.FLOAT, parameter.shape()));
+                allKept.put(ModelGraph.MASK_PREFIX + parameter.name(),
+                        Nd4j.ones(DataType.FLOAT, ModelGraph.withModelAxis(graph.models(), parameter.shape())));
             }
         }
         SameDiff sd = graph.sameDiff();
@@ -229,29 +230,51 @@ public final class Trainer {
         return accuracy(data.test(), lambdas, masks);
     }
 
+    /**
+     * Test accuracy of each lambda's model with its own keep-masks: up to K (lambda, masks) pairs are
+     * evaluated in one pass, which is how a pruning sweep evaluates all lambdas at one deletion level.
+     *
+     * @param masksPerLambda for lambda i, keep-masks by weight-tensor name (missing tensors are kept whole)
+     */
+    public List<Double> testAccuracy(List<Double> lambdas, List<Map<String, INDArray>> masksPerLambda) {
+        return accuracy(data.test(), lambdas, masksPerLambda);
+    }
+
     /** Accuracy on any split (evaluation path: means, masks applied). */
     public List<Double> accuracy(DataSplit split, List<Double> lambdas, Map<String, INDArray> masks) {
+        return accuracy(split, lambdas, java.util.Collections.nCopies(lambdas.size(), masks));
+    }
+
+    private List<Double> accuracy(DataSplit split, List<Double> lambdas, List<Map<String, INDArray>> masksPerLambda) {
+        if (masksPerLambda.size() != lambdas.size()) {
+            throw new IllegalArgumentException(lambdas.size() + " lambdas but " + masksPerLambda.size() + " mask sets");
+        }
         int models = graph.models();
         int evalBatch = graph.model().kind() == ModelSpec.Kind.CONV ? CONV_EVAL_BATCH : MLP_EVAL_BATCH;
-        Map<String, INDArray> inputs = new HashMap<>(allKept);
-        masks.forEach((name, mask) -> inputs.put(ModelGraph.MASK_PREFIX + name, mask.castTo(DataType.FLOAT)));
         int[] labels = split.labels().toIntVector();
         List<Double> result = new ArrayList<>();
         for (int first = 0; first < lambdas.size(); first += models) {
             double[] group = new double[models];
+            Map<String, INDArray> inputs = new HashMap<>(allKept);
+            List<Map<String, INDArray>> groupMasks = new ArrayList<>();
             for (int k = 0; k < models; k++) {
-                group[k] = lambdas.get(Math.min(first + k, lambdas.size() - 1));
+                int index = Math.min(first + k, lambdas.size() - 1);
+                group[k] = lambdas.get(index);
+                groupMasks.add(masksPerLambda.get(index));
             }
             putLambdas(inputs, group);
+            putMasks(inputs, groupMasks);
             long[] correct = new long[models];
             for (int from = 0; from < split.size(); from += evalBatch) {
                 int to = Math.min(split.size(), from + evalBatch);
                 inputs.put(ModelGraph.X, split.features().get(NDArrayIndex.interval(from, to)));
                 INDArray logits = graph.sameDiff().output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
-                INDArray predicted = Nd4j.argMax(logits, 2);
+                // [K, B] predicted classes, read in one bulk copy rather than K * B element reads.
+                int[] predicted = Nd4j.argMax(logits, 2).castTo(DataType.INT).dup('c').data().asInt();
+                int batch = to - from;
                 for (int k = 0; k < models; k++) {
-                    for (int i = from; i < to; i++) {
-                        if (predicted.getInt(k, i - from) == labels[i]) {
+                    for (int i = 0; i < batch; i++) {
+                        if (predicted[k * batch + i] == labels[from + i]) {
                             correct[k]++;
                         }
                     }
@@ -262,6 +285,29 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    /** Keep-masks [K, ...shape] per weight tensor: model k's own masks, ones where it has none. */
+    private void putMasks(Map<String, INDArray> inputs, List<Map<String, INDArray>> groupMasks) {
+        if (groupMasks.stream().allMatch(Map::isEmpty)) {
+            return;
+        }
+        for (ParameterSpec parameter : graph.parameters()) {
+            if (parameter.kind() != ParameterSpec.Kind.WEIGHT || groupMasks.stream().noneMatch(m -> m.containsKey(parameter.name()))) {
+                continue;
+            }
+            INDArray stacked = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(groupMasks.size(), parameter.shape()));
+            for (int k = 0; k < groupMasks.size(); k++) {
+                INDArray mask = groupMasks.get(k).get(parameter.name());
+                INDArray slot = stacked.get(NDArrayIndex.point(k));
+                if (mask == null) {
+                    slot.assign(1f);
+                } else {
+                    slot.assign(mask.castTo(DataType.FLOAT).reshape(parameter.shape()));
+                }
+            }
+            inputs.put(ModelGraph.MASK_PREFIX + parameter.name(), stacked);
+        }
     }
 
     /**

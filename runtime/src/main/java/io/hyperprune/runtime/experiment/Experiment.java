@@ -195,16 +195,19 @@ public final class Experiment {
         PruningSweep sweep = new PruningSweep(trainer, resolved.evidence(), evidenceOptions, resolved.config().seed());
         List<Double> fractions = config.levels().stream().map(level -> level / 100).toList();
         StringBuilder csv = new StringBuilder("lambda,criterion,scope,deleted_percent,accuracy,remaining_parameters\n");
-        for (double lambda : resolved.config().lambdas()) {
-            for (PruningCriterion criterion : criteria) {
-                ComponentOptions criterionOptions = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
-                for (PruningSweep.Point point : sweep.sweep(lambda, criterion, criterionOptions, config.pruningScope(), fractions)) {
-                    csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%d%n", lambda, point.criterion(),
-                            point.scope().name().toLowerCase(Locale.ROOT), point.deletedPercent(), point.accuracy(),
-                            point.remainingParameters()));
-                }
+        List<Double> lambdas = resolved.config().lambdas();
+        // All lambdas of a criterion in one sweep (evaluated together); rows stay lambda by lambda.
+        Map<Double, StringBuilder> rows = new LinkedHashMap<>();
+        lambdas.forEach(lambda -> rows.put(lambda, new StringBuilder()));
+        for (PruningCriterion criterion : criteria) {
+            ComponentOptions criterionOptions = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
+            for (PruningSweep.Point point : sweep.sweep(lambdas, criterion, criterionOptions, config.pruningScope(), fractions)) {
+                rows.get(point.lambda()).append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%d%n", point.lambda(), point.criterion(),
+                        point.scope().name().toLowerCase(Locale.ROOT), point.deletedPercent(), point.accuracy(),
+                        point.remainingParameters()));
             }
         }
+        rows.values().forEach(csv::append);
         AtomicFiles.writeString(runDirectory.resolve(PRUNE), csv.toString());
     }
 

@@ -64,24 +64,52 @@ public final class PruningSweep {
     /** Evaluates every deletion level (fractions in [0, 1]) at one lambda. */
     public List<Point> sweep(double lambda, PruningCriterion criterion, ComponentOptions criterionOptions,
             PruningMasks.Scope scope, List<Double> fractions) {
-        Map<ParameterSpec, PosteriorView> weights = weights(lambda);
-        List<INDArray> scores = scores(weights, criterion, criterionOptions);
-        List<String> names = weights.keySet().stream().map(ParameterSpec::name).toList();
+        return sweep(List.of(lambda), criterion, criterionOptions, scope, fractions);
+    }
+
+    /**
+     * Evaluates every deletion level at each lambda; the lambdas' masked models of one level are evaluated
+     * together (K per pass), so a sweep costs one pass per level and group of K lambdas, not per lambda.
+     *
+     * @return the points lambda by lambda, each lambda's levels in the given order
+     */
+    public List<Point> sweep(List<Double> lambdas, PruningCriterion criterion, ComponentOptions criterionOptions,
+            PruningMasks.Scope scope, List<Double> fractions) {
         long total = trainer.graph().model().parameterCount();
-        long prunable = weights.keySet().stream().mapToLong(ParameterSpec::size).sum();
-        PruningMasks.Ranking ranking = PruningMasks.rank(scores, scope);
-        List<Point> points = new ArrayList<>();
-        for (double fraction : fractions) {
-            List<INDArray> masks = ranking.keepMasks(fraction);
-            Map<String, INDArray> byName = new LinkedHashMap<>();
-            long kept = 0;
-            for (int i = 0; i < names.size(); i++) {
-                byName.put(names.get(i), masks.get(i));
-                kept += masks.get(i).sumNumber().longValue();
+        List<String> names = new ArrayList<>();
+        long prunable = 0;
+        List<PruningMasks.Ranking> rankings = new ArrayList<>();
+        for (double lambda : lambdas) {
+            Map<ParameterSpec, PosteriorView> weights = weights(lambda);
+            if (names.isEmpty()) {
+                weights.keySet().forEach(parameter -> names.add(parameter.name()));
+                prunable = weights.keySet().stream().mapToLong(ParameterSpec::size).sum();
             }
-            double accuracy = trainer.testAccuracy(List.of(lambda), byName).get(0);
-            points.add(new Point(lambda, criterion.id(), scope, 100 * fraction, accuracy, total - (prunable - kept)));
+            rankings.add(PruningMasks.rank(scores(weights, criterion, criterionOptions), scope));
         }
-        return points;
+        Point[][] points = new Point[lambdas.size()][fractions.size()];
+        for (int f = 0; f < fractions.size(); f++) {
+            List<Map<String, INDArray>> masks = new ArrayList<>();
+            long[] kept = new long[lambdas.size()];
+            for (int l = 0; l < lambdas.size(); l++) {
+                List<INDArray> keep = rankings.get(l).keepMasks(fractions.get(f));
+                Map<String, INDArray> byName = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    byName.put(names.get(i), keep.get(i));
+                    kept[l] += keep.get(i).sumNumber().longValue();
+                }
+                masks.add(byName);
+            }
+            List<Double> accuracy = trainer.testAccuracy(lambdas, masks);
+            for (int l = 0; l < lambdas.size(); l++) {
+                points[l][f] = new Point(lambdas.get(l), criterion.id(), scope, 100 * fractions.get(f), accuracy.get(l),
+                        total - (prunable - kept[l]));
+            }
+        }
+        List<Point> result = new ArrayList<>();
+        for (Point[] lambdaPoints : points) {
+            result.addAll(List.of(lambdaPoints));
+        }
+        return result;
     }
 }

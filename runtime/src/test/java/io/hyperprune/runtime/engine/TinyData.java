@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A small seeded Gaussian-cluster problem for fast engine tests (the synthetic plugin is tested elsewhere). */
-final class TinyData {
+public final class TinyData {
 
     private TinyData() {}
 
-    static Dataset clusters(int inputs, int classes, int train, int test, long seed) {
+    public static Dataset clusters(int inputs, int classes, int train, int test, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[][] centres = new float[classes][inputs];
         for (float[] centre : centres) {

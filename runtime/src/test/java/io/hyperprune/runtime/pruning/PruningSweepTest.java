@@ -1,0 +1,56 @@
+package io.hyperprune.runtime.pruning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hyperprune.api.ComponentOptions;
+import io.hyperprune.api.Dataset;
+import io.hyperprune.api.Evidence;
+import io.hyperprune.api.LambdaRange;
+import io.hyperprune.api.PruningCriterion;
+import io.hyperprune.api.PruningMasks;
+import io.hyperprune.runtime.engine.ConstantHypernetwork;
+import io.hyperprune.runtime.engine.ModelGraph;
+import io.hyperprune.runtime.engine.ModelSpec;
+import io.hyperprune.runtime.engine.TinyData;
+import io.hyperprune.runtime.engine.Trainer;
+import io.hyperprune.runtime.engine.TrainingSettings;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** A sweep over several lambdas evaluates them together, each with its own masks: it must equal one lambda at a time. */
+class PruningSweepTest {
+
+    private static final List<Double> LAMBDAS = List.of(0.001, 1.0, 100.0);
+    private static final List<Double> FRACTIONS = List.of(0.0, 0.5, 0.9);
+
+    private static <T> T component(Class<T> type, String id, java.util.function.Function<T, String> idOf) {
+        return ServiceLoader.load(type).stream().map(ServiceLoader.Provider::get).filter(c -> idOf.apply(c).equals(id))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void allLambdasTogetherEqualOneLambdaAtATime() {
+        Dataset data = TinyData.clusters(20, 4, 512, 256, 3);
+        Evidence evidence = component(Evidence.class, "variational", Evidence::id);
+        ModelGraph graph = ModelGraph.build(ModelSpec.parse("20-16-4"), evidence, ComponentOptions.none("variational"),
+                ConstantHypernetwork.independent(LAMBDAS, LambdaRange.REFERENCE), ComponentOptions.none("constant"), LAMBDAS.size(),
+                true, data.train().size(), 4);
+        Trainer trainer = new Trainer(graph, data, new TrainingSettings(2, 32, 5e-3, 1.0, 4, LAMBDAS, 1, LambdaRange.REFERENCE), false);
+        trainer.trainEpoch(1, step -> { });
+        trainer.trainEpoch(2, step -> { });
+        PruningSweep sweep = new PruningSweep(trainer, evidence, ComponentOptions.none("variational"), 4);
+        PruningCriterion criterion = component(PruningCriterion.class, "relative-density", PruningCriterion::id);
+        ComponentOptions options = ComponentOptions.none("relative-density");
+
+        List<PruningSweep.Point> together = sweep.sweep(LAMBDAS, criterion, options, PruningMasks.Scope.LAYER, FRACTIONS);
+        assertThat(together).hasSize(LAMBDAS.size() * FRACTIONS.size());
+        for (int l = 0; l < LAMBDAS.size(); l++) {
+            List<PruningSweep.Point> alone = sweep.sweep(LAMBDAS.get(l), criterion, options, PruningMasks.Scope.LAYER, FRACTIONS);
+            assertThat(together.subList(l * FRACTIONS.size(), (l + 1) * FRACTIONS.size())).isEqualTo(alone);
+        }
+        // Unpruned points are the models' own test accuracies.
+        assertThat(together.stream().filter(p -> p.deletedPercent() == 0).map(PruningSweep.Point::accuracy).toList())
+                .isEqualTo(trainer.testAccuracy(LAMBDAS, java.util.Map.of()));
+    }
+}

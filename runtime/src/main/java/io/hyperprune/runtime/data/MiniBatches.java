@@ -49,42 +49,90 @@ public final class MiniBatches {
 
     /** One epoch in a shuffled order that depends only on (seed, epoch); augmented if configured. */
     public Iterator<Batch> epoch(long seed, int epoch) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        Iterator<int[]> rows = chunks(shuffled(random));
+        SplittableRandom augmentRandom = random.split();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Batch next() {
+                int[] batch = rows.next();
+                INDArray features = gather(split.features(), batch);
+                if (augmentation.isPresent()) {
+                    features = augmentation.get().apply(features, augmentRandom);
+                }
+                return new Batch(features, gather(oneHot, batch), batch.length);
+            }
+        };
+    }
+
+    /** The row indices of each mini-batch of one epoch, in the order {@link #epoch} uses. */
+    public Iterator<int[]> epochRows(long seed, int epoch) {
+        return chunks(shuffled(new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch)));
+    }
+
+    private int[] shuffled(SplittableRandom random) {
         int n = split.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int swap = order[i];
             order[i] = order[j];
             order[j] = swap;
         }
-        SplittableRandom augmentRandom = random.split();
+        return order;
+    }
+
+    private Iterator<int[]> chunks(int[] order) {
         return new Iterator<>() {
             private int position;
 
             @Override
             public boolean hasNext() {
-                return position < n;
+                return position < order.length;
             }
 
             @Override
-            public Batch next() {
+            public int[] next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                int to = Math.min(n, position + batchSize);
+                int to = Math.min(order.length, position + batchSize);
                 int[] rows = Arrays.copyOfRange(order, position, to);
                 position = to;
-                INDArray features = gather(split.features(), rows);
-                if (augmentation.isPresent()) {
-                    features = augmentation.get().apply(features, augmentRandom);
-                }
-                return new Batch(features, gather(oneHot, rows), rows.length);
+                return rows;
             }
         };
+    }
+
+    /** True if training batches are augmented (then they cannot be gathered into reused arrays). */
+    public boolean augmented() {
+        return augmentation.isPresent();
+    }
+
+    /**
+     * Gathers these rows' features and one-hot labels into existing float arrays of [rows, ...sample]
+     * and [rows, classes] (no allocation when the split is stored as float).
+     */
+    public void gatherInto(int[] rows, INDArray features, INDArray labels) {
+        into(split.features(), rows, features);
+        into(oneHot, rows, labels);
+    }
+
+    private static void into(INDArray source, int[] rows, INDArray destination) {
+        if (source.dataType() != DataType.FLOAT) {
+            destination.assign(gather(source, rows));
+            return;
+        }
+        long rowLength = source.length() / source.size(0);
+        Nd4j.pullRows(source.reshape(source.size(0), rowLength), destination.reshape(rows.length, rowLength), 1, rows);
     }
 
     /** The split in its stored order, without augmentation (evaluation). */

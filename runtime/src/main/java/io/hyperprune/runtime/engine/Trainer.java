@@ -57,6 +57,7 @@ public final class Trainer {
     private final Map<String, INDArray> allKept = new HashMap<>();
     /** The compiled training step, or null to train with SameDiff's own fit (session). */
     private final CompiledTrainingStep compiled;
+    private final Slots slots = new Slots();
 
     /** How training steps are executed. */
     public enum Executor {
@@ -157,17 +158,19 @@ public final class Trainer {
         StepRecorder recorder = new StepRecorder(epoch, onStep, sentinels);
         long start = System.nanoTime();
         if (compiled != null) {
-            EpochBatches batches = new EpochBatches(epoch);
             List<String> features = graph.sameDiff().getTrainingConfig().getDataSetFeatureMapping();
             Map<String, INDArray> placeholders = new HashMap<>();
-            while (batches.hasNext()) {
-                MultiDataSet batch = batches.next();
-                for (int i = 0; i < features.size(); i++) {
-                    placeholders.put(features.get(i), batch.getFeatures(i));
+            // Batches (data gather, lambdas, noise) are drawn one step ahead on the second core.
+            try (Prefetch<MultiDataSet> batches = new Prefetch<>(new EpochBatches(epoch, slots), Slots.SLOTS - 2, "hyperprune-batches")) {
+                while (batches.hasNext()) {
+                    MultiDataSet batch = batches.next();
+                    for (int i = 0; i < features.size(); i++) {
+                        placeholders.put(features.get(i), batch.getFeatures(i));
+                    }
+                    placeholders.put(ModelGraph.Y, batch.getLabels(0));
+                    compiled.run(placeholders);
+                    recorder.iterationDone(graph.sameDiff(), null, batch, null);
                 }
-                placeholders.put(ModelGraph.Y, batch.getLabels(0));
-                compiled.run(placeholders);
-                recorder.iterationDone(graph.sameDiff(), null, batch, null);
             }
             compiled.epochDone();
         } else {
@@ -349,42 +352,139 @@ public final class Trainer {
         inputs.put(ModelGraph.T, Nd4j.createFromArray(t));
     }
 
+    /**
+     * Reused input arrays for the compiled path, a ring of {@value #SLOTS} slots per batch size, each
+     * {x, y, lambda, t, eps per parameter}. Batches are drawn on the prefetch thread; allocating them
+     * there for every step made glibc keep each thread's freed buffers apart (RSS grew by 1.5 GiB in 7
+     * epochs). Four slots cover the one being trained, two queued and one being drawn.
+     */
+    private final class Slots {
+
+        static final int SLOTS = 4;
+
+        private final Map<Integer, INDArray[][]> bySize = new HashMap<>();
+        private final Map<Integer, Integer> turn = new HashMap<>();
+        /**
+         * For K independent plain models: one draw per slot and parameter, copied to each model's view.
+         * Keyed by identity: INDArray equality compares values.
+         */
+        private final Map<INDArray, INDArray[]> modelViews = new java.util.IdentityHashMap<>();
+
+        INDArray[] take(int batch) {
+            INDArray[][] ring = bySize.computeIfAbsent(batch, this::allocate);
+            int index = turn.merge(batch, 1, Integer::sum) % SLOTS;
+            return ring[index];
+        }
+
+        private INDArray[][] allocate(int batch) {
+            int models = graph.models();
+            long[] sample = data.train().features().shape().clone();
+            sample[0] = batch;
+            INDArray[][] ring = new INDArray[SLOTS][];
+            for (int i = 0; i < SLOTS; i++) {
+                List<INDArray> slot = new ArrayList<>(List.of(Nd4j.createUninitialized(DataType.FLOAT, sample),
+                        Nd4j.createUninitialized(DataType.FLOAT, batch, data.classes()),
+                        Nd4j.createUninitialized(DataType.FLOAT, models), Nd4j.createUninitialized(DataType.FLOAT, models)));
+                if (graph.stochastic()) {
+                    for (ParameterSpec parameter : graph.parameters()) {
+                        INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(models, parameter.shape()));
+                        slot.add(eps);
+                        if (!hypernetwork && models > 1) {
+                            INDArray[] views = new INDArray[models + 1];
+                            views[0] = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(1, parameter.shape()));
+                            for (int k = 0; k < models; k++) {
+                                views[k + 1] = eps.get(NDArrayIndex.interval(k, k + 1));
+                            }
+                            modelViews.put(eps, views);
+                        }
+                    }
+                }
+                ring[i] = slot.toArray(INDArray[]::new);
+            }
+            return ring;
+        }
+    }
+
     /** One epoch of mini-batches with their lambdas and noise, all derived from (seed, epoch). */
     private final class EpochBatches implements MultiDataSetIterator {
 
         private static final long serialVersionUID = 1L;
 
         private final Iterator<Batch> batches;
+        /** With slots: the batches' rows, gathered into reused arrays. */
+        private final Iterator<int[]> rows;
+        private final Slots slots;
         private final SplittableRandom lambdaRandom;
         private final Random noiseRandom;
 
         EpochBatches(int epoch) {
+            this(epoch, null);
+        }
+
+        EpochBatches(int epoch, Slots slots) {
             long epochSeed = ModelGraph.mix(settings.seed(), "epoch-" + epoch);
-            this.batches = epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : java.util.Collections.emptyIterator();
+            this.slots = slots != null && !trainBatches.augmented() ? slots : null;
+            this.rows = this.slots != null && epoch > 0 ? trainBatches.epochRows(settings.seed(), epoch) : java.util.Collections.emptyIterator();
+            this.batches = this.slots == null && epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.lambdaRandom = new SplittableRandom(epochSeed);
             this.noiseRandom = graph.stochastic() ? Nd4j.getRandomFactory().getNewRandomInstance(epochSeed) : null;
         }
 
         @Override
         public boolean hasNext() {
-            return batches.hasNext();
+            return slots != null ? rows.hasNext() : batches.hasNext();
         }
 
-        @Override
-        public MultiDataSet next() {
-            Batch batch = batches.next();
+        private double[] nextLambdas() {
             int models = graph.models();
             double[] lambdas = new double[models];
             for (int k = 0; k < models; k++) {
                 lambdas[k] = hypernetwork ? settings.range().logUniform(lambdaRandom.nextDouble()) : settings.lambdas().get(k);
             }
+            return lambdas;
+        }
+
+        @Override
+        public MultiDataSet next() {
+            if (slots != null) {
+                return nextInSlot();
+            }
+            Batch batch = batches.next();
             Map<String, INDArray> inputs = new HashMap<>();
-            putLambdas(inputs, lambdas);
+            putLambdas(inputs, nextLambdas());
             List<INDArray> features = new ArrayList<>(List.of(batch.features(), inputs.get(ModelGraph.LAMBDA), inputs.get(ModelGraph.T)));
             if (noiseRandom != null) {
                 features.addAll(noise());
             }
             return new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
+        }
+
+        /** The same batch, lambdas and noise as {@link #next()} draws, written into a reused slot. */
+        private MultiDataSet nextInSlot() {
+            int[] batchRows = rows.next();
+            INDArray[] slot = slots.take(batchRows.length);
+            trainBatches.gatherInto(batchRows, slot[0], slot[1]);
+            double[] lambdas = nextLambdas();
+            for (int k = 0; k < lambdas.length; k++) {
+                slot[2].putScalar(k, (float) lambdas[k]);
+                slot[3].putScalar(k, (float) settings.range().normalize(lambdas[k]));
+            }
+            if (noiseRandom != null) {
+                for (int i = 4; i < slot.length; i++) {
+                    INDArray[] views = slots.modelViews.get(slot[i]);
+                    INDArray draw = views == null ? slot[i] : views[0];
+                    Nd4j.getExecutioner().exec(new GaussianDistribution(draw, 0.0, 1.0), noiseRandom);
+                    if (views != null) {
+                        for (int k = 1; k < views.length; k++) {
+                            views[k].assign(draw);
+                        }
+                    }
+                }
+            }
+            INDArray[] features = new INDArray[slot.length - 1];
+            features[0] = slot[0];
+            System.arraycopy(slot, 2, features, 1, slot.length - 2);
+            return new org.nd4j.linalg.dataset.MultiDataSet(features, new INDArray[] {slot[1]});
         }
 
         /**
@@ -396,10 +496,7 @@ public final class Trainer {
             int rows = hypernetwork ? graph.models() : 1;
             List<INDArray> result = new ArrayList<>();
             for (ParameterSpec parameter : graph.parameters()) {
-                long[] shape = new long[parameter.shape().length + 1];
-                shape[0] = rows;
-                System.arraycopy(parameter.shape(), 0, shape, 1, parameter.shape().length);
-                INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, shape);
+                INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(rows, parameter.shape()));
                 Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
                 result.add(rows == graph.models() ? eps : eps.repeat(0, graph.models()));
             }

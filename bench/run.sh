@@ -91,6 +91,9 @@ if [[ -n "${HYPERPRUNE:-}" ]]; then
   [[ -x "$hp" ]] || { echo "run.sh: HYPERPRUNE=$hp is not executable" >&2; exit 2; }
   threads_flag=0
   "$hp" bench --help 2>/dev/null | grep -q -- '--threads' && threads_flag=1
+  # Both step executors side by side (compiled: the default; session: SameDiff's own fit), if known.
+  executor_flag=()
+  "$hp" bench --help 2>/dev/null | grep -q -- '--executor' && executor_flag=(--executor "${HP_EXECUTORS:-compiled,session}")
   # Also the grid's plain models six at a time (one per lambda, side by side in one graph), compared
   # by compare.py with six PyTorch runs of the same evidence one after another.
   hp_workloads="$workloads ${HP_EXTRA_WORKLOADS-weight-decay-6-lambdas variational-6-lambdas}"
@@ -98,7 +101,7 @@ if [[ -n "${HYPERPRUNE:-}" ]]; then
     for workload in $hp_workloads; do
       extra=(); [[ $threads_flag == 1 ]] && extra=(--threads "$threads")
       OMP_NUM_THREADS=$threads "$hp" bench --data-dir "$(dirname "$data_dir")" --workload "$workload" "${extra[@]}" \
-        --epochs "$epochs" --json > "$work/hp-$workload-t$threads.json" \
+        "${executor_flag[@]}" --epochs "$epochs" --json > "$work/hp-$workload-t$threads.json" \
         || { echo "run.sh: hyperprune bench failed for $workload t$threads" >&2; rm -f "$work/hp-$workload-t$threads.json"; }
     done
     if [[ $grid == 1 && "${HYPERPRUNE_GRID:-1}" == 1 ]]; then

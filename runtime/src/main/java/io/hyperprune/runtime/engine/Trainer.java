@@ -55,8 +55,10 @@ public final class Trainer {
     /** Learned variables behind the output layer's bias, checked for divergence after every step. */
     private final List<String> sentinels;
     private final Map<String, INDArray> allKept = new HashMap<>();
-    /** The compiled training step, or null to train with SameDiff's own fit (session). */
-    private final CompiledTrainingStep compiled;
+    private final Executor requestedExecutor;
+    /** The compiled training step, built on the first training epoch; null: SameDiff's own fit (session). */
+    private CompiledTrainingStep compiled;
+    private boolean compileAttempted;
     private final Slots slots = new Slots();
 
     /** How training steps are executed. */
@@ -131,11 +133,18 @@ public final class Trainer {
                     .minimize(true)
                     .build());
         }
-        this.compiled = executor == Executor.COMPILED ? CompiledTrainingStep.compile(sd).orElse(null) : null;
+        this.requestedExecutor = requireNonNull(executor, "executor is null");
     }
 
-    /** The executor actually used (compiled falls back to session for graphs with control flow). */
+    /**
+     * The executor training uses (compiled falls back to session for graphs with control flow). Compiled
+     * on first use: a trainer that only evaluates (prune, eval, agreement) never builds the gradients.
+     */
     public Executor executor() {
+        if (!compileAttempted) {
+            compileAttempted = true;
+            compiled = requestedExecutor == Executor.COMPILED ? CompiledTrainingStep.compile(graph.sameDiff()).orElse(null) : null;
+        }
         return compiled != null ? Executor.COMPILED : Executor.SESSION;
     }
 
@@ -157,7 +166,7 @@ public final class Trainer {
     public EpochMetrics trainEpoch(int epoch, java.util.function.IntConsumer onStep) {
         StepRecorder recorder = new StepRecorder(epoch, onStep, sentinels);
         long start = System.nanoTime();
-        if (compiled != null) {
+        if (executor() == Executor.COMPILED) {
             List<String> features = graph.sameDiff().getTrainingConfig().getDataSetFeatureMapping();
             Map<String, INDArray> placeholders = new HashMap<>();
             // Batches (data gather, lambdas, noise) are drawn one step ahead on the second core.

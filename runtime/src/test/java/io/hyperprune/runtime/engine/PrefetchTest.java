@@ -16,7 +16,7 @@ class PrefetchTest {
     void deliversEverySourceElementInOrder() {
         List<Integer> source = IntStream.range(0, 1000).boxed().toList();
         List<Integer> seen = new ArrayList<>();
-        try (Prefetch<Integer> prefetch = new Prefetch<>(source.iterator(), 2, "test")) {
+        try (Prefetch<Integer> prefetch = new Prefetch<>(source.iterator(), 2)) {
             prefetch.forEachRemaining(seen::add);
             assertThat(prefetch.hasNext()).isFalse();
         }
@@ -41,7 +41,7 @@ class PrefetchTest {
                 return i++;
             }
         };
-        try (Prefetch<Integer> prefetch = new Prefetch<>(failing, 2, "test")) {
+        try (Prefetch<Integer> prefetch = new Prefetch<>(failing, 2)) {
             assertThat(List.of(prefetch.next(), prefetch.next(), prefetch.next())).containsExactly(0, 1, 2);
             assertThatThrownBy(prefetch::next).isInstanceOf(IllegalStateException.class).hasMessage("no noise for you");
         }
@@ -61,7 +61,7 @@ class PrefetchTest {
                 return drawn.getAndIncrement();
             }
         };
-        Prefetch<Integer> prefetch = new Prefetch<>(endless, 2, "test");
+        Prefetch<Integer> prefetch = new Prefetch<>(endless, 2);
         assertThat(prefetch.next()).isZero();
         Thread.sleep(200);
         // consumed 1, queued 2, one more drawn and waiting to be queued

@@ -122,7 +122,7 @@ final class CompiledTrainingStep {
     }
 
     /** Depth-first post-order of the ops producing {@code variable}; false if one is not supported. */
-    private static boolean order(SameDiff grad, String variable, Set<String> visited, List<SameDiffOp> ordered) {
+    static boolean order(SameDiff grad, String variable, Set<String> visited, List<SameDiffOp> ordered) {
         // Iterative, so deep graphs cannot overflow the stack: frames of (variable, inputs expanded?).
         List<String> stack = new ArrayList<>(List.of(variable));
         List<Boolean> expanded = new ArrayList<>(List.of(false));
@@ -183,7 +183,7 @@ final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan());
+        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed));
         plan.execute(placeholders);
         applyUpdates(plan);
         config.incrementIterationCount();
@@ -194,7 +194,7 @@ final class CompiledTrainingStep {
         config.incrementEpochCount();
     }
 
-    private static String signature(Map<String, INDArray> placeholders) {
+    static String signature(Map<String, INDArray> placeholders) {
         StringBuilder key = new StringBuilder();
         placeholders.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> key.append(e.getKey())
                 .append(java.util.Arrays.toString(e.getValue().shape())).append(';'));
@@ -248,8 +248,21 @@ final class CompiledTrainingStep {
         }
     }
 
-    /** The ops' contexts and arrays for one placeholder shape signature. */
-    private final class Plan {
+    /**
+     * The ops' contexts and arrays for one placeholder shape signature: {@code ops} of {@code graph} in
+     * execution order; {@code needed} names the variables some later op or the caller reads.
+     */
+    static final class Plan {
+
+        private final SameDiff grad;
+        private final List<SameDiffOp> ops;
+        private final Set<String> needed;
+
+        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed) {
+            this.grad = graph;
+            this.ops = ops;
+            this.needed = needed;
+        }
 
         /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
         final Map<String, INDArray> values = new HashMap<>();

@@ -60,6 +60,8 @@ public final class Trainer {
     private CompiledTrainingStep compiled;
     private boolean compileAttempted;
     private final Slots slots = new Slots();
+    /** Compiled evaluation outputs by requested names (empty: the graph needs SameDiff's session). */
+    private final Map<String, java.util.Optional<CompiledOutputs>> compiledOutputs = new HashMap<>();
 
     /** How training steps are executed. */
     public enum Executor {
@@ -231,7 +233,7 @@ public final class Trainer {
                     inputs.put(ModelGraph.EPS_PREFIX + graph.parameters().get(i).name(), noise.get(i));
                 }
             }
-            Map<String, INDArray> out = graph.sameDiff().output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
+            Map<String, INDArray> out = output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
             // Independent plain models report the sum over the K models: per-model mean for the metrics.
             double perModel = hypernetwork ? 1 : graph.models();
             crossEntropy += out.get(ModelGraph.CE).getDouble(0) / perModel;
@@ -288,7 +290,7 @@ public final class Trainer {
             for (int from = 0; from < split.size(); from += evalBatch) {
                 int to = Math.min(split.size(), from + evalBatch);
                 inputs.put(ModelGraph.X, split.features().get(NDArrayIndex.interval(from, to)));
-                INDArray logits = graph.sameDiff().output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
+                INDArray logits = output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
                 // [K, B] predicted classes, read in one bulk copy rather than K * B element reads.
                 int[] predicted = Nd4j.argMax(logits, 2).castTo(DataType.INT).dup('c').data().asInt();
                 int batch = to - from;
@@ -305,6 +307,22 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    /**
+     * Outputs of the graph for these inputs: compiled like the training step unless the session executor
+     * was asked for (SameDiff's output session kept arrays of every evaluation: ~7 MiB per epoch). The
+     * arrays are reused by the next call: read them before calling again.
+     */
+    private Map<String, INDArray> output(Map<String, INDArray> inputs, String... names) {
+        if (requestedExecutor == Executor.COMPILED) {
+            java.util.Optional<CompiledOutputs> outputs = compiledOutputs.computeIfAbsent(String.join(",", names),
+                    key -> CompiledOutputs.compile(graph.sameDiff(), names));
+            if (outputs.isPresent()) {
+                return outputs.get().run(inputs);
+            }
+        }
+        return graph.sameDiff().output(inputs, names);
     }
 
     /** Keep-masks [K, ...shape] per weight tensor: model k's own masks, ones where it has none. */

@@ -109,11 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         Dataset loaded = provider.load(data.request(ComponentOptions.none(dataset)));
         List<Trainer.Executor> chosenExecutors = new ArrayList<>();
         for (String executor : profile != null ? List.of("session") : executors) {
-            switch (executor.trim().toLowerCase(Locale.ROOT)) {
-                case "compiled" -> chosenExecutors.add(Trainer.Executor.COMPILED);
-                case "session" -> chosenExecutors.add(Trainer.Executor.SESSION);
-                default -> throw new InputException("unknown --executor '" + executor + "'; use compiled and/or session");
-            }
+            chosenExecutors.add(Trainer.Executor.parse(executor, "--executor"));
         }
         List<Map<String, Object>> results = new ArrayList<>();
         for (String workload : chosen) {

@@ -24,7 +24,7 @@ final class CompiledOutputs {
     private final SameDiff sd;
     private final List<String> outputs;
     private final List<SameDiffOp> ops;
-    private final Set<String> needed = new HashSet<>();
+    private final Set<String> needed;
     private final Set<String> placeholders = new HashSet<>();
     private final Map<String, CompiledTrainingStep.Plan> plans = new HashMap<>();
 
@@ -32,12 +32,7 @@ final class CompiledOutputs {
         this.sd = sd;
         this.outputs = outputs;
         this.ops = ops;
-        ops.forEach(op -> {
-            if (op.getInputsToOp() != null) {
-                needed.addAll(op.getInputsToOp());
-            }
-        });
-        needed.addAll(outputs);
+        this.needed = CompiledTrainingStep.needed(ops, outputs);
         sd.variables().stream().filter(v -> v.isPlaceHolder()).forEach(v -> placeholders.add(v.name()));
     }
 

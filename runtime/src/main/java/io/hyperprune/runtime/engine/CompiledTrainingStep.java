@@ -71,7 +71,7 @@ final class CompiledTrainingStep {
     /** The ops the gradients depend on, in execution order. */
     private final List<SameDiffOp> ops;
     /** Variables some planned op reads, or a gradient: the outputs a step must compute. */
-    private final Set<String> needed = new HashSet<>();
+    private final Set<String> needed;
     private final Map<String, Plan> plans = new HashMap<>();
 
     private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, List<SameDiffOp> ops) {
@@ -81,12 +81,18 @@ final class CompiledTrainingStep {
         this.parameters = parameters;
         this.gradients = gradients;
         this.ops = ops;
-        ops.forEach(op -> {
+        this.needed = needed(ops, gradients);
+    }
+
+    /** The variables some of these ops read, plus the outputs the caller reads. */
+    static Set<String> needed(List<SameDiffOp> ops, List<String> outputs) {
+        Set<String> needed = new HashSet<>(outputs);
+        for (SameDiffOp op : ops) {
             if (op.getInputsToOp() != null) {
                 needed.addAll(op.getInputsToOp());
             }
-        });
-        needed.addAll(gradients);
+        }
+        return needed;
     }
 
     /**

@@ -72,12 +72,15 @@ public final class Trainer {
 
         /** {@code -Dhyperprune.executor=session|compiled}, default compiled. */
         public static Executor fromSystemProperty() {
-            String value = System.getProperty("hyperprune.executor", "compiled");
+            return parse(System.getProperty("hyperprune.executor", "compiled"), "system property hyperprune.executor");
+        }
+
+        /** compiled or session, any case; otherwise an input error naming {@code where} the value came from. */
+        public static Executor parse(String value, String where) {
             try {
                 return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new io.hyperprune.api.InputException("system property hyperprune.executor=" + value
-                        + " is not known; use compiled or session");
+                throw new io.hyperprune.api.InputException(where + " '" + value + "' is not known; use compiled or session");
             }
         }
     }
@@ -170,6 +173,7 @@ public final class Trainer {
         long start = System.nanoTime();
         if (executor() == Executor.COMPILED) {
             List<String> features = graph.sameDiff().getTrainingConfig().getDataSetFeatureMapping();
+            String labels = graph.sameDiff().getTrainingConfig().getDataSetLabelMapping().get(0);
             Map<String, INDArray> placeholders = new HashMap<>();
             // Batches (data gather, lambdas, noise) are drawn one step ahead on the second core.
             try (EpochBatches source = new EpochBatches(epoch, slots);
@@ -179,7 +183,7 @@ public final class Trainer {
                     for (int i = 0; i < features.size(); i++) {
                         placeholders.put(features.get(i), batch.getFeatures(i));
                     }
-                    placeholders.put(ModelGraph.Y, batch.getLabels(0));
+                    placeholders.put(labels, batch.getLabels(0));
                     compiled.run(placeholders);
                     recorder.iterationDone(graph.sameDiff(), null, batch, null);
                 }

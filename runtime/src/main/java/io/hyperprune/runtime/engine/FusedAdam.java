@@ -1,0 +1,130 @@
+package io.hyperprune.runtime.engine;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Optional;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+/**
+ * Gradient clipping by value, SameDiff's Adam step and the parameter update as one pass over each
+ * parameter, computed in Java on chunks copied out of and back into the native arrays.
+ *
+ * <p>Why: libnd4j M2.1's {@code adam_updater} runs a scalar loop at ~8 ns per element (measured on
+ * 40k and 477k elements, one thread), plus two clipping passes and a subtraction, each a native call
+ * per parameter tensor: 4.2 ms for 477k elements, 0.54 ms here (the JIT vectorises the loop; seven
+ * bulk copies per element are half of it). The state
+ * stays where SameDiff keeps it (the M and V views of its updater state), so saved graphs and resumed
+ * runs see exactly what SameDiff's own updater would have left, and the arithmetic is libnd4j's, in
+ * float, in the same order.
+ *
+ * <p>Used only for the configuration it reproduces: Adam with a learning rate, at most one
+ * {@link GradientClipping}, minimising, float parameters in contiguous arrays. Not thread-safe.
+ */
+final class FusedAdam {
+
+    /** Elements per chunk: four chunk buffers (64 KiB each) stay in the core's L2 cache. */
+    private static final int CHUNK = 16_384;
+
+    private final Adam adam;
+    private final float clip;
+    private final float[] g = new float[CHUNK];
+    private final float[] p = new float[CHUNK];
+    private final float[] m = new float[CHUNK];
+    private final float[] v = new float[CHUNK];
+
+    private FusedAdam(Adam adam, float clip) {
+        this.adam = adam;
+        this.clip = clip;
+    }
+
+    /** The fused step for this training config, or empty if it configures something it does not reproduce. */
+    static Optional<FusedAdam> of(TrainingConfig config) {
+        if (!(config.getUpdater() instanceof Adam adam) || !config.isMinimize()) {
+            return Optional.empty();
+        }
+        List<Regularization> regularizations = config.getRegularization() == null ? List.of() : config.getRegularization();
+        if (regularizations.size() > 1 || (regularizations.size() == 1 && !(regularizations.get(0) instanceof GradientClipping))) {
+            return Optional.empty();
+        }
+        float clip = regularizations.isEmpty() ? Float.POSITIVE_INFINITY
+                : (float) ((GradientClipping) regularizations.get(0)).getClipValue();
+        return Optional.of(new FusedAdam(adam, clip));
+    }
+
+    /**
+     * Clips {@code gradient}, advances the updater's state and subtracts the step from {@code parameter},
+     * as clipping, {@code updater.applyUpdater} and {@code parameter.subi(update)} would; false (and
+     * nothing changed) if an array is not a contiguous float array this step can read directly.
+     */
+    boolean apply(INDArray parameter, INDArray gradient, GradientUpdater<?> updater, int iteration, int epoch) {
+        if (!(updater instanceof AdamUpdater adamUpdater)) {
+            return false;
+        }
+        INDArray mState = adamUpdater.getState().get(AdamUpdater.M_STATE);
+        INDArray vState = adamUpdater.getState().get(AdamUpdater.V_STATE);
+        long length = parameter.length();
+        if (mState == null || vState == null || !readable(parameter, length) || !readable(gradient, length)
+                || !readable(mState, length) || !readable(vState, length)) {
+            return false;
+        }
+        // libnd4j's coefficients, in float as it computes them (the bias-corrected step size it calls epsilonT).
+        float lr = (float) adam.getLearningRate(iteration, epoch);
+        float beta1 = (float) adam.getBeta1();
+        float beta2 = (float) adam.getBeta2();
+        float epsilon = adam.getEpsilon() == 0 ? 1e-7f : (float) adam.getEpsilon();
+        float beta1T = (float) Math.pow(beta1, iteration + 1);
+        float beta2T = (float) Math.pow(beta2, iteration + 1);
+        float stepSize = (float) (lr * (float) Math.sqrt((float) (1.0 - beta2T)) / (1.0 - beta1T));
+        if (Float.isNaN(stepSize) || Float.isInfinite(stepSize) || stepSize == 0) {
+            stepSize = epsilon;
+        }
+        float oneMinusBeta1 = 1 - beta1;
+        float oneMinusBeta2 = 1 - beta2;
+        FloatBuffer gradients = floats(gradient);
+        FloatBuffer parameters = floats(parameter);
+        FloatBuffer ms = floats(mState);
+        FloatBuffer vs = floats(vState);
+        int gOffset = (int) gradient.offset();
+        int pOffset = (int) parameter.offset();
+        int mOffset = (int) mState.offset();
+        int vOffset = (int) vState.offset();
+        for (int start = 0; start < length; start += CHUNK) {
+            int n = (int) Math.min(CHUNK, length - start);
+            gradients.get(gOffset + start, g, 0, n);
+            parameters.get(pOffset + start, p, 0, n);
+            ms.get(mOffset + start, m, 0, n);
+            vs.get(vOffset + start, v, 0, n);
+            for (int i = 0; i < n; i++) {
+                // Math.min/max: vectorised by the JIT, and a NaN gradient stays NaN, so the trainer's
+                // divergence check sees it in the parameters after the step.
+                float gi = Math.max(Math.min(g[i], clip), -clip);
+                float mi = beta1 * m[i] + gi * oneMinusBeta1;
+                float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
+                m[i] = mi;
+                v[i] = vi;
+                p[i] -= (mi * stepSize) / ((float) Math.sqrt(vi) + epsilon);
+            }
+            parameters.put(pOffset + start, p, 0, n);
+            ms.put(mOffset + start, m, 0, n);
+            vs.put(vOffset + start, v, 0, n);
+        }
+        return true;
+    }
+
+    private static boolean readable(INDArray array, long length) {
+        return array.dataType() == DataType.FLOAT && array.length() == length && array.ordering() == 'c'
+                && Shape.hasDefaultStridesForShape(array) && array.data().length() <= Integer.MAX_VALUE / Float.BYTES;
+    }
+
+    private static FloatBuffer floats(INDArray array) {
+        return array.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}

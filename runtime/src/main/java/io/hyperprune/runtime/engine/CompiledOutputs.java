@@ -57,12 +57,17 @@ final class CompiledOutputs {
             }
         });
         CompiledTrainingStep.Plan plan = plans.computeIfAbsent(CompiledTrainingStep.signature(inputs),
-                key -> new CompiledTrainingStep.Plan(sd, ops, needed));
+                key -> new CompiledTrainingStep.Plan(sd, ops, needed, Set.copyOf(outputs)));
         plan.execute(inputs);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String output : outputs) {
             result.put(output, plan.values.get(output));
         }
         return result;
+    }
+
+    /** Ops skipped in the plans built so far because an earlier op computes the same (for tests). */
+    int repeats() {
+        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::repeats).sum();
     }
 }

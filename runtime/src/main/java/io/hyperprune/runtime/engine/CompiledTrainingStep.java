@@ -194,7 +194,7 @@ final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed));
+        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients)));
         plan.execute(placeholders);
         applyUpdates(plan);
         config.incrementIterationCount();
@@ -221,8 +221,13 @@ final class CompiledTrainingStep {
         int epoch = config.getEpochCount();
         double learningRate = config.getUpdater().hasLearningRate() ? config.getUpdater().getLearningRate(iteration, epoch) : 1.0;
         List<Regularization> regularizations = config.getRegularization() == null ? List.of() : config.getRegularization();
+        Set<INDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i = 0; i < parameters.size(); i++) {
             INDArray gradient = plan.values.get(gradients.get(i));
+            if (!seen.add(gradient)) {
+                // Two parameters with one gradient array (an identity op): the steps below write into it.
+                gradient = gradient.dup();
+            }
             INDArray parameter = grad.getVariables().get(parameters.get(i)).getVariable().getArr();
             GradientUpdater<?> updater = updaters.get(parameters.get(i));
             if (fusedAdam.isPresent() && fusedAdam.get().apply(parameter, gradient, updater, iteration, epoch)) {
@@ -265,18 +270,33 @@ final class CompiledTrainingStep {
 
     /**
      * The ops' contexts and arrays for one placeholder shape signature: {@code ops} of {@code graph} in
-     * execution order; {@code needed} names the variables some later op or the caller reads.
+     * execution order; {@code needed} names the variables some later op or the caller reads, and
+     * {@code results} those the caller reads (each stays an array of its own).
+     *
+     * <p>An op that repeats an earlier op (same op, arguments and input arrays) is not executed again:
+     * its outputs are the earlier op's. SameDiff does not merge equal sub-graphs, and its gradient
+     * functions recompute forward values, e.g. exp's gradient recomputes exp of the same input.
      */
     static final class Plan {
 
         private final SameDiff grad;
         private final List<SameDiffOp> ops;
         private final Set<String> needed;
+        private final Set<String> results;
+        /** The outputs of the ops executed so far, by what they compute ({@link #repeatKey}). */
+        private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
+        private int repeats;
 
-        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed) {
+        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results) {
             this.grad = graph;
             this.ops = ops;
             this.needed = needed;
+            this.results = results;
+        }
+
+        /** Ops of this plan not executed because an earlier op computes the same. */
+        int repeats() {
+            return repeats;
         }
 
         /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
@@ -331,6 +351,23 @@ final class CompiledTrainingStep {
                     throw new IllegalStateException("no value for input " + argNames[i] + " of op " + sdOp.getName());
                 }
             }
+            List<Object> key = outputs.stream().anyMatch(results::contains) ? null : repeatKey(f, args);
+            List<INDArray> earlier = key == null ? null : computed.get(key);
+            if (earlier != null && earlier.size() == outputs.size()) {
+                for (int i = 0; i < outputs.size(); i++) {
+                    values.put(outputs.get(i), earlier.get(i));
+                }
+                repeats++;
+                return () -> {};
+            }
+            Runnable step = wire(sdOp, f, outputs, argNames, args);
+            if (key != null) {
+                computed.put(key, outputs.stream().map(values::get).toList());
+            }
+            return step;
+        }
+
+        private Runnable wire(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
             if (f instanceof GradientBackwardsMarker) {
                 values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
                 return () -> {};
@@ -402,6 +439,49 @@ final class CompiledTrainingStep {
                 };
             }
             return () -> Nd4j.getExecutioner().exec(op, context);
+        }
+    }
+
+    /**
+     * What an op computes, for recognising a repeat: its class, name, arguments and the identities of
+     * its input arrays; null for ops that must run every time (random, in place) or whose settings
+     * the key would not capture (legacy ops other than transforms).
+     */
+    static List<Object> repeatKey(DifferentialFunction f, INDArray[] args) {
+        if (f instanceof org.nd4j.linalg.api.ops.RandomOp || f.getClass().getPackageName().contains(".random")
+                || f instanceof Assign) {
+            return null;
+        }
+        List<Object> key = new ArrayList<>(List.of(f.getClass(), f.opName()));
+        if (f instanceof DynamicCustomOp custom) {
+            if (custom.isInplaceCall()) {
+                return null;
+            }
+            key.add(java.util.Arrays.toString(custom.iArgs()));
+            key.add(java.util.Arrays.toString(custom.tArgs()));
+            key.add(java.util.Arrays.toString(custom.bArgs()));
+            key.add(java.util.Arrays.toString(custom.dArgs()));
+        } else if (f instanceof org.nd4j.linalg.api.ops.BaseTransformOp transform) {
+            key.add(java.util.Arrays.toString(transform.extraArgs()));
+        } else {
+            return null;
+        }
+        for (INDArray arg : args) {
+            key.add(new Same(arg));
+        }
+        return key;
+    }
+
+    /** An array compared by identity. */
+    private record Same(INDArray array) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Same other && other.array == array;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(array);
         }
     }
 

@@ -103,4 +103,23 @@ class CompiledTrainingStepTest {
         resumed.trainEpoch(2, step -> { });
         assertThat(largestDifference(straight.graph().sameDiff(), resumed.graph().sameDiff())).isLessThan(1e-6);
     }
+
+    @Test
+    void anOpRepeatingAnEarlierOneIsComputedOnceAndRandomOpsEveryTime() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 3);
+        SDVariable once = sd.math().exp(x).mul(2);
+        SDVariable again = sd.math().exp(x).add(1);
+        SDVariable noisyA = sd.random().uniform(0, 1, org.nd4j.linalg.api.buffer.DataType.FLOAT, 3);
+        SDVariable noisyB = sd.random().uniform(0, 1, org.nd4j.linalg.api.buffer.DataType.FLOAT, 3);
+        once.add(again).rename("sum");
+        noisyA.sub(noisyB).rename("difference");
+        CompiledOutputs outputs = CompiledOutputs.compile(sd, "sum", "difference").orElseThrow();
+        INDArray input = org.nd4j.linalg.factory.Nd4j.createFromArray(0f, 1f, -1f);
+        var result = outputs.run(java.util.Map.of("x", input));
+        INDArray exp = org.nd4j.linalg.ops.transforms.Transforms.exp(input, true);
+        assertThat(result.get("sum").equalsWithEps(exp.mul(3).add(1), 1e-6)).isTrue();
+        assertThat(outputs.repeats()).as("the second exp(x) is the first one's output").isEqualTo(1);
+        assertThat(result.get("difference").amaxNumber().doubleValue()).as("two random draws stay two").isGreaterThan(0);
+    }
 }

@@ -385,6 +385,11 @@ final class CompiledTrainingStep {
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
                 return () -> Nd4j.exec(product);
             }
+            if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
+                INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
+                values.put(outputs.get(0), out);
+                return ReluGradient.of(relu, args, out);
+            }
             OpContext context = Nd4j.getExecutioner().buildContext();
             if (f instanceof DynamicCustomOp custom) {
                 context.setArgs(args, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());

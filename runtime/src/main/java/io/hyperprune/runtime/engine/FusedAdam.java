@@ -1,13 +1,10 @@
 package io.hyperprune.runtime.engine;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
@@ -120,11 +117,10 @@ final class FusedAdam {
     }
 
     private static boolean readable(INDArray array, long length) {
-        return array.dataType() == DataType.FLOAT && array.length() == length && array.ordering() == 'c'
-                && Shape.hasDefaultStridesForShape(array) && array.data().length() <= Integer.MAX_VALUE / Float.BYTES;
+        return array.length() == length && NativeFloats.readable(array);
     }
 
     private static FloatBuffer floats(INDArray array) {
-        return array.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return NativeFloats.of(array);
     }
 }

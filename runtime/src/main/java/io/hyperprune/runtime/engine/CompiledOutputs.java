@@ -70,4 +70,9 @@ final class CompiledOutputs {
     int repeats() {
         return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::repeats).sum();
     }
+
+    /** Reshapes in the plans built so far whose output is a view of their input (for tests). */
+    int views() {
+        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::views).sum();
+    }
 }

@@ -31,12 +31,16 @@ import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
+import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
+import org.nd4j.linalg.api.ops.impl.shape.Reshape;
+import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
@@ -283,20 +287,30 @@ final class CompiledTrainingStep {
         private final List<SameDiffOp> ops;
         private final Set<String> needed;
         private final Set<String> results;
+        /** Whether some op writes into its input array: then no output may be a view of another. */
+        private final boolean writesInPlace;
         /** The outputs of the ops executed so far, by what they compute ({@link #repeatKey}). */
         private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
         private int repeats;
+        private int views;
 
         Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results) {
             this.grad = graph;
             this.ops = ops;
             this.needed = needed;
             this.results = results;
+            this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
+                    || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
         }
 
         /** Ops of this plan not executed because an earlier op computes the same. */
         int repeats() {
             return repeats;
+        }
+
+        /** Reshapes of this plan not executed because their output is a view of their input. */
+        int views() {
+            return views;
         }
 
         /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
@@ -337,6 +351,21 @@ final class CompiledTrainingStep {
                 steps.add(step);
             }
             built = true;
+        }
+
+        /**
+         * The output of a reshape, expand_dims or squeeze of a contiguous array as a view of its input
+         * (the elements keep their order, so nothing needs copying), or null. Not for the caller's results
+         * (each stays an array of its own), nor in plans with an op writing into its input.
+         */
+        private INDArray reshapeView(DynamicCustomOp op, INDArray[] args, List<String> outputs, List<LongShapeDescriptor> shapes) {
+            boolean reshape = op instanceof Reshape && op.iArgs().length > 0 && op.iArgs()[0] == Reshape.C_ORDER;
+            if (!(reshape || op instanceof ExpandDims || op instanceof Squeeze) || outputs.size() != 1 || results.contains(outputs.get(0))
+                    || writesInPlace || args.length == 0 || args[0].ordering() != 'c' || !Shape.hasDefaultStridesForShape(args[0])
+                    || shapes.get(0).isEmpty() || args[0].length() != ArrayUtil.prodLong(shapes.get(0).getShape())) {
+                return null;
+            }
+            return Shape.newShapeNoCopy(args[0], shapes.get(0).getShape(), false);
         }
 
         /** Wires one op's inputs and outputs (the first execution's shapes) and returns its execution. */
@@ -401,6 +430,12 @@ final class CompiledTrainingStep {
                     if (shapes == null || shapes.size() != outputs.size()) {
                         throw new IllegalStateException("op " + sdOp.getName() + " (" + f.opName() + "): " + outputs.size()
                                 + " outputs but output shapes " + shapes);
+                    }
+                    INDArray view = reshapeView(custom, args, outputs, shapes);
+                    if (view != null) {
+                        values.put(outputs.get(0), view);
+                        views++;
+                        return () -> {};
                     }
                     for (int i = 0; i < shapes.size(); i++) {
                         INDArray out = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());

@@ -122,4 +122,18 @@ class CompiledTrainingStepTest {
         assertThat(outputs.repeats()).as("the second exp(x) is the first one's output").isEqualTo(1);
         assertThat(result.get("difference").amaxNumber().doubleValue()).as("two random draws stay two").isGreaterThan(0);
     }
+
+    @Test
+    void reshapesOfContiguousArraysAreViewsThatFollowEachStepsValues() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3);
+        sd.expandDims(x.reshape(3, 2), 0).mul(2).rename("doubled");
+        CompiledOutputs outputs = CompiledOutputs.compile(sd, "doubled").orElseThrow();
+        for (float start : new float[] {1, 10}) {
+            INDArray input = org.nd4j.linalg.factory.Nd4j.linspace(start, start + 5, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(2, 3);
+            INDArray doubled = outputs.run(java.util.Map.of("x", input)).get("doubled");
+            assertThat(doubled).isEqualTo(input.reshape(1, 3, 2).mul(2));
+        }
+        assertThat(outputs.views()).as("the reshape and the expand_dims").isEqualTo(2);
+    }
 }

@@ -414,10 +414,16 @@ final class CompiledTrainingStep {
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
                 return () -> Nd4j.exec(product);
             }
+            // Two gradients libnd4j M2.1 computes slowly, in Java (see the classes).
             if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
                 INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
                 values.put(outputs.get(0), out);
                 return ReluGradient.of(relu, args, out);
+            }
+            if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
+                INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
+                values.put(outputs.get(0), out);
+                return SquaredNormGradient.of(args, out);
             }
             OpContext context = Nd4j.getExecutioner().buildContext();
             if (f instanceof DynamicCustomOp custom) {

@@ -13,6 +13,7 @@ import io.hyperprune.api.LambdaRange;
 import io.hyperprune.runtime.engine.EpochMetrics;
 import io.hyperprune.runtime.engine.ModelGraph;
 import io.hyperprune.runtime.engine.ModelSpec;
+import io.hyperprune.runtime.engine.OpTimes;
 import io.hyperprune.runtime.engine.Trainer;
 import io.hyperprune.runtime.engine.TrainingSettings;
 import io.hyperprune.runtime.run.Environments;
@@ -84,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " both, e.g. --executor compiled,session, measures them side by side in this run.")
     List<String> executors = new ArrayList<>(List.of("compiled"));
 
-    @Option(names = "--profile", paramLabel = "DIR", description = "Write a SameDiff op profile (Chrome trace JSON) of the last epoch of each workload into DIR and print its per-op summary to stderr (SameDiff's profiler sees only the session executor, so this implies --executor session).")
+    @Option(names = "--profile", paramLabel = "DIR", description = "Profile the last epoch of each workload into DIR and print the summary to stderr: time per op of the compiled step (<workload>-ops.csv), or SameDiff's op profile with --executor session (<workload>.json, Chrome trace).")
     Path profile;
 
     @Inject
@@ -108,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         DatasetProvider provider = registry.select(DatasetProvider.class, dataset);
         Dataset loaded = provider.load(data.request(ComponentOptions.none(dataset)));
         List<Trainer.Executor> chosenExecutors = new ArrayList<>();
-        for (String executor : profile != null ? List.of("session") : executors) {
+        for (String executor : executors) {
             chosenExecutors.add(Trainer.Executor.parse(executor, "--executor"));
         }
         List<Map<String, Object>> results = new ArrayList<>();
@@ -157,9 +158,13 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> seconds = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         EpochMetrics last = null;
+        OpTimes opTimes = new OpTimes();
+        boolean timingOps = profile != null && trainer.recordOpTimes(opTimes);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             java.io.File trace = null;
-            if (profile != null && epoch == epochs) {
+            if (timingOps && epoch == epochs) {
+                opTimes.start();
+            } else if (profile != null && epoch == epochs) {
                 trace = profile.resolve(workload + ".json").toFile();
                 createDirectories(profile);
                 SameDiff gradients = graph.sameDiff().getFunction("grad");
@@ -169,6 +174,13 @@ final class BenchCommand implements Callable<Integer> {
                         .recordAll().warmup(0).operations(org.nd4j.autodiff.listeners.Operation.TRAINING).build());
             }
             last = trainer.trainEpoch(epoch, step -> { });
+            if (timingOps && epoch == epochs) {
+                opTimes.stop();
+                createDirectories(profile);
+                writeText(profile.resolve(workload + "-ops.csv"), opTimes.csv());
+                console.err().printf(Locale.ROOT, "%s: time per op of the compiled step, last epoch (%s)%n%s", workload,
+                        profile.resolve(workload + "-ops.csv"), opTimes.table(25));
+            }
             if (trace != null) {
                 graph.sameDiff().getListeners().clear();
                 console.err().println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(trace,

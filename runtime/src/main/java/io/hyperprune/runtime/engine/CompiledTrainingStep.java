@@ -79,6 +79,8 @@ final class CompiledTrainingStep {
     /** Variables some planned op reads, or a gradient: the outputs a step must compute. */
     private final Set<String> needed;
     private final Map<String, Plan> plans = new HashMap<>();
+    /** Times the ops of every step if not null (set before the first step). */
+    private OpTimes opTimes;
     /** Clip, Adam and update in one Java pass, when the training config is one it reproduces. */
     private final Optional<FusedAdam> fusedAdam;
 
@@ -198,10 +200,22 @@ final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients)));
+        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients), opTimes));
         plan.execute(placeholders);
-        applyUpdates(plan);
+        if (opTimes == null) {
+            applyUpdates(plan);
+        } else {
+            opTimes.run(fusedAdam.isPresent() ? "update: clip, Adam, apply (java)" : "update: SameDiff's updaters", () -> applyUpdates(plan));
+        }
         config.incrementIterationCount();
+    }
+
+    /** Times every op of the steps from now on, while {@code times} records. */
+    void recordTimes(OpTimes times) {
+        if (!plans.isEmpty()) {
+            throw new IllegalStateException("op times must be recorded from the first step on");
+        }
+        this.opTimes = requireNonNull(times, "times is null");
     }
 
     /** Counts a finished epoch, as SameDiff's fit does. */
@@ -287,6 +301,10 @@ final class CompiledTrainingStep {
         private final List<SameDiffOp> ops;
         private final Set<String> needed;
         private final Set<String> results;
+        /** Times every executed op if not null. */
+        private final OpTimes opTimes;
+        /** Labels of ops executed other than as SameDiff defines them, by op name (for {@link OpTimes}). */
+        private final Map<String, String> labels = new HashMap<>();
         /** Whether some op writes into its input array: then no output may be a view of another. */
         private final boolean writesInPlace;
         /** The outputs of the ops executed so far, by what they compute ({@link #repeatKey}). */
@@ -294,11 +312,12 @@ final class CompiledTrainingStep {
         private int repeats;
         private int views;
 
-        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results) {
+        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes) {
             this.grad = graph;
             this.ops = ops;
             this.needed = needed;
             this.results = results;
+            this.opTimes = opTimes;
             this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
                     || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
         }
@@ -320,19 +339,10 @@ final class CompiledTrainingStep {
         private boolean built;
 
         void execute(Map<String, INDArray> placeholders) {
-            for (Map.Entry<String, INDArray> entry : placeholders.entrySet()) {
-                INDArray target = placeholderArrays.get(entry.getKey());
-                INDArray value = entry.getValue();
-                DataType declared = grad.getVariable(entry.getKey()).dataType();
-                if (value.dataType() != declared) {
-                    value = value.castTo(declared);
-                }
-                if (target == null) {
-                    target = Nd4j.createUninitializedDetached(declared, value.shape());
-                    placeholderArrays.put(entry.getKey(), target);
-                    values.put(entry.getKey(), target);
-                }
-                target.assign(value);
+            if (opTimes == null) {
+                copyIn(placeholders);
+            } else {
+                opTimes.run("placeholders (copy in)", () -> copyIn(placeholders));
             }
             if (built) {
                 for (Runnable step : steps) {
@@ -348,9 +358,28 @@ final class CompiledTrainingStep {
             for (SameDiffOp op : ops) {
                 Runnable step = build(op);
                 step.run();
-                steps.add(step);
+                if (step != SKIPPED) {
+                    steps.add(opTimes == null ? step : opTimes.timed(labels.getOrDefault(op.getName(), op.getOp().opName()), step));
+                }
             }
             built = true;
+        }
+
+        private void copyIn(Map<String, INDArray> placeholders) {
+            for (Map.Entry<String, INDArray> entry : placeholders.entrySet()) {
+                INDArray target = placeholderArrays.get(entry.getKey());
+                INDArray value = entry.getValue();
+                DataType declared = grad.getVariable(entry.getKey()).dataType();
+                if (value.dataType() != declared) {
+                    value = value.castTo(declared);
+                }
+                if (target == null) {
+                    target = Nd4j.createUninitializedDetached(declared, value.shape());
+                    placeholderArrays.put(entry.getKey(), target);
+                    values.put(entry.getKey(), target);
+                }
+                target.assign(value);
+            }
         }
 
         /**
@@ -387,7 +416,7 @@ final class CompiledTrainingStep {
                     values.put(outputs.get(i), earlier.get(i));
                 }
                 repeats++;
-                return () -> {};
+                return SKIPPED;
             }
             Runnable step = wire(sdOp, f, outputs, argNames, args);
             if (key != null) {
@@ -399,11 +428,11 @@ final class CompiledTrainingStep {
         private Runnable wire(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
             if (f instanceof GradientBackwardsMarker) {
                 values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
-                return () -> {};
+                return SKIPPED;
             }
             if (f instanceof Identity) {
                 values.put(outputs.get(0), args[0]);
-                return () -> {};
+                return SKIPPED;
             }
             if (f instanceof MmulBp && !needed.contains(outputs.get(0)) && args.length == 3 && args[0].rank() == 2
                     && args[2].rank() == 2 && java.util.Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0)) {
@@ -412,17 +441,20 @@ final class CompiledTrainingStep {
                 INDArray weightGradient = Nd4j.createUninitializedDetached(args[1].dataType(), args[1].shape());
                 values.put(outputs.get(1), weightGradient);
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
+                labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
                 return () -> Nd4j.exec(product);
             }
             // Two gradients libnd4j M2.1 computes slowly, in Java (see the classes).
             if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
                 INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
                 values.put(outputs.get(0), out);
+                labels.put(sdOp.getName(), f.opName() + " (java)");
                 return ReluGradient.of(relu, args, out);
             }
             if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
                 INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
                 values.put(outputs.get(0), out);
+                labels.put(sdOp.getName(), f.opName() + " (java)");
                 return SquaredNormGradient.of(args, out);
             }
             OpContext context = Nd4j.getExecutioner().buildContext();
@@ -441,7 +473,7 @@ final class CompiledTrainingStep {
                     if (view != null) {
                         values.put(outputs.get(0), view);
                         views++;
-                        return () -> {};
+                        return SKIPPED;
                     }
                     for (int i = 0; i < shapes.size(); i++) {
                         INDArray out = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
@@ -530,6 +562,9 @@ final class CompiledTrainingStep {
             return System.identityHashCode(array);
         }
     }
+
+    /** What a plan does for an op it does not execute (an alias, a repeat, a view). */
+    private static final Runnable SKIPPED = () -> {};
 
     /** An integer axis input of a legacy reduction becomes its dimensions (empty: reduce nothing), as SameDiff does. */
     private static void setDimensions(DifferentialFunction f, INDArray axis, int rank) {

@@ -153,6 +153,21 @@ public final class Trainer {
         return compiled != null ? Executor.COMPILED : Executor.SESSION;
     }
 
+    /**
+     * Records the wall time of every op of the compiled training steps into {@code times} (while it
+     * records), from the first step on; false if training does not run compiled (then SameDiff's
+     * profiler is the tool).
+     *
+     * @throws IllegalStateException after the first training step
+     */
+    public boolean recordOpTimes(OpTimes times) {
+        if (executor() != Executor.COMPILED) {
+            return false;
+        }
+        compiled.recordTimes(times);
+        return true;
+    }
+
     public ModelGraph graph() {
         return graph;
     }

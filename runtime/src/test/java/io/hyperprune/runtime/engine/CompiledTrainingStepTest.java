@@ -136,4 +136,32 @@ class CompiledTrainingStepTest {
         }
         assertThat(outputs.views()).as("the reshape and the expand_dims").isEqualTo(2);
     }
+
+    @Test
+    void opTimesListEveryExecutedOpWhileRecording() {
+        Dataset data = TinyData.clusters(20, 4, 256, 64, 6);
+        Trainer trainer = trainer("variational", "linear", data, Trainer.Executor.COMPILED);
+        OpTimes times = new OpTimes();
+        assertThat(trainer.recordOpTimes(times)).isTrue();
+        trainer.trainEpoch(1, step -> { });
+        assertThat(times.rows()).as("not recording yet").isEmpty();
+        times.start();
+        trainer.trainEpoch(2, step -> { });
+        times.stop();
+        trainer.trainEpoch(3, step -> { });
+        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
+        times.rows().forEach(row -> rows.put(row.op(), row));
+        int steps = trainer.stepsPerEpoch();
+        assertThat(rows.get("update: clip, Adam, apply (java)").calls()).isEqualTo(steps);
+        assertThat(rows.get("placeholders (copy in)").calls()).isEqualTo(steps);
+        // The first layer's and every hypernetwork product's (their left side is computed from t).
+        assertThat(rows.get("matmul_bp (weight gradient only)").calls()).isEqualTo(9L * steps);
+        assertThat(rows.get("thresholdedrelu_bp (java)").calls()).isEqualTo(steps);
+        assertThat(rows).containsKeys("matmul", "exp", "reduce_sqnorm_bp (java)");
+        assertThat(rows.get("exp").calls()).as("exp's gradient reuses the forward exp").isEqualTo(4L * steps);
+        assertThat(times.rows().get(0).seconds()).isGreaterThanOrEqualTo(times.rows().get(times.rows().size() - 1).seconds());
+        assertThat(times.csv()).startsWith("op,calls,total_ms,us_per_call,share\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.recordOpTimes(new OpTimes()))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -21,7 +21,9 @@ public interface Hypernetwork extends Component {
      *
      * @param t shape {@code [K]}: the normalised lambda of each of the K models evaluated in one pass;
      *     not clamped: values outside [0, 1] mean lambdas outside the range, and the hypernetwork
-     *     decides (and documents) how it extends itself there
+     *     decides (and documents) how it extends itself there. K may differ between passes of one
+     *     graph (training passes the lambda samples of a batch, evaluation every lambda it evaluates),
+     *     so never build K into a shape: use -1 (the contract tests check it)
      */
     Generator attach(SameDiff sd, SDVariable t, ComponentOptions options);
 

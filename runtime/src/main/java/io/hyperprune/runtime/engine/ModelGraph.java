@@ -46,6 +46,8 @@ public final class ModelGraph {
     static final String LOGITS_EVAL = "logits-eval";
     static final String MASK_PREFIX = "mask/";
     static final String POSTERIOR_PREFIX = "posterior/";
+    /** Marks graphs whose forward pass takes any number of models (graphs saved before it took K only). */
+    static final String FIRST_LAYER_SHAPE = "first-layer-shape";
 
     private final SameDiff sd;
     private final ModelSpec model;
@@ -211,10 +213,16 @@ public final class ModelGraph {
         // First layer: one 2-D GEMM for all K models, x [B, in] times the weights laid side by side as
         // [in, K * out]. Tiling x to [K, B, in] for a batched product cost more than the whole rest of
         // the step (SameDiff's tile op: ~25 ms for K = 5 at batch 256).
+        // No shape below names K: evaluation may pass more lambdas (and masks) than the K of training.
         long in = model.layers().get(0);
         long out = model.layers().get(1);
-        SDVariable wide = weights.get(0).permute(1, 0, 2).reshape(in, models * out);
-        SDVariable h = x.mmul(wide).reshape(-1, models, out).permute(1, 0, 2).add(sd.expandDims(weights.get(1), 1));
+        SDVariable wide = weights.get(0).permute(1, 0, 2).reshape(in, -1);
+        SDVariable batchByModelsByOut = sd.concat(0, sd.sizeAt(x, 0).castTo(DataType.LONG).reshape(1),
+                sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L, out)));
+        if (!sd.hasVariable(FIRST_LAYER_SHAPE)) {
+            batchByModelsByOut.rename(FIRST_LAYER_SHAPE);
+        }
+        SDVariable h = sd.reshape(x.mmul(wide), batchByModelsByOut).permute(1, 0, 2).add(sd.expandDims(weights.get(1), 1));
         for (int i = 1; i < layers; i++) {
             h = sd.nn().relu(h, 0);
             h = sd.mmul(h, weights.get(2 * i)).add(sd.expandDims(weights.get(2 * i + 1), 1));
@@ -296,5 +304,13 @@ public final class ModelGraph {
 
     public boolean stochastic() {
         return stochastic;
+    }
+
+    /**
+     * Whether the evaluation outputs take any number of models per pass, not only K (an MLP of K > 1
+     * built by this version): a pass can then evaluate every lambda of a list at once.
+     */
+    public boolean evaluatesAnyModelCount() {
+        return models > 1 && model.kind() == ModelSpec.Kind.MLP && sd.hasVariable(FIRST_LAYER_SHAPE);
     }
 }

@@ -54,7 +54,10 @@ public final class Trainer {
     private final INDArray trainSampleLabels;
     /** Learned variables behind the output layer's bias, checked for divergence after every step. */
     private final List<String> sentinels;
-    private final Map<String, INDArray> allKept = new HashMap<>();
+    /** Keep-everything masks by models per pass. */
+    private final Map<Integer, Map<String, INDArray>> allKept = new HashMap<>();
+    /** Bounds an evaluation pass's arrays (a pass of 16 models on 10 000 MNIST samples: ~100 MiB). */
+    private static final int MAX_MODELS_PER_EVALUATION = 16;
     private final Executor requestedExecutor;
     /** The compiled training step, built on the first training epoch; null: SameDiff's own fit (session). */
     private CompiledTrainingStep compiled;
@@ -118,12 +121,6 @@ public final class Trainer {
                         == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
                 .toList();
         this.trainBatches = new MiniBatches(data.train(), data.classes(), settings.batchSize(), data.trainAugmentation());
-        for (ParameterSpec parameter : graph.parameters()) {
-            if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
-                allKept.put(ModelGraph.MASK_PREFIX + parameter.name(),
-                        Nd4j.ones(DataType.FLOAT, ModelGraph.withModelAxis(graph.models(), parameter.shape())));
-            }
-        }
         SameDiff sd = graph.sameDiff();
         if (sd.getTrainingConfig() == null) {
             List<String> features = new ArrayList<>(List.of(ModelGraph.X, ModelGraph.LAMBDA, ModelGraph.T));
@@ -290,13 +287,13 @@ public final class Trainer {
         if (masksPerLambda.size() != lambdas.size()) {
             throw new IllegalArgumentException(lambdas.size() + " lambdas but " + masksPerLambda.size() + " mask sets");
         }
-        int models = graph.models();
+        int models = modelsPerEvaluation(lambdas.size());
         int evalBatch = graph.model().kind() == ModelSpec.Kind.CONV ? CONV_EVAL_BATCH : MLP_EVAL_BATCH;
         int[] labels = split.labels().toIntVector();
         List<Double> result = new ArrayList<>();
         for (int first = 0; first < lambdas.size(); first += models) {
             double[] group = new double[models];
-            Map<String, INDArray> inputs = new HashMap<>(allKept);
+            Map<String, INDArray> inputs = new HashMap<>(allKept(models));
             List<Map<String, INDArray>> groupMasks = new ArrayList<>();
             for (int k = 0; k < models; k++) {
                 int index = Math.min(first + k, lambdas.size() - 1);
@@ -333,6 +330,32 @@ public final class Trainer {
      * was asked for (SameDiff's output session kept arrays of every evaluation: ~7 MiB per epoch). The
      * arrays are reused by the next call: read them before calling again.
      */
+    /**
+     * Models per evaluation pass for this many lambdas: all of them (up to {@value #MAX_MODELS_PER_EVALUATION})
+     * when the compiled evaluation takes any number, else the graph's K (the last pass padded). A
+     * hypernetwork trained with 5 lambda samples evaluates 6 lambdas in one pass of 6 models, not two of 5.
+     */
+    private int modelsPerEvaluation(int lambdas) {
+        boolean anyCount = hypernetwork && requestedExecutor == Executor.COMPILED && graph.evaluatesAnyModelCount()
+                && compiledOutputs.computeIfAbsent(ModelGraph.LOGITS_EVAL, key -> CompiledOutputs.compile(graph.sameDiff(),
+                        ModelGraph.LOGITS_EVAL)).isPresent();
+        return anyCount ? Math.min(lambdas, MAX_MODELS_PER_EVALUATION) : graph.models();
+    }
+
+    /** Keep-everything masks [models, ...shape] per weight tensor. */
+    private Map<String, INDArray> allKept(int models) {
+        return allKept.computeIfAbsent(models, count -> {
+            Map<String, INDArray> masks = new HashMap<>();
+            for (ParameterSpec parameter : graph.parameters()) {
+                if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
+                    masks.put(ModelGraph.MASK_PREFIX + parameter.name(),
+                            Nd4j.ones(DataType.FLOAT, ModelGraph.withModelAxis(count, parameter.shape())));
+                }
+            }
+            return masks;
+        });
+    }
+
     private Map<String, INDArray> output(Map<String, INDArray> inputs, String... names) {
         if (requestedExecutor == Executor.COMPILED) {
             java.util.Optional<CompiledOutputs> outputs = compiledOutputs.computeIfAbsent(String.join(",", names),

@@ -18,6 +18,7 @@ import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,7 +41,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
@@ -239,17 +239,18 @@ final class CompiledTrainingStep {
         int epoch = config.getEpochCount();
         double learningRate = config.getUpdater().hasLearningRate() ? config.getUpdater().getLearningRate(iteration, epoch) : 1.0;
         List<Regularization> regularizations = config.getRegularization() == null ? List.of() : config.getRegularization();
-        Set<INDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<INDArray> written = null;
         for (int i = 0; i < parameters.size(); i++) {
             INDArray gradient = plan.values.get(gradients.get(i));
-            if (!seen.add(gradient)) {
-                // Two parameters with one gradient array (an identity op): the steps below write into it.
-                gradient = gradient.dup();
-            }
             INDArray parameter = grad.getVariables().get(parameters.get(i)).getVariable().getArr();
             GradientUpdater<?> updater = updaters.get(parameters.get(i));
             if (fusedAdam.isPresent() && fusedAdam.get().apply(parameter, gradient, updater, iteration, epoch)) {
                 continue;
+            }
+            // The steps below write into the gradient array; two parameters may share one (an identity op).
+            written = written != null ? written : java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            if (!written.add(gradient)) {
+                gradient = gradient.dup();
             }
             for (Regularization r : regularizations) {
                 if (r.applyStep() == Regularization.ApplyStep.BEFORE_UPDATER) {

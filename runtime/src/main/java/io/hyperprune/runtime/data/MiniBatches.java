@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.hyperprune.api.BatchAugmentation;
 import io.hyperprune.api.DataSplit;
+import io.hyperprune.runtime.engine.NativeFloats;
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -127,12 +130,23 @@ public final class MiniBatches {
     }
 
     private static void into(INDArray source, int[] rows, INDArray destination) {
-        if (source.dataType() != DataType.FLOAT) {
+        long rowLength = source.length() / source.size(0);
+        if (!NativeFloats.readable(source) || !NativeFloats.readable(destination) || destination.length() != rows.length * rowLength) {
             destination.assign(gather(source, rows));
             return;
         }
-        long rowLength = source.length() / source.size(0);
-        Nd4j.pullRows(source.reshape(source.size(0), rowLength), destination.reshape(rows.length, rowLength), 1, rows);
+        // Row by row in Java, not Nd4j.pullRows: that call takes reshaped views, and the garbage collector
+        // could free a view's native buffer while the native gather still read it (a worker crashed so).
+        FloatBuffer from = NativeFloats.of(source);
+        FloatBuffer to = NativeFloats.of(destination);
+        int length = (int) rowLength;
+        float[] row = new float[length];
+        for (int i = 0; i < rows.length; i++) {
+            from.get((int) (source.offset() + (long) rows[i] * length), row);
+            to.put((int) (destination.offset() + (long) i * length), row);
+        }
+        Reference.reachabilityFence(source);
+        Reference.reachabilityFence(destination);
     }
 
     /** The split in its stored order, without augmentation (evaluation). */
@@ -166,6 +180,8 @@ public final class MiniBatches {
         long rowLength = source.length() / shape[0];
         INDArray flat = source.reshape(shape[0], rowLength);
         INDArray picked = Nd4j.pullRows(flat, 1, rows);
+        // The view must outlive the native call: its buffer is freed once the view is collected.
+        Reference.reachabilityFence(flat);
         long[] batchShape = shape.clone();
         batchShape[0] = rows.length;
         return picked.reshape(batchShape).castTo(DataType.FLOAT);

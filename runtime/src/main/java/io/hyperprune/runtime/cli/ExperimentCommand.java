@@ -114,11 +114,12 @@ final class ExperimentCommand implements Callable<Integer> {
                 resolver.resolve(run.spec());
             }
             console.err().printf("running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n", runs.size(), workers, threadsPerWorker);
-            int failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker);
-            summary = experiment.run(runs, true, false, quietListener());
-            if (failedWorkers > 0) {
-                console.err().printf("%d worker(s) failed; see the messages above%n", failedWorkers);
+            List<String> failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker, out);
+            failedWorkers.forEach(failure -> console.err().println(failure));
+            if (!failedWorkers.isEmpty()) {
+                console.err().println("this process now trains the runs the failed worker(s) left");
             }
+            summary = experiment.run(runs, true, false, quietListener());
         } else {
             summary = experiment.run(runs, resume, retryFailed, listener());
         }

@@ -19,9 +19,10 @@ public final class WorkerPool {
 
     /**
      * @param arguments the original command line (after the program name) without {@code --workers}
-     * @return the number of workers that failed (non-zero exit)
+     * @param crashLogs where a worker's JVM writes its crash log ({@code worker-crash-<pid>.log}) if it dies
+     * @return one line per worker that failed (non-zero exit): which, its exit code and what that means
      */
-    public static int run(List<String> arguments, int workers, int threadsPerWorker) {
+    public static List<String> run(List<String> arguments, int workers, int threadsPerWorker, java.nio.file.Path crashLogs) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java");
         List<Process> processes = new ArrayList<>();
@@ -30,6 +31,8 @@ public final class WorkerPool {
                 List<String> command = new ArrayList<>();
                 command.add(java);
                 command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+                // A native crash would otherwise print to the worker's discarded output and log into the current directory.
+                command.add("-XX:ErrorFile=" + crashLogs.toAbsolutePath().resolve("worker-crash-%p.log"));
                 command.add("-cp");
                 command.add(System.getProperty("java.class.path"));
                 command.add("io.hyperprune.runtime.cli.Main");
@@ -42,13 +45,17 @@ public final class WorkerPool {
                 builder.redirectError(ProcessBuilder.Redirect.INHERIT);
                 processes.add(builder.start());
             }
-            int failed = 0;
-            for (Process process : processes) {
-                if (process.waitFor() != 0) {
-                    failed++;
+            List<String> failures = new ArrayList<>();
+            for (int j = 0; j < processes.size(); j++) {
+                int code = processes.get(j).waitFor();
+                if (code != 0) {
+                    failures.add("worker " + j + "/" + workers + " exited with code " + code + (code > 128
+                            ? " (killed by signal " + (code - 128) + "; if the JVM crashed, its log is "
+                                    + crashLogs.resolve("worker-crash-" + processes.get(j).pid() + ".log") + ")"
+                            : ""));
                 }
             }
-            return failed;
+            return failures;
         } catch (IOException e) {
             processes.forEach(Process::destroy);
             throw new InputException("cannot start a worker process: " + e.getMessage() + "; run without --workers", e);

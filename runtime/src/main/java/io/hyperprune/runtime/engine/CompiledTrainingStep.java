@@ -445,18 +445,12 @@ final class CompiledTrainingStep {
                 labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
                 return () -> Nd4j.exec(product);
             }
-            // Two gradients libnd4j M2.1 computes slowly, in Java (see the classes).
-            if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
+            java.util.function.Function<INDArray, Runnable> kernel = javaKernel(f, args);
+            if (kernel != null) {
                 INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
                 values.put(outputs.get(0), out);
                 labels.put(sdOp.getName(), f.opName() + " (java)");
-                return ReluGradient.of(relu, args, out);
-            }
-            if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
-                INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
-                values.put(outputs.get(0), out);
-                labels.put(sdOp.getName(), f.opName() + " (java)");
-                return SquaredNormGradient.of(args, out);
+                return kernel.apply(out);
             }
             OpContext context = Nd4j.getExecutioner().buildContext();
             if (f instanceof DynamicCustomOp custom) {
@@ -562,6 +556,20 @@ final class CompiledTrainingStep {
         public int hashCode() {
             return System.identityHashCode(array);
         }
+    }
+
+    /**
+     * The Java execution of an op libnd4j M2.1 computes slowly, given the output array (of the first
+     * input's shape), or null: relu's gradient and a per-model squared norm's gradient (see the classes).
+     */
+    private static java.util.function.Function<INDArray, Runnable> javaKernel(DifferentialFunction f, INDArray[] args) {
+        if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
+            return out -> ReluGradient.of(relu, args, out);
+        }
+        if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
+            return out -> SquaredNormGradient.of(args, out);
+        }
+        return null;
     }
 
     /** What a plan does for an op it does not execute (an alias, a repeat, a view). */

@@ -85,10 +85,10 @@ final class FusedAdam {
         }
         float oneMinusBeta1 = 1 - beta1;
         float oneMinusBeta2 = 1 - beta2;
-        FloatBuffer gradients = floats(gradient);
-        FloatBuffer parameters = floats(parameter);
-        FloatBuffer ms = floats(mState);
-        FloatBuffer vs = floats(vState);
+        FloatBuffer gradients = NativeFloats.of(gradient);
+        FloatBuffer parameters = NativeFloats.of(parameter);
+        FloatBuffer ms = NativeFloats.of(mState);
+        FloatBuffer vs = NativeFloats.of(vState);
         int gOffset = (int) gradient.offset();
         int pOffset = (int) parameter.offset();
         int mOffset = (int) mState.offset();
@@ -118,9 +118,5 @@ final class FusedAdam {
 
     private static boolean readable(INDArray array, long length) {
         return array.length() == length && NativeFloats.readable(array);
-    }
-
-    private static FloatBuffer floats(INDArray array) {
-        return NativeFloats.of(array);
     }
 }

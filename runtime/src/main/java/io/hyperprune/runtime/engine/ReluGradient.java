@@ -21,6 +21,10 @@ final class ReluGradient implements Runnable {
     private final float cutoff;
     private final float[] x;
     private final float[] g;
+    /** The arrays' buffers, made once: the arrays never change for a plan (the fields above keep them alive). */
+    private final FloatBuffer xs;
+    private final FloatBuffer gs;
+    private final FloatBuffer out;
 
     private ReluGradient(INDArray input, INDArray gradient, INDArray output, float cutoff) {
         this.input = input;
@@ -30,6 +34,9 @@ final class ReluGradient implements Runnable {
         int chunk = (int) Math.min(CHUNK, input.length());
         this.x = new float[chunk];
         this.g = new float[chunk];
+        this.xs = NativeFloats.of(input);
+        this.gs = NativeFloats.of(gradient);
+        this.out = NativeFloats.of(output);
     }
 
     /** Whether this op is a relu gradient on arrays {@link #of} computes. */
@@ -52,9 +59,6 @@ final class ReluGradient implements Runnable {
 
     @Override
     public void run() {
-        FloatBuffer xs = NativeFloats.of(input);
-        FloatBuffer gs = NativeFloats.of(gradient);
-        FloatBuffer out = NativeFloats.of(output);
         int xOffset = (int) input.offset();
         int gOffset = (int) gradient.offset();
         int outOffset = (int) output.offset();

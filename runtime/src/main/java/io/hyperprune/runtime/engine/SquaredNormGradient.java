@@ -20,12 +20,19 @@ final class SquaredNormGradient implements Runnable {
     private final INDArray gradient;
     private final INDArray output;
     private final float[] chunk;
+    /** The arrays' buffers, made once: the arrays never change for a plan (the fields above keep them alive). */
+    private final FloatBuffer xs;
+    private final FloatBuffer gs;
+    private final FloatBuffer out;
 
     private SquaredNormGradient(INDArray input, INDArray gradient, INDArray output) {
         this.input = input;
         this.gradient = gradient;
         this.output = output;
         this.chunk = new float[(int) Math.min(CHUNK, input.length() / input.size(0))];
+        this.xs = NativeFloats.of(input);
+        this.gs = NativeFloats.of(gradient);
+        this.out = NativeFloats.of(output);
     }
 
     /**
@@ -56,9 +63,6 @@ final class SquaredNormGradient implements Runnable {
 
     @Override
     public void run() {
-        FloatBuffer xs = NativeFloats.of(input);
-        FloatBuffer gs = NativeFloats.of(gradient);
-        FloatBuffer out = NativeFloats.of(output);
         long models = input.size(0);
         long perModel = input.length() / models;
         for (int k = 0; k < models; k++) {

@@ -326,19 +326,12 @@ public final class Trainer {
     }
 
     /**
-     * Outputs of the graph for these inputs: compiled like the training step unless the session executor
-     * was asked for (SameDiff's output session kept arrays of every evaluation: ~7 MiB per epoch). The
-     * arrays are reused by the next call: read them before calling again.
-     */
-    /**
      * Models per evaluation pass for this many lambdas: all of them (up to {@value #MAX_MODELS_PER_EVALUATION})
      * when the compiled evaluation takes any number, else the graph's K (the last pass padded). A
      * hypernetwork trained with 5 lambda samples evaluates 6 lambdas in one pass of 6 models, not two of 5.
      */
     private int modelsPerEvaluation(int lambdas) {
-        boolean anyCount = hypernetwork && requestedExecutor == Executor.COMPILED && graph.evaluatesAnyModelCount()
-                && compiledOutputs.computeIfAbsent(ModelGraph.LOGITS_EVAL, key -> CompiledOutputs.compile(graph.sameDiff(),
-                        ModelGraph.LOGITS_EVAL)).isPresent();
+        boolean anyCount = hypernetwork && graph.evaluatesAnyModelCount() && compiledOutputs(ModelGraph.LOGITS_EVAL).isPresent();
         return anyCount ? Math.min(lambdas, MAX_MODELS_PER_EVALUATION) : graph.models();
     }
 
@@ -356,15 +349,22 @@ public final class Trainer {
         });
     }
 
+    /**
+     * Outputs of the graph for these inputs: compiled like the training step unless the session executor
+     * was asked for (SameDiff's output session kept arrays of every evaluation: ~7 MiB per epoch). The
+     * arrays are reused by the next call: read them before calling again.
+     */
     private Map<String, INDArray> output(Map<String, INDArray> inputs, String... names) {
-        if (requestedExecutor == Executor.COMPILED) {
-            java.util.Optional<CompiledOutputs> outputs = compiledOutputs.computeIfAbsent(String.join(",", names),
-                    key -> CompiledOutputs.compile(graph.sameDiff(), names));
-            if (outputs.isPresent()) {
-                return outputs.get().run(inputs);
-            }
+        java.util.Optional<CompiledOutputs> outputs = compiledOutputs(names);
+        return outputs.isPresent() ? outputs.get().run(inputs) : graph.sameDiff().output(inputs, names);
+    }
+
+    /** The compiled evaluation of these outputs; empty for the session executor or a graph that needs it. */
+    private java.util.Optional<CompiledOutputs> compiledOutputs(String... names) {
+        if (requestedExecutor != Executor.COMPILED) {
+            return java.util.Optional.empty();
         }
-        return graph.sameDiff().output(inputs, names);
+        return compiledOutputs.computeIfAbsent(String.join(",", names), key -> CompiledOutputs.compile(graph.sameDiff(), names));
     }
 
     /** Keep-masks [K, ...shape] per weight tensor: model k's own masks, ones where it has none. */
@@ -652,7 +652,6 @@ public final class Trainer {
             }
             return 0f;
         }
-
 
         private final int epoch;
         private final java.util.function.IntConsumer onStep;

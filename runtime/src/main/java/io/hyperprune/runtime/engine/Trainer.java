@@ -23,8 +23,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -35,7 +33,7 @@ import org.nd4j.linalg.learning.config.Adam;
 /**
  * Trains one {@link ModelGraph} on a data set, epoch by epoch, with Adam and gradient clipping by
  * value. Mini-batches, lambda samples and the reparametrisation noise are all drawn from the run seed
- * (the noise by a dedicated ND4J generator, not SameDiff's random ops, which ignore seeds), so the same
+ * (the noise in Java by {@link GaussianNoise}, not SameDiff's random ops, which ignore seeds), so the same
  * seed and thread count give bit-identical weights. Not thread-safe: one trainer per thread.
  */
 public final class Trainer {
@@ -188,8 +186,7 @@ public final class Trainer {
             String labels = graph.sameDiff().getTrainingConfig().getDataSetLabelMapping().get(0);
             Map<String, INDArray> placeholders = new HashMap<>();
             // Batches (data gather, lambdas, noise) are drawn one step ahead on the second core.
-            try (EpochBatches source = new EpochBatches(epoch, slots);
-                    Prefetch<MultiDataSet> batches = new Prefetch<>(source, Slots.SLOTS - 2)) {
+            try (Prefetch<MultiDataSet> batches = new Prefetch<>(new EpochBatches(epoch, slots), Slots.SLOTS - 2)) {
                 while (batches.hasNext()) {
                     MultiDataSet batch = batches.next();
                     for (int i = 0; i < features.size(); i++) {
@@ -202,9 +199,7 @@ public final class Trainer {
             }
             compiled.epochDone();
         } else {
-            try (EpochBatches source = new EpochBatches(epoch)) {
-                graph.sameDiff().fit(source, 1, recorder);
-            }
+            graph.sameDiff().fit(new EpochBatches(epoch), 1, recorder);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         long evalStart = System.nanoTime();
@@ -224,9 +219,7 @@ public final class Trainer {
      * fresh noise draw and the epoch's evaluation lambdas (SameDiff M2.1 does not report per-step losses).
      */
     private double[] trainingLoss(int epoch) {
-        try (EpochBatches draw = new EpochBatches(-epoch)) {
-            return trainingLoss(draw);
-        }
+        return trainingLoss(new EpochBatches(-epoch));
     }
 
     private double[] trainingLoss(EpochBatches draw) {
@@ -441,12 +434,6 @@ public final class Trainer {
 
         private final Map<Integer, INDArray[][]> bySize = new HashMap<>();
         private final Map<Integer, Integer> turn = new HashMap<>();
-        /**
-         * For K independent plain models: one draw per slot and parameter, copied to each model's view.
-         * Keyed by identity: INDArray equality compares values.
-         */
-        private final Map<INDArray, INDArray[]> modelViews = new java.util.IdentityHashMap<>();
-
         INDArray[] take(int batch) {
             INDArray[][] ring = bySize.computeIfAbsent(batch, this::allocate);
             int index = turn.merge(batch, 1, Integer::sum) % SLOTS;
@@ -464,16 +451,7 @@ public final class Trainer {
                         Nd4j.createUninitialized(DataType.FLOAT, models), Nd4j.createUninitialized(DataType.FLOAT, models)));
                 if (graph.stochastic()) {
                     for (ParameterSpec parameter : graph.parameters()) {
-                        INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(models, parameter.shape()));
-                        slot.add(eps);
-                        if (!hypernetwork && models > 1) {
-                            INDArray[] views = new INDArray[models + 1];
-                            views[0] = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(1, parameter.shape()));
-                            for (int k = 0; k < models; k++) {
-                                views[k + 1] = eps.get(NDArrayIndex.interval(k, k + 1));
-                            }
-                            modelViews.put(eps, views);
-                        }
+                        slot.add(Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(models, parameter.shape())));
                     }
                 }
                 ring[i] = slot.toArray(INDArray[]::new);
@@ -483,7 +461,7 @@ public final class Trainer {
     }
 
     /** One epoch of mini-batches with their lambdas and noise, all derived from (seed, epoch). */
-    private final class EpochBatches implements MultiDataSetIterator, AutoCloseable {
+    private final class EpochBatches implements MultiDataSetIterator {
 
         private static final long serialVersionUID = 1L;
 
@@ -492,7 +470,7 @@ public final class Trainer {
         private final Iterator<int[]> rows;
         private final Slots slots;
         private final SplittableRandom lambdaRandom;
-        private final Random noiseRandom;
+        private final GaussianNoise noise;
 
         EpochBatches(int epoch) {
             this(epoch, null);
@@ -504,7 +482,7 @@ public final class Trainer {
             this.rows = this.slots != null && epoch > 0 ? trainBatches.epochRows(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.batches = this.slots == null && epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.lambdaRandom = new SplittableRandom(epochSeed);
-            this.noiseRandom = graph.stochastic() ? Nd4j.getRandomFactory().getNewRandomInstance(epochSeed) : null;
+            this.noise = graph.stochastic() ? new GaussianNoise(ModelGraph.mix(epochSeed, "noise")) : null;
         }
 
         @Override
@@ -530,7 +508,7 @@ public final class Trainer {
             Map<String, INDArray> inputs = new HashMap<>();
             putLambdas(inputs, nextLambdas());
             List<INDArray> features = new ArrayList<>(List.of(batch.features(), inputs.get(ModelGraph.LAMBDA), inputs.get(ModelGraph.T)));
-            if (noiseRandom != null) {
+            if (noise != null) {
                 features.addAll(noise());
             }
             return new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
@@ -546,16 +524,9 @@ public final class Trainer {
                 slot[2].putScalar(k, (float) lambdas[k]);
                 slot[3].putScalar(k, (float) settings.range().normalize(lambdas[k]));
             }
-            if (noiseRandom != null) {
+            if (noise != null) {
                 for (int i = 4; i < slot.length; i++) {
-                    INDArray[] views = slots.modelViews.get(slot[i]);
-                    INDArray draw = views == null ? slot[i] : views[0];
-                    Nd4j.getExecutioner().exec(new GaussianDistribution(draw, 0.0, 1.0), noiseRandom);
-                    if (views != null) {
-                        for (int k = 1; k < views.length; k++) {
-                            views[k].assign(draw);
-                        }
-                    }
+                    noise.fill(slot[i], noiseCopies());
                 }
             }
             INDArray[] features = new INDArray[slot.length - 1];
@@ -570,29 +541,18 @@ public final class Trainer {
          * same seed.
          */
         List<INDArray> noise() {
-            int rows = hypernetwork ? graph.models() : 1;
             List<INDArray> result = new ArrayList<>();
             for (ParameterSpec parameter : graph.parameters()) {
-                INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(rows, parameter.shape()));
-                Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRandom);
-                result.add(rows == graph.models() ? eps : eps.repeat(0, graph.models()));
+                INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(graph.models(), parameter.shape()));
+                noise.fill(eps, noiseCopies());
+                result.add(eps);
             }
             return result;
         }
 
-        /**
-         * Frees the epoch's native noise generator: ND4J does not attach generators to its deallocator,
-         * and one per epoch left unclosed grew resident memory by ~8 MiB per epoch.
-         */
-        @Override
-        public void close() {
-            if (noiseRandom != null) {
-                try {
-                    noiseRandom.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot free the noise generator", e);
-                }
-            }
+        /** Equal noise blocks per eps array: K for independent plain models, 1 for a hypernetwork's samples. */
+        private int noiseCopies() {
+            return hypernetwork ? 1 : graph.models();
         }
 
         @Override

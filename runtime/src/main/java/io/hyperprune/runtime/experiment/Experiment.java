@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -252,6 +253,8 @@ public final class Experiment {
         List<GridRun> grid = grid();
         StringBuilder csv = new StringBuilder(AGREEMENT_HEADER).append('\n');
         List<PruningCriterion> criteria = config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
+        // A plain run (all its lambdas side by side) serves every lambda of each hypernetwork of its evidence: loaded once.
+        Map<GridRun, PruningSweep> plainSweeps = new HashMap<>();
         for (GridRun hyper : grid) {
             if (hyper.spec().plain() || !finished(hyper)) {
                 continue;
@@ -265,11 +268,12 @@ public final class Experiment {
                 if (plain.isEmpty()) {
                     continue;
                 }
-                RunResolver.Resolved plainResolved = resolver.resolve(plain.get().spec());
-                Trainer plainTrainer = trainingRun(plain.get(), plainResolved).load();
                 ComponentOptions evidenceOptions = new ComponentOptions(hyper.spec().evidence(), hyperResolved.config().evidence().options());
                 PruningSweep hyperSweep = new PruningSweep(hyperTrainer, hyperResolved.evidence(), evidenceOptions, hyper.spec().seed());
-                PruningSweep plainSweep = new PruningSweep(plainTrainer, plainResolved.evidence(), evidenceOptions, hyper.spec().seed());
+                PruningSweep plainSweep = plainSweeps.computeIfAbsent(plain.get(), run -> {
+                    RunResolver.Resolved plainResolved = resolver.resolve(run.spec());
+                    return new PruningSweep(trainingRun(run, plainResolved).load(), plainResolved.evidence(), evidenceOptions, hyper.spec().seed());
+                });
                 for (PruningCriterion criterion : criteria) {
                     ComponentOptions options = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
                     ScoreAgreement.Result agreement = ScoreAgreement.compare(

@@ -52,26 +52,70 @@ public final class ScoreAgreement {
         return either == 0 ? 1.0 : both / (double) either;
     }
 
+    /**
+     * 1-based ranks, ties sharing their average rank. Scores that are floats (all bundled criteria) are
+     * ranked by one primitive sort of (score, index) keys and a walk over its runs of equal scores;
+     * sorting boxed indices with a comparator took ~20 ms per 40k scores, most of the agreement step.
+     */
     static double[] ranks(double[] values) {
-        Integer[] order = new Integer[values.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        for (double v : values) {
+            if ((float) v != v) {
+                return ranksBySearch(values);
+            }
         }
-        Arrays.sort(order, (p, q) -> Double.compare(values[p], values[q]));
+        long[] keys = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            keys[i] = ((long) sortableBits((float) values[i]) << 32) | i;
+        }
+        Arrays.sort(keys);
         double[] ranks = new double[values.length];
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            while (j + 1 < order.length && values[order[j + 1]] == values[order[i]]) {
-                j++;
+        int first = 0;
+        while (first < keys.length) {
+            double value = values[(int) keys[first]];
+            int last = first;
+            while (last + 1 < keys.length && values[(int) keys[last + 1]] == value) {
+                last++;
             }
-            double average = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                ranks[order[k]] = average;
+            for (int k = first; k <= last; k++) {
+                ranks[(int) keys[k]] = (first + last) / 2.0 + 1;
             }
-            i = j + 1;
+            first = last + 1;
         }
         return ranks;
+    }
+
+    /** An int whose signed order is the float order (-0.0 just below 0.0, so == ties stay adjacent). */
+    private static int sortableBits(float v) {
+        int bits = Float.floatToIntBits(v);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    /** {@link #ranks} for scores beyond float precision: each rank from the run of its value in a sorted copy. */
+    private static double[] ranksBySearch(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double[] ranks = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int first = boundary(sorted, values[i], false);
+            int last = boundary(sorted, values[i], true) - 1;
+            ranks[i] = (first + last) / 2.0 + 1;
+        }
+        return ranks;
+    }
+
+    /** The index of the first element of {@code sorted} above {@code value} (or, if not {@code above}, not below it). */
+    private static int boundary(double[] sorted, double value, boolean above) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (above ? sorted[middle] <= value : sorted[middle] < value) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     static double pearson(double[] x, double[] y) {

@@ -445,7 +445,7 @@ final class CompiledTrainingStep {
                 labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
                 return () -> Nd4j.exec(product);
             }
-            java.util.function.Function<INDArray, Runnable> kernel = javaKernel(f, args);
+            java.util.function.Function<INDArray, Runnable> kernel = javaKernel(f, args, outputs.stream().skip(1).noneMatch(needed::contains));
             if (kernel != null) {
                 INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
                 values.put(outputs.get(0), out);
@@ -560,14 +560,19 @@ final class CompiledTrainingStep {
 
     /**
      * The Java execution of an op libnd4j M2.1 computes slowly, given the output array (of the first
-     * input's shape), or null: relu's gradient and a per-model squared norm's gradient (see the classes).
+     * input's shape), or null: relu's gradient, a per-model squared norm's gradient and, when only its
+     * first output is read, softmax cross-entropy's gradient (see the classes).
      */
-    private static java.util.function.Function<INDArray, Runnable> javaKernel(DifferentialFunction f, INDArray[] args) {
+    private static java.util.function.Function<INDArray, Runnable> javaKernel(DifferentialFunction f, INDArray[] args,
+            boolean onlyFirstOutputRead) {
         if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
             return out -> ReluGradient.of(relu, args, out);
         }
         if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
             return out -> SquaredNormGradient.of(args, out);
+        }
+        if (onlyFirstOutputRead && f instanceof DynamicCustomOp loss && SoftmaxCrossEntropyGradient.applies(loss, args)) {
+            return out -> SoftmaxCrossEntropyGradient.of(loss, args, out);
         }
         return null;
     }

@@ -78,7 +78,7 @@ class StudyIT {
     }
 
     @Test
-    void workerProcessesTrainTheGridAndTheParentOnlyCollects(@TempDir Path dir) {
+    void workerProcessesTrainTheGridAndTheParentOnlyCollects(@TempDir Path dir) throws Exception {
         // --no-report on the command line once broke every worker (it was passed twice) and the parent
         // silently trained the whole grid alone.
         CliRun.Result result = CliRun.run(args("experiment", "--out", dir.resolve("g").toString(), "--workers", "2", "--no-report",
@@ -86,6 +86,11 @@ class StudyIT {
                 "--epochs-plain", "1", "--levels", "0,50", "--batch-size", "128")).expectExit(0);
         assertThat(result.err()).contains("running 2 runs in 2 worker processes").doesNotContain("exited with code", "should be specified only once")
                 .contains("2 of them finished before this process looked");
+        // The workers claim runs as they go: each run trained once, by one of them.
+        assertThat(result.err().lines().filter(line -> line.contains(": completed (")).count()).isEqualTo(2);
+        try (Stream<Path> claims = Files.walk(dir.resolve("g"))) {
+            assertThat(claims.filter(path -> path.endsWith("claimed-by-worker"))).as("claims removed").isEmpty();
+        }
     }
 
     @Test

@@ -92,7 +92,10 @@ final class ExperimentCommand implements Callable<Integer> {
         Shard share = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv());
         List<GridRun> runs = share.select(experiment.grid());
         if (worker != null) {
-            runs = Shard.parse(worker).select(runs);
+            Shard.parse(worker);
+            // Every worker gets all runs and claims them one at a time (a fixed share left one worker idle
+            // while the other trained its last runs).
+            runs = Experiment.longestFirst(runs);
         }
         AtomicFiles.writeString(out.resolve("experiment.json"), Json.write(resolved));
         long start = System.nanoTime();
@@ -113,6 +116,7 @@ final class ExperimentCommand implements Callable<Integer> {
             for (GridRun run : runs) {
                 resolver.resolve(run.spec());
             }
+            experiment.releaseClaims(runs);
             console.err().printf("running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n", runs.size(), workers, threadsPerWorker);
             List<String> failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker, out);
             failedWorkers.forEach(failure -> console.err().println(failure));
@@ -121,7 +125,7 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             summary = experiment.run(runs, true, false, quietListener());
         } else {
-            summary = experiment.run(runs, resume, retryFailed, listener());
+            summary = experiment.run(runs, resume, retryFailed, listener(), worker != null);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> info = new LinkedHashMap<>();

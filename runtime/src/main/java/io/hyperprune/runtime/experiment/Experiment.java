@@ -41,6 +41,8 @@ public final class Experiment {
 
     public static final String RESULTS = "results.csv";
     public static final String AGREEMENT = "agreement.csv";
+    /** Marks a run a worker process is training. */
+    public static final String CLAIM = "claimed-by-worker";
     public static final String SUMMARY = "summary.json";
     static final String PRUNE = "prune.csv";
     static final String GRID = "grid.json";
@@ -113,6 +115,15 @@ public final class Experiment {
      * @throws InputException before any training if a component, option or data set is wrong
      */
     public Summary run(List<GridRun> runs, boolean resume, boolean retryFailed, Listener listener) {
+        return run(runs, resume, retryFailed, listener, false);
+    }
+
+    /**
+     * As above; with {@code claim}, a run is trained only if this process claims it first (an atomically
+     * created {@value #CLAIM} file in its directory, removed when it ends): worker processes given the
+     * same runs share them out as they go, so none idles while another still has several left.
+     */
+    public Summary run(List<GridRun> runs, boolean resume, boolean retryFailed, Listener listener, boolean claim) {
         // Resolve everything first: a typo in a component id must fail before hours of training.
         List<PruningCriterion> criteria = config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
         for (GridRun run : runs) {
@@ -152,6 +163,10 @@ public final class Experiment {
                 listener.runFinished(run, "done earlier", 0);
                 continue;
             }
+            if (claim && !claim(runDirectory)) {
+                skipped++; // another worker's: it reports the run
+                continue;
+            }
             long runStart = System.nanoTime();
             try {
                 deleteIfExists(runDirectory.resolve(FAILED));
@@ -182,9 +197,47 @@ public final class Experiment {
                 AtomicFiles.writeString(runDirectory.resolve(FAILED), Json.write(Map.of("message", String.valueOf(e.getMessage()),
                         "trace", trace.toString())));
                 listener.runFinished(run, "failed: " + e.getMessage(), (System.nanoTime() - runStart) / 1e9);
+            } finally {
+                if (claim) {
+                    deleteIfExists(runDirectory.resolve(CLAIM));
+                }
             }
         }
         return new Summary(runs.size(), completed, diverged, failed, skipped, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Claims an unfinished run for this process. A run another process finished between this process's
+     * look and its claim (it removes its claim only after writing the result) is not claimed.
+     */
+    private boolean claim(Path runDirectory) {
+        try {
+            Files.createDirectories(runDirectory);
+            Files.createFile(runDirectory.resolve(CLAIM));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        boolean done = Files.exists(runDirectory.resolve(FAILED))
+                || TrainingRun.readResult(runDirectory).map(result -> !result.completed() || Files.exists(runDirectory.resolve(PRUNE))).orElse(false);
+        if (done) {
+            deleteIfExists(runDirectory.resolve(CLAIM));
+        }
+        return !done;
+    }
+
+    /** Removes claims left by worker processes that died (call before starting new ones on these runs). */
+    public void releaseClaims(List<GridRun> runs) {
+        runs.forEach(run -> deleteIfExists(runDirectory(run).resolve(CLAIM)));
+    }
+
+    /**
+     * The runs in the order worker processes claim them: most epochs first, so the last runs to start
+     * are short ones and the workers finish close together (grid order among equals).
+     */
+    public static List<GridRun> longestFirst(List<GridRun> runs) {
+        return runs.stream().sorted(java.util.Comparator.comparingInt((GridRun run) -> run.spec().epochs()).reversed()).toList();
     }
 
     public Path runDirectory(GridRun run) {

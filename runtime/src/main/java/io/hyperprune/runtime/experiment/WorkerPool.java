@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Runs K worker processes of this same program on one machine, each with its own
  * {@code OMP_NUM_THREADS} (small nets train fastest with one thread per process), and waits for all.
- * A worker is the same command line with {@code --worker j/K} added: it runs the j-th share of the
- * grid and writes into the shared run directories.
+ * A worker is the same command line with {@code --worker j/K} added: it goes through the runs longest
+ * first, trains each one it claims before the others (see {@link Experiment#run}) and writes into the
+ * shared run directories.
  */
 public final class WorkerPool {
 

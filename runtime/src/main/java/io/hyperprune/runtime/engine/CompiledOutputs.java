@@ -75,4 +75,9 @@ final class CompiledOutputs {
     int views() {
         return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::views).sum();
     }
+
+    /** Shape ops in the plans built so far computed once, when the plan was built (for tests). */
+    int folded() {
+        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::folded).sum();
+    }
 }

@@ -249,7 +249,7 @@ final class CompiledTrainingStep {
             }
             // The steps below write into the gradient array; two parameters may share one (an identity op).
             written = written != null ? written : java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            if (!written.add(gradient)) {
+            if (!written.add(gradient) || gradient.isView()) {
                 gradient = gradient.dup();
             }
             for (Regularization r : regularizations) {
@@ -312,6 +312,7 @@ final class CompiledTrainingStep {
         private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
         private int repeats;
         private int views;
+        private int folded;
 
         Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes) {
             this.grad = graph;
@@ -331,6 +332,11 @@ final class CompiledTrainingStep {
         /** Reshapes of this plan not executed because their output is a view of their input. */
         int views() {
             return views;
+        }
+
+        /** Shape ops of this plan computed once when it was built (shapes never change within a plan). */
+        int folded() {
+            return folded;
         }
 
         /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
@@ -390,11 +396,13 @@ final class CompiledTrainingStep {
          */
         private INDArray reshapeView(DynamicCustomOp op, INDArray[] args, List<String> outputs, List<LongShapeDescriptor> shapes) {
             boolean reshape = op instanceof Reshape && op.iArgs().length > 0 && op.iArgs()[0] == Reshape.C_ORDER;
-            if (!(reshape || op instanceof ExpandDims || op instanceof Squeeze) || outputs.size() != 1 || results.contains(outputs.get(0))
-                    || writesInPlace || args.length == 0 || args[0].ordering() != 'c' || !Shape.hasDefaultStridesForShape(args[0])
+            if (!(reshape || op instanceof ExpandDims || op instanceof Squeeze) || outputs.size() != 1
+                    || writesInPlace || args.length == 0 || !NativeFloats.contiguous(args[0])
                     || shapes.get(0).isEmpty() || args[0].length() != ArrayUtil.prodLong(shapes.get(0).getShape())) {
                 return null;
             }
+            // A view is never written: not by later ops (no in-place ops in this plan), nor, as a
+            // parameter's gradient, by the update (FusedAdam reads it; SameDiff's updaters get a copy).
             return Shape.newShapeNoCopy(args[0], shapes.get(0).getShape(), false);
         }
 
@@ -426,6 +434,15 @@ final class CompiledTrainingStep {
             return step;
         }
 
+        /** Element-wise arithmetic on small arrays in Java (see {@link SmallArithmetic}), or null. */
+        private Runnable small(SameDiffOp sdOp, DifferentialFunction f, INDArray[] args, INDArray[] outs) {
+            SmallArithmetic kernel = SmallArithmetic.of(f, args, outs);
+            if (kernel != null) {
+                labels.put(sdOp.getName(), f.opName() + " (java)");
+            }
+            return kernel;
+        }
+
         private Runnable wire(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
             if (f instanceof GradientBackwardsMarker) {
                 values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
@@ -435,6 +452,7 @@ final class CompiledTrainingStep {
                 values.put(outputs.get(0), args[0]);
                 return SKIPPED;
             }
+
             if (f instanceof MmulBp && !needed.contains(outputs.get(0)) && args.length == 3 && args[0].rank() == 2
                     && args[2].rank() == 2 && java.util.Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0)) {
                 // The gradient of x in x.mmul(w) is not needed when x is an input (the first layer): SameDiff's
@@ -470,10 +488,21 @@ final class CompiledTrainingStep {
                         views++;
                         return SKIPPED;
                     }
+                    INDArray[] outs = new INDArray[shapes.size()];
                     for (int i = 0; i < shapes.size(); i++) {
-                        INDArray out = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
-                        context.setOutputArray(i, out);
-                        values.put(outputs.get(i), out);
+                        outs[i] = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
+                        context.setOutputArray(i, outs[i]);
+                        values.put(outputs.get(i), outs[i]);
+                    }
+                    Runnable small = small(sdOp, f, args, outs);
+                    if (small != null) {
+                        return small;
+                    }
+                    if (f instanceof org.nd4j.linalg.api.ops.impl.shape.Shape && !results.contains(outputs.get(0))) {
+                        // A plan's arrays never change shape: a shape is a constant, computed once here.
+                        Nd4j.getExecutioner().exec((CustomOp) f, context);
+                        folded++;
+                        return SKIPPED;
                     }
                 }
                 return () -> Nd4j.getExecutioner().exec((CustomOp) f, context);
@@ -505,6 +534,10 @@ final class CompiledTrainingStep {
             }
             context.setOutputArray(0, out);
             values.put(outputs.get(0), out);
+            Runnable small = small(sdOp, f, args, new INDArray[] {out});
+            if (small != null) {
+                return small;
+            }
             if (axisArgument || scalarArgument) {
                 return () -> {
                     configure.run();

@@ -19,8 +19,28 @@ public final class NativeFloats {
 
     /** A float array whose elements are contiguous in C order, which {@link #of} can read and write. */
     public static boolean readable(INDArray array) {
-        return array.dataType() == DataType.FLOAT && array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
-                && array.data().length() <= Integer.MAX_VALUE / Float.BYTES;
+        return array.dataType() == DataType.FLOAT && contiguous(array) && array.data().length() <= Integer.MAX_VALUE / Float.BYTES;
+    }
+
+    /**
+     * Whether the array's elements lie one after another in C order from its offset. The strides of
+     * axes of size 1 do not matter (ND4J gives a [1, n] view strides [1, 1], which its own
+     * default-strides check rejects).
+     */
+    public static boolean contiguous(INDArray array) {
+        if (array.isEmpty()) {
+            return false;
+        }
+        long[] shape = array.shape();
+        long[] stride = array.stride();
+        long expected = 1;
+        for (int axis = shape.length - 1; axis >= 0; axis--) {
+            if (shape[axis] != 1 && stride[axis] != expected) {
+                return false;
+            }
+            expected *= shape[axis];
+        }
+        return true;
     }
 
     /** The array's whole buffer; its elements start at index {@code array.offset()}. */

@@ -138,6 +138,21 @@ class CompiledTrainingStepTest {
     }
 
     @Test
+    void shapesAreComputedOnceWhenThePlanIsBuilt() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 6);
+        SDVariable y = sd.placeHolder("y", org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 2);
+        sd.reshape(x, sd.shape(y)).mul(y).rename("product");
+        CompiledOutputs outputs = CompiledOutputs.compile(sd, "product").orElseThrow();
+        for (float start : new float[] {1, 10}) {
+            INDArray x1 = org.nd4j.linalg.factory.Nd4j.linspace(start, start + 5, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, 6);
+            INDArray y1 = org.nd4j.linalg.factory.Nd4j.linspace(-start, 5 - start, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(3, 2);
+            assertThat(outputs.run(java.util.Map.of("x", x1, "y", y1)).get("product")).isEqualTo(x1.dup().reshape(3, 2).mul(y1));
+        }
+        assertThat(outputs.folded()).as("shape_of(y), right for the second step's values too").isEqualTo(1);
+    }
+
+    @Test
     void opTimesListEveryExecutedOpWhileRecording() {
         Dataset data = TinyData.clusters(20, 4, 256, 64, 6);
         Trainer trainer = trainer("variational", "linear", data, Trainer.Executor.COMPILED);

@@ -76,6 +76,11 @@ final class CompiledOutputs {
         return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::views).sum();
     }
 
+    /** Output arrays the plans built so far took that were free again: dead arrays of earlier ops (for tests). */
+    int reused() {
+        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::reused).sum();
+    }
+
     /** Shape ops in the plans built so far computed once, when the plan was built (for tests). */
     int folded() {
         return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::folded).sum();

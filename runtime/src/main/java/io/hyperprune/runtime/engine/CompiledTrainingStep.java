@@ -313,6 +313,24 @@ final class CompiledTrainingStep {
         private int repeats;
         private int views;
         private int folded;
+        /**
+         * Array reuse: an array this plan allocated is free for a later op's output of the same shape and
+         * type once no later op reads it. A step then touches a fraction of the memory (a hypernetwork's
+         * per-model tensors are ~0.8 MB each, ~30 of them per step), which keeps it in cache; two worker
+         * processes sharing the L3 cache slowed each other ~1.4x without it.
+         */
+        private final boolean reuse;
+        /** Per variable, the index of the last op reading it ({@link Integer#MAX_VALUE} for results). */
+        private final Map<String, Integer> lastRead = new HashMap<>();
+        /** Per op, the index of the last later op of the same kind on the same input names (or its own). */
+        private final int[] repeatHorizon;
+        /** For each array this plan allocated, and each view of one: the allocated array. */
+        private final Map<INDArray, INDArray> baseOf = new java.util.IdentityHashMap<>();
+        /** Allocated arrays still in use, with the index of the last op that reads them. */
+        private final Map<INDArray, Integer> inUse = new java.util.IdentityHashMap<>();
+        private final Map<String, java.util.ArrayDeque<INDArray>> free = new HashMap<>();
+        private int allocated;
+        private int reused;
 
         Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes) {
             this.grad = graph;
@@ -322,6 +340,75 @@ final class CompiledTrainingStep {
             this.opTimes = opTimes;
             this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
                     || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
+            this.reuse = !writesInPlace;
+            this.repeatHorizon = new int[ops.size()];
+            Map<String, Integer> lastOfItsKind = new HashMap<>();
+            for (int i = ops.size() - 1; i >= 0; i--) {
+                DifferentialFunction f = ops.get(i).getOp();
+                String[] inputs = f.argNames() == null ? new String[0] : f.argNames();
+                for (String input : inputs) {
+                    lastRead.putIfAbsent(input, i);
+                }
+                // A later op of the same kind on the same inputs may repeat this one (see build): keep the
+                // outputs until then (exp's gradient recomputes exp of the same input, far after the forward).
+                String kind = f.getClass().getName() + f.opName() + java.util.Arrays.toString(inputs);
+                repeatHorizon[i] = lastOfItsKind.getOrDefault(kind, i);
+                lastOfItsKind.putIfAbsent(kind, i);
+            }
+            results.forEach(result -> lastRead.put(result, Integer.MAX_VALUE));
+        }
+
+        /** Output arrays this plan allocated, and how many of them reuse a dead array (for tests). */
+        int allocated() {
+            return allocated;
+        }
+
+        int reused() {
+            return reused;
+        }
+
+        /** An output array: a free one of this shape and type, else a new one. */
+        private INDArray take(long[] shape, DataType dataType) {
+            allocated++;
+            java.util.ArrayDeque<INDArray> pool = reuse ? free.get(dataType + java.util.Arrays.toString(shape)) : null;
+            INDArray array = pool == null ? null : pool.poll();
+            if (array != null) {
+                reused++;
+            } else {
+                array = Nd4j.createUninitializedDetached(dataType, shape);
+            }
+            baseOf.put(array, array);
+            inUse.put(array, -1);
+            return array;
+        }
+
+        private INDArray allocate(LongShapeDescriptor shape, DataType dataType) {
+            return shape.isEmpty() ? Nd4j.empty(dataType) : take(shape.getShape(), dataType);
+        }
+
+        /**
+         * After op {@code index} is wired: extends the life of the arrays its outputs name to their last
+         * reader, then frees the arrays nothing after this op reads, forgetting them as repeat candidates
+         * (their identity will mean other values).
+         */
+        private void afterOp(int index, List<String> outputs, boolean constant) {
+            for (String output : outputs) {
+                INDArray base = baseOf.get(values.get(output));
+                if (base != null && inUse.containsKey(base)) {
+                    int last = constant ? Integer.MAX_VALUE : Math.max(lastRead.getOrDefault(output, index), repeatHorizon[index]);
+                    inUse.put(base, Math.max(inUse.get(base), last));
+                }
+            }
+            if (!reuse) {
+                return;
+            }
+            List<INDArray> dead = inUse.entrySet().stream().filter(e -> e.getValue() <= index).map(Map.Entry::getKey).toList();
+            for (INDArray base : dead) {
+                inUse.remove(base);
+                free.computeIfAbsent(base.dataType() + java.util.Arrays.toString(base.shape()), key -> new java.util.ArrayDeque<>()).add(base);
+                computed.entrySet().removeIf(e -> e.getValue().stream().anyMatch(a -> baseOf.get(a) == base)
+                        || e.getKey().stream().anyMatch(k -> k instanceof Same same && baseOf.get(same.array()) == base));
+            }
         }
 
         /** Ops of this plan not executed because an earlier op computes the same. */
@@ -362,12 +449,15 @@ final class CompiledTrainingStep {
                     values.put(variable.name(), variable.getArr());
                 }
             }
-            for (SameDiffOp op : ops) {
+            for (int i = 0; i < ops.size(); i++) {
+                SameDiffOp op = ops.get(i);
+                int foldedBefore = folded;
                 Runnable step = build(op);
                 step.run();
                 if (step != SKIPPED) {
                     steps.add(opTimes == null ? step : opTimes.timed(labels.getOrDefault(op.getName(), op.getOp().opName()), step));
                 }
+                afterOp(i, op.getOutputsOfOp(), folded > foldedBefore);
             }
             built = true;
         }
@@ -391,8 +481,8 @@ final class CompiledTrainingStep {
 
         /**
          * The output of a reshape, expand_dims or squeeze of a contiguous array as a view of its input
-         * (the elements keep their order, so nothing needs copying), or null. Not for the caller's results
-         * (each stays an array of its own), nor in plans with an op writing into its input.
+         * (the elements keep their order, so nothing needs copying), or null. Not in plans with an op
+         * writing into its input.
          */
         private INDArray reshapeView(DynamicCustomOp op, INDArray[] args, List<String> outputs, List<LongShapeDescriptor> shapes) {
             boolean reshape = op instanceof Reshape && op.iArgs().length > 0 && op.iArgs()[0] == Reshape.C_ORDER;
@@ -457,7 +547,7 @@ final class CompiledTrainingStep {
                     && args[2].rank() == 2 && java.util.Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0)) {
                 // The gradient of x in x.mmul(w) is not needed when x is an input (the first layer): SameDiff's
                 // matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward work.
-                INDArray weightGradient = Nd4j.createUninitializedDetached(args[1].dataType(), args[1].shape());
+                INDArray weightGradient = take(args[1].shape(), args[1].dataType());
                 values.put(outputs.get(1), weightGradient);
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
                 labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
@@ -465,7 +555,7 @@ final class CompiledTrainingStep {
             }
             java.util.function.Function<INDArray, Runnable> kernel = javaKernel(f, args, outputs.stream().skip(1).noneMatch(needed::contains));
             if (kernel != null) {
-                INDArray out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
+                INDArray out = take(args[0].shape(), args[0].dataType());
                 values.put(outputs.get(0), out);
                 labels.put(sdOp.getName(), f.opName() + " (java)");
                 return kernel.apply(out);
@@ -484,6 +574,9 @@ final class CompiledTrainingStep {
                     }
                     INDArray view = reshapeView(custom, args, outputs, shapes);
                     if (view != null) {
+                        if (baseOf.containsKey(args[0])) {
+                            baseOf.put(view, baseOf.get(args[0]));
+                        }
                         values.put(outputs.get(0), view);
                         views++;
                         return SKIPPED;
@@ -527,7 +620,7 @@ final class CompiledTrainingStep {
             }
             INDArray out;
             if (axisArgument && second.isEmpty()) {
-                out = Nd4j.createUninitializedDetached(args[0].dataType(), args[0].shape());
+                out = take(args[0].shape(), args[0].dataType());
             } else {
                 List<LongShapeDescriptor> shapes = ((BaseOp) op).calculateOutputShape(context);
                 out = allocate(shapes.get(0), shapes.get(0).dataType());
@@ -624,10 +717,4 @@ final class CompiledTrainingStep {
         }
     }
 
-    private static INDArray allocate(LongShapeDescriptor shape, DataType dataType) {
-        if (shape.isEmpty()) {
-            return Nd4j.empty(dataType);
-        }
-        return Nd4j.createUninitializedDetached(dataType, shape.getShape());
-    }
 }

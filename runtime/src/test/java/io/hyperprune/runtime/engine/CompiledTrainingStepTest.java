@@ -138,6 +138,27 @@ class CompiledTrainingStepTest {
     }
 
     @Test
+    void deadArraysAreReusedForLaterOutputsAndEveryStepStillComputesItsOwnValues() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 300);
+        SDVariable a = sd.math().exp(x.mul(0.5));            // x*0.5 dies here
+        SDVariable b = a.add(1).mul(a);                      // a+1 dies here, a too
+        SDVariable c = sd.math().log(b).sub(x);              // log(b) dies here
+        c.mul(c).sum().rename("total");
+        c.rename("c");
+        CompiledOutputs outputs = CompiledOutputs.compile(sd, "c", "total").orElseThrow();
+        for (float scale : new float[] {1, -2}) {
+            INDArray input = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 300).muli(scale);
+            var result = outputs.run(java.util.Map.of("x", input));
+            INDArray ea = org.nd4j.linalg.ops.transforms.Transforms.exp(input.mul(0.5), true);
+            INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.log(ea.add(1).mul(ea), true).sub(input);
+            assertThat(result.get("c").equalsWithEps(expected, 1e-5)).isTrue();
+            assertThat(result.get("total").getDouble(0)).isCloseTo(expected.mul(expected).sumNumber().doubleValue(), org.assertj.core.data.Offset.offset(1e-2));
+        }
+        assertThat(outputs.reused()).as("outputs placed in arrays of ops whose values were consumed").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void shapesAreComputedOnceWhenThePlanIsBuilt() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 6);

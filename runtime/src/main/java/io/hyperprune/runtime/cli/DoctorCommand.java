@@ -35,6 +35,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("cpu             " + Runtime.getRuntime().availableProcessors() + " processors; "
                 + Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("cpu.features", "features not reported"));
         out.println("OMP_NUM_THREADS " + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset (ND4J uses all cores; 1 is fastest for small nets)"));
+        out.println("OMP_WAIT_POLICY " + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (idle OpenMP threads spin; PASSIVE is faster here)"));
         out.println("nd4j threads    " + environment.maxMasterThreads());
         out.println("max heap        " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         out.println("jvm arguments   " + ManagementFactory.getRuntimeMXBean().getInputArguments());

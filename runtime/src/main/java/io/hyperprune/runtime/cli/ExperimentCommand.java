@@ -92,7 +92,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Shard share = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv());
         List<GridRun> runs = share.select(experiment.grid());
         if (worker != null) {
-            Shard.parse(worker);
+            Shard.parse(worker); // j/K now only names the worker process
             // Every worker gets all runs and claims them one at a time (a fixed share left one worker idle
             // while the other trained its last runs).
             runs = Experiment.longestFirst(runs);
@@ -119,6 +119,7 @@ final class ExperimentCommand implements Callable<Integer> {
             experiment.releaseClaims(runs);
             console.err().printf("running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n", runs.size(), workers, threadsPerWorker);
             List<String> failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker, out);
+            experiment.releaseClaims(runs); // a dead worker's
             failedWorkers.forEach(failure -> console.err().println(failure));
             if (!failedWorkers.isEmpty()) {
                 console.err().println("this process now trains the runs the failed worker(s) left");

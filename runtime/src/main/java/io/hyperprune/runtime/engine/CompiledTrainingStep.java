@@ -564,7 +564,8 @@ final class CompiledTrainingStep {
                     List<LongShapeDescriptor> shapes = custom.calculateOutputShape(context);
                     if (shapes == null || shapes.size() != outputs.size()) {
                         throw new IllegalStateException("op " + sdOp.getName() + " (" + f.opName() + "): " + outputs.size()
-                                + " outputs but output shapes " + shapes);
+                                + " outputs but output shapes " + shapes + " from inputs " + java.util.Arrays.stream(args)
+                                .map(a -> java.util.Arrays.toString(a.shape())).toList());
                     }
                     INDArray view = reshapeView(custom, args, outputs, shapes);
                     if (view != null) {

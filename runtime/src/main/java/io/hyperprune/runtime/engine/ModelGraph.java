@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -232,13 +231,29 @@ public final class ModelGraph {
 
     /** The reference CIFAR net, one model at a time along the model axis (convolutions do not batch over K). */
     private static SDVariable convForward(SameDiff sd, SDVariable x, List<SDVariable> weights, int models) {
+        // Each model's tensors by squeeze (K = 1) or unstack, not get(SDIndex.point(k)): the gradient of a
+        // strided slice fails in libnd4j M2.1 ("lengths of arrays are mismatched"), which stopped every
+        // CIFAR run at its first step.
+        // A tensor shared by all models ([1, ...shape], e.g. a bias the constant hypernetwork generates
+        // once) is squeezed once and used by each.
+        List<SDVariable[]> perModel = weights.stream()
+                .map(tensor -> {
+                    long[] shape = tensor.getShape();
+                    if (models == 1 || shape != null && shape.length > 0 && shape[0] == 1) {
+                        SDVariable[] same = new SDVariable[models];
+                        java.util.Arrays.fill(same, sd.squeeze(tensor, 0));
+                        return same;
+                    }
+                    return sd.unstack(tensor, 0, models);
+                })
+                .toList();
         SDVariable[] logits = new SDVariable[models];
         for (int k = 0; k < models; k++) {
             SDVariable h = x;
             int p = 0;
             for (int i = 0; i < ModelSpec.CONV_CHANNELS.length; i++) {
-                SDVariable w = weights.get(p++).get(SDIndex.point(models == 1 ? 0 : k));
-                SDVariable b = weights.get(p++).get(SDIndex.point(models == 1 ? 0 : k));
+                SDVariable w = perModel.get(p++)[k];
+                SDVariable b = perModel.get(p++)[k];
                 h = sd.nn().relu(sd.cnn().conv2d(h, w, b, Conv2DConfig.builder()
                         .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.SAME).dataFormat("NCHW").build()), 0);
                 if (i % 2 == 1) {
@@ -248,8 +263,8 @@ public final class ModelGraph {
             h = h.reshape(-1, ModelSpec.CONV_DENSE[0]);
             int denseLayers = ModelSpec.CONV_DENSE.length - 1;
             for (int i = 0; i < denseLayers; i++) {
-                SDVariable w = weights.get(p++).get(SDIndex.point(models == 1 ? 0 : k));
-                SDVariable b = weights.get(p++).get(SDIndex.point(models == 1 ? 0 : k));
+                SDVariable w = perModel.get(p++)[k];
+                SDVariable b = perModel.get(p++)[k];
                 h = sd.mmul(h, w).add(b);
                 if (i + 1 < denseLayers) {
                     h = sd.nn().relu(h, 0);

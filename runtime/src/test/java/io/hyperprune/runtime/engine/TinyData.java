@@ -24,6 +24,26 @@ public final class TinyData {
                 Map.of(), "generated", Optional.empty());
     }
 
+    /** Random 3x32x32 images whose mean brightness depends on the class (the CIFAR net's input shape). */
+    public static Dataset images(int train, int test, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new Dataset("tiny-images", images(train, random), images(test, random), 10, new long[] {3, 32, 32},
+                Map.of(), "generated", Optional.empty());
+    }
+
+    private static DataSplit images(int n, SplittableRandom random) {
+        int pixels = 3 * 32 * 32;
+        float[] features = new float[n * pixels];
+        int[] labels = new int[n];
+        for (int s = 0; s < n; s++) {
+            labels[s] = random.nextInt(10);
+            for (int i = 0; i < pixels; i++) {
+                features[s * pixels + i] = labels[s] / 10f + (float) (0.5 * random.nextDouble());
+            }
+        }
+        return new DataSplit(Nd4j.create(features, new long[] {n, 3, 32, 32}, 'c'), Nd4j.createFromArray(labels));
+    }
+
     private static DataSplit split(float[][] centres, int n, SplittableRandom random) {
         int inputs = centres[0].length;
         float[] features = new float[n * inputs];

@@ -107,7 +107,7 @@ public final class TrainingRun {
                 metricRows.addAll(rows(last));
                 writeMetrics(metricRows);
                 Path modelFile = directory.resolve(MODEL);
-                AtomicFiles.writeWith(modelFile, temp -> graph.sameDiff().save(temp.toFile(), true));
+                saveModel(graph, modelFile);
                 AtomicFiles.writeString(checkpoint, Json.write(Map.of("epoch", epoch, "trainingSeconds", seconds)));
                 progress.epochFinished(last);
             }
@@ -119,7 +119,7 @@ public final class TrainingRun {
         }
         List<Double> accuracy = last != null ? last.testAccuracy() : trainer.testAccuracy(config.lambdas(), Map.of());
         if (last == null && !Files.exists(directory.resolve(MODEL))) {
-            AtomicFiles.writeWith(directory.resolve(MODEL), temp -> graph.sameDiff().save(temp.toFile(), true));
+            saveModel(graph, directory.resolve(MODEL));
         }
         int trainedEpochs = config.epochs();
         RunResult result = new RunResult(RunResult.COMPLETED, trainedEpochs, config.lambdas(), accuracy,
@@ -166,6 +166,18 @@ public final class TrainingRun {
             return java.util.Optional.of(Json.MAPPER.readValue(file.toFile(), RunResult.class));
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete the run directory to redo it", e);
+        }
+    }
+
+    /** The graph with its updater state (for --resume); SameDiff serialises it into one Java byte buffer first. */
+    private static void saveModel(ModelGraph graph, Path modelFile) {
+        try {
+            AtomicFiles.writeWith(modelFile, temp -> graph.sameDiff().save(temp.toFile(), true));
+        } catch (OutOfMemoryError e) {
+            long megabytes = Runtime.getRuntime().maxMemory() >> 20;
+            throw new InputException("saving " + modelFile + " needs more Java heap than the " + megabytes
+                    + " MiB allowed (SameDiff writes the weights and Adam state through one heap buffer, ~4x their size);"
+                    + " rerun with a larger heap, e.g. JAVA_OPTS=-Xmx4g (add --resume to continue from the last saved epoch)");
         }
     }
 

@@ -58,7 +58,22 @@ class CliIT {
                 .expectExit(2).err()).contains("--lambda must be positive");
         assertThat(CliRun.run("train", "--dataset", "synthetic", "-O", "piecewise.pivot=3", "--hypernetwork", "piecewise",
                 "--out", dir.resolve("r2").toString()).expectExit(2).err()).contains("did you mean 'pivots'");
+        assertThat(CliRun.run("train", "--dataset", "synthetic", "--eval-every", "-1", "--out", dir.resolve("r").toString())
+                .expectExit(2).err()).contains("--eval-every must be >= 0");
         assertThat(Files.exists(dir.resolve("r"))).isFalse();
+    }
+
+    @Test
+    void evalEverySkipsTheEvaluationOfEarlierEpochsButNotTheLast(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        String err = CliRun.run("train", "--dataset", "synthetic", "-O", "synthetic.train-size=600", "-O", "synthetic.test-size=200",
+                "--epochs", "3", "--eval-every", "2", "--out", run.toString()).expectExit(0).err();
+        assertThat(err).contains("epoch 1/3: ", "(not evaluated, --eval-every)").contains("epoch 2/3: loss ", "epoch 3/3: loss ");
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(1)).matches("1,1\\.0,,,,,,[0-9.]+,"); // training time only, no made-up figures
+        assertThat(rows.get(2)).startsWith("2,1.0,").doesNotContain(",,");
+        assertThat(rows.get(3)).startsWith("3,1.0,").doesNotContain(",,");
     }
 
     @Test

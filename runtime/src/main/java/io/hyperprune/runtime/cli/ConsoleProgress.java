@@ -59,6 +59,11 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public void epochFinished(EpochMetrics m) {
+        if (!m.evaluated()) {
+            err.printf(Locale.ROOT, "%s%s epoch %d/%d: %.1f s (not evaluated, --eval-every)%n", terminal ? "\r" : "", label, m.epoch(),
+                    epochs, m.trainSeconds());
+            return;
+        }
         StringBuilder accuracy = new StringBuilder();
         for (int i = 0; i < m.lambdas().size(); i++) {
             accuracy.append(String.format(Locale.ROOT, " %s:%.4f", format(m.lambdas().get(i)), m.testAccuracy().get(i)));

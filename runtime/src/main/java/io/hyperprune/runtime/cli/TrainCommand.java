@@ -7,6 +7,7 @@ import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
+import io.hyperprune.api.InputException;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.RunConfig;
 import io.hyperprune.runtime.run.RunResolver;
@@ -42,6 +43,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run from its last finished epoch.")
     boolean resume;
 
+    @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate (test and training accuracy, loss) after every"
+            + " N-th epoch and the last; 0: after the last only (default: ${DEFAULT-VALUE}). Training is the same.")
+    int evalEvery;
+
     @Option(names = "--json", description = "Print the result as JSON on stdout (and nothing else).")
     boolean json;
 
@@ -53,9 +58,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (evalEvery < 0) {
+            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evalEvery);
+        }
         RunSpec spec = run.spec();
         RunResolver.Resolved resolved = new RunResolver(registry, data::request).resolve(spec);
-        RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out)
+        RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, evalEvery)
                 .run(resume, new ConsoleProgress(console.err(), console.interactive(), resolved.config().modelName()))
                 .result();
         if (json) {

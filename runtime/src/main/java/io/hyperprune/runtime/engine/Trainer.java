@@ -179,6 +179,15 @@ public final class Trainer {
      * @throws DivergedException if the loss becomes NaN or infinite
      */
     public EpochMetrics trainEpoch(int epoch, java.util.function.IntConsumer onStep) {
+        return trainEpoch(epoch, onStep, true);
+    }
+
+    /**
+     * As above; without {@code evaluate} only trains (NaN losses, no accuracies: see
+     * {@link EpochMetrics#notEvaluated}). The weights are the same either way: evaluation draws its
+     * noise from its own stream, and a diverging step is still caught by the per-step check.
+     */
+    public EpochMetrics trainEpoch(int epoch, java.util.function.IntConsumer onStep, boolean evaluate) {
         StepRecorder recorder = new StepRecorder(epoch, onStep, sentinels);
         long start = System.nanoTime();
         if (executor() == Executor.COMPILED) {
@@ -202,6 +211,9 @@ public final class Trainer {
             graph.sameDiff().fit(new EpochBatches(epoch), 1, recorder);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
+        if (!evaluate) {
+            return EpochMetrics.notEvaluated(epoch, settings.lambdas(), trainSeconds);
+        }
         long evalStart = System.nanoTime();
         List<Double> accuracy = testAccuracy(settings.lambdas(), Map.of());
         List<Double> trainAccuracy = accuracy(trainSample, settings.lambdas(), Map.of());

@@ -56,8 +56,18 @@ public final class Experiment {
     private final Path directory;
     private final RunResolver resolver;
     private final ComponentRegistry registry;
+    private final int evaluateEvery;
 
     public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry) {
+        this(config, directory, resolver, registry, 1);
+    }
+
+    /** As above, each run evaluated only every {@code evaluateEvery}-th and its last epoch (0: the last only). */
+    public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry, int evaluateEvery) {
+        if (evaluateEvery < 0) {
+            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
+        }
+        this.evaluateEvery = evaluateEvery;
         this.config = requireNonNull(config, "config is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
@@ -174,7 +184,7 @@ public final class Experiment {
                         "restart", run.restart())));
                 RunResolver.Resolved resolved = resolver.resolve(run.spec());
                 TrainingRun training = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(),
-                        resolved.data(), runDirectory);
+                        resolved.data(), runDirectory, evaluateEvery);
                 Progress progress = listener.runStarted(position, runs.size(), run);
                 TrainingRun.Outcome outcome = training.run(true, progress);
                 if (outcome.result().completed()) {

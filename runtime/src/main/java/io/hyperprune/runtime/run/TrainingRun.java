@@ -44,8 +44,22 @@ public final class TrainingRun {
     private final Hypernetwork hypernetwork;
     private final Dataset data;
     private final Path directory;
+    private final int evaluateEvery;
 
     public TrainingRun(RunConfig config, Evidence evidence, Hypernetwork hypernetwork, Dataset data, Path directory) {
+        this(config, evidence, hypernetwork, data, directory, 1);
+    }
+
+    /**
+     * As above, evaluating (test and training accuracy, the loss) only after every {@code evaluateEvery}-th
+     * epoch and the last one; 0: after the last only. Training is the same either way.
+     */
+    public TrainingRun(RunConfig config, Evidence evidence, Hypernetwork hypernetwork, Dataset data, Path directory,
+            int evaluateEvery) {
+        if (evaluateEvery < 0) {
+            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
+        }
+        this.evaluateEvery = evaluateEvery;
         this.config = requireNonNull(config, "config is null");
         this.evidence = requireNonNull(evidence, "evidence is null");
         this.hypernetwork = requireNonNull(hypernetwork, "hypernetwork is null");
@@ -102,7 +116,8 @@ public final class TrainingRun {
         try {
             for (; epoch <= config.epochs(); epoch++) {
                 progress.epochStarted(epoch, config.epochs(), trainer.stepsPerEpoch());
-                last = trainer.trainEpoch(epoch, progress::step);
+                boolean evaluate = epoch == config.epochs() || evaluateEvery > 0 && epoch % evaluateEvery == 0;
+                last = trainer.trainEpoch(epoch, progress::step, evaluate);
                 seconds += last.trainSeconds();
                 metricRows.addAll(rows(last));
                 writeMetrics(metricRows);
@@ -202,6 +217,10 @@ public final class TrainingRun {
     private List<String> rows(EpochMetrics m) {
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < m.lambdas().size(); i++) {
+            if (!m.evaluated()) { // --eval-every skipped it: empty cells, not made-up figures
+                rows.add(String.format(Locale.ROOT, "%d,%s,,,,,,%.3f,", m.epoch(), m.lambdas().get(i), m.trainSeconds()));
+                continue;
+            }
             rows.add(String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.4f,%.4f,%.3f,%.3f", m.epoch(), m.lambdas().get(i),
                     m.loss(), m.crossEntropy(), m.penalty(), m.trainAccuracy().get(i), m.testAccuracy().get(i),
                     m.trainSeconds(), m.evalSeconds()));

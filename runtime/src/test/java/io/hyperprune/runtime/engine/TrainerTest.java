@@ -77,6 +77,31 @@ class TrainerTest {
     }
 
     @Test
+    void trainingWithoutEvaluationGivesTheSameWeightsAndFinalFigures() {
+        Dataset data = TinyData.clusters(20, 4, 512, 128, 9);
+        Trainer evaluatedEveryEpoch = trainer("variational", data, 13, 1);
+        Trainer evaluatedLastOnly = trainer("variational", data, 13, 1);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            EpochMetrics skipped = evaluatedLastOnly.trainEpoch(epoch, step -> { }, epoch == 3);
+            assertThat(skipped.evaluated()).isFalse();
+            assertThat(skipped.loss()).isNaN();
+            assertThat(skipped.trainSeconds()).isPositive();
+            assertThat(evaluatedEveryEpoch.trainEpoch(epoch, step -> { }).evaluated()).isTrue();
+        }
+        EpochMetrics a = evaluatedEveryEpoch.trainEpoch(3, step -> { });
+        EpochMetrics b = evaluatedLastOnly.trainEpoch(3, step -> { }, true);
+        assertThat(b.testAccuracy()).isEqualTo(a.testAccuracy());
+        assertThat(b.trainAccuracy()).isEqualTo(a.trainAccuracy());
+        assertThat(b.loss()).isEqualTo(a.loss());
+        for (SDVariable variable : evaluatedEveryEpoch.graph().sameDiff().variables()) {
+            if (variable.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                assertThat(evaluatedLastOnly.graph().sameDiff().getVariable(variable.name()).getArr().data().asFloat())
+                        .as(variable.name()).containsExactly(variable.getArr().data().asFloat());
+            }
+        }
+    }
+
+    @Test
     void savedAndLoadedModelPredictsIdentically(@TempDir Path dir) {
         Dataset data = TinyData.clusters(20, 4, 512, 128, 3);
         Trainer trainer = trainer("prior-scaled", data, 5, 10);

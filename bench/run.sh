@@ -10,6 +10,7 @@
 # Environment: PYTHON (default /usr/bin/python3, Debian's python3-torch), HYPERPRUNE_DATA (data root,
 # MNIST in $HYPERPRUNE_DATA/mnist), TORCH_BLAS=openblas|system (default openblas, see bench/README.md),
 # GRID_EPOCHS_PLAIN / GRID_EPOCHS_HYPER / GRID_RESTARTS (default 3 / 6 / 1 = paper-mnist-quick),
+# GRID_EVAL_EVERY (hyperprune's grid: --eval-every, default 0 = evaluate after the last epoch, as the reference),
 # HYPERPRUNE (the Java launcher; unset = PyTorch side only), HYPERPRUNE_GRID=0 to skip its grid,
 # HP_EXTRA_WORKLOADS (hyperprune-only workloads, default the two 6-lambdas ones; "" for none).
 set -euo pipefail
@@ -97,6 +98,10 @@ if [[ -n "${HYPERPRUNE:-}" ]]; then
   # Also the grid's plain models six at a time (one per lambda, side by side in one graph), compared
   # by compare.py with six PyTorch runs of the same evidence one after another.
   hp_workloads="$workloads ${HP_EXTRA_WORKLOADS-weight-decay-6-lambdas variational-6-lambdas}"
+  # The reference evaluates each grid model once, after its last epoch: so does the grid here
+  # (GRID_EVAL_EVERY, default 0 = --eval-every 0; 1 = every epoch, hyperprune's default).
+  eval_flag=()
+  "$hp" experiment --help 2>/dev/null | grep -q -- '--eval-every' && eval_flag=(--eval-every "${GRID_EVAL_EVERY:-0}")
   for threads in $threads_list; do
     for workload in $hp_workloads; do
       extra=(); [[ $threads_flag == 1 ]] && extra=(--threads "$threads")
@@ -109,7 +114,7 @@ if [[ -n "${HYPERPRUNE:-}" ]]; then
       OMP_NUM_THREADS=$threads "$python" bench/compare.py timed "$work/hp-grid-time-t$threads.json" -- \
         "$hp" experiment --preset paper-mnist-quick --data-dir "$(dirname "$data_dir")" --out "$work/grid-t$threads" \
         --restarts "${GRID_RESTARTS:-1}" --epochs-plain "${GRID_EPOCHS_PLAIN:-3}" --epochs-hypernetwork "${GRID_EPOCHS_HYPER:-6}" \
-        --workers "$threads" --threads-per-worker 1 --no-report > "$work/grid-t$threads.log" 2>&1 || echo "run.sh: hyperprune grid failed (t$threads), see log" >&2
+        --workers "$threads" --threads-per-worker 1 --no-report "${eval_flag[@]}" > "$work/grid-t$threads.log" 2>&1 || echo "run.sh: hyperprune grid failed (t$threads), see log" >&2
       "$python" - "$work/hp-grid-time-t$threads.json" "$threads" > "$work/hp-grid-t$threads.json" <<'EOF'
 import json, sys
 t = json.load(open(sys.argv[1]))

@@ -191,7 +191,7 @@ public final class TrainingRun {
         } catch (OutOfMemoryError e) {
             long megabytes = Runtime.getRuntime().maxMemory() >> 20;
             throw new InputException("saving " + modelFile + " needs more Java heap than the " + megabytes
-                    + " MiB allowed (SameDiff writes the weights and Adam state through one heap buffer, ~4x their size);"
+                    + " MiB allowed (SameDiff writes the weights and their Adam state through one heap buffer);"
                     + " rerun with a larger heap, e.g. JAVA_OPTS=-Xmx4g (add --resume to continue from the last saved epoch)");
         }
     }

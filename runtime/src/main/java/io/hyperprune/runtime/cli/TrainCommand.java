@@ -7,7 +7,6 @@ import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
-import io.hyperprune.api.InputException;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.RunConfig;
 import io.hyperprune.runtime.run.RunResolver;
@@ -58,9 +57,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (evalEvery < 0) {
-            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evalEvery);
-        }
+        TrainingRun.checkEvaluateEvery(evalEvery); // before the data is loaded
         RunSpec spec = run.spec();
         RunResolver.Resolved resolved = new RunResolver(registry, data::request).resolve(spec);
         RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, evalEvery)

@@ -64,10 +64,7 @@ public final class Experiment {
 
     /** As above, each run evaluated only every {@code evaluateEvery}-th and its last epoch (0: the last only). */
     public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry, int evaluateEvery) {
-        if (evaluateEvery < 0) {
-            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
-        }
-        this.evaluateEvery = evaluateEvery;
+        this.evaluateEvery = TrainingRun.checkEvaluateEvery(evaluateEvery);
         this.config = requireNonNull(config, "config is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.resolver = requireNonNull(resolver, "resolver is null");

@@ -56,15 +56,20 @@ public final class TrainingRun {
      */
     public TrainingRun(RunConfig config, Evidence evidence, Hypernetwork hypernetwork, Dataset data, Path directory,
             int evaluateEvery) {
-        if (evaluateEvery < 0) {
-            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
-        }
-        this.evaluateEvery = evaluateEvery;
+        this.evaluateEvery = checkEvaluateEvery(evaluateEvery);
         this.config = requireNonNull(config, "config is null");
         this.evidence = requireNonNull(evidence, "evidence is null");
         this.hypernetwork = requireNonNull(hypernetwork, "hypernetwork is null");
         this.data = requireNonNull(data, "data is null");
         this.directory = requireNonNull(directory, "directory is null");
+    }
+
+    /** The {@code --eval-every} value if valid (>= 0), for callers that check it before loading anything. */
+    public static int checkEvaluateEvery(int evaluateEvery) {
+        if (evaluateEvery < 0) {
+            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
+        }
+        return evaluateEvery;
     }
 
     /** What a finished run leaves in memory for pruning and evaluation. */

@@ -3,6 +3,8 @@ package io.hyperprune.runtime.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
+import io.hyperprune.runtime.engine.ModelSpec;
+import io.hyperprune.runtime.engine.NativeThreads;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -37,6 +39,9 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("OMP_NUM_THREADS " + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset (ND4J uses all cores; 1 is fastest for small nets)"));
         out.println("OMP_WAIT_POLICY " + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (idle OpenMP threads spin; PASSIVE is faster here)"));
         out.println("nd4j threads    " + environment.maxMasterThreads());
+        NativeThreads.Choice mlp = NativeThreads.forThisProcess(ModelSpec.Kind.MLP);
+        out.println("native threads  while training: MLP " + mlp.threads() + " (" + mlp.reason() + "), conv "
+                + NativeThreads.forThisProcess(ModelSpec.Kind.CONV).threads() + "; HYPERPRUNE_NATIVE_THREADS=N sets both");
         out.println("max heap        " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         out.println("jvm arguments   " + ManagementFactory.getRuntimeMXBean().getInputArguments());
         out.println("memory limit    " + cgroupLimit());

@@ -46,6 +46,7 @@ public final class Trainer {
     private final Dataset data;
     private final TrainingSettings settings;
     private final boolean hypernetwork;
+    private final NativeThreads.Choice nativeThreads;
     private final MiniBatches trainBatches;
     /** The first training samples, for a cheap per-epoch training accuracy with the evaluation path. */
     private final DataSplit trainSample;
@@ -100,6 +101,7 @@ public final class Trainer {
         this.data = requireNonNull(data, "data is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.hypernetwork = hypernetwork;
+        this.nativeThreads = NativeThreads.applyFor(graph.model());
         if (!hypernetwork && settings.lambdas().size() != graph.models()) {
             throw new IllegalArgumentException("a plain run trains one model per lambda: " + graph.models()
                     + " models per pass, lambdas " + settings.lambdas());
@@ -134,6 +136,11 @@ public final class Trainer {
                     .build());
         }
         this.requestedExecutor = requireNonNull(executor, "executor is null");
+    }
+
+    /** The threads libnd4j's ops use for this model ({@link NativeThreads}), set when this trainer was made. */
+    public NativeThreads.Choice nativeThreads() {
+        return nativeThreads;
     }
 
     /**

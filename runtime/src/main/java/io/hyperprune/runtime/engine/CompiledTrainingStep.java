@@ -664,6 +664,11 @@ final class CompiledTrainingStep {
             }
             context.setOutputArray(0, out);
             values.put(outputs.get(0), out);
+            ModelReductions reduction = op instanceof ReduceOp ? ModelReductions.of(f, args, out) : null;
+            if (reduction != null) {
+                labels.put(sdOp.getName(), f.opName() + " (java)");
+                return reduction;
+            }
             Runnable small = small(sdOp, f, args, new INDArray[] {out});
             if (small != null) {
                 return small;

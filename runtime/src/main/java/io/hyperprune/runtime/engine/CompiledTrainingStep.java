@@ -535,8 +535,8 @@ final class CompiledTrainingStep {
          * multiply_bp, or null: add's two gradients are the incoming gradient itself (an alias, as for
          * identity; add_bp copied it twice), and of multiply's only the one a later op reads is computed
          * (the other belongs to the reparametrisation noise, a placeholder; small tensors stay with
-         * {@link SmallArithmetic}). On a hypernetwork's
-         * [5, 784, 50] tensors add_bp took ~50 us and multiply_bp ~100 us per step, one multiply ~50.
+         * {@link SmallArithmetic}). On a hypernetwork's [5, 784, 50] tensors add_bp took ~50 µs and
+         * multiply_bp ~100 µs per step, one multiply ~50.
          */
         private Runnable sameShapeArithmeticGradient(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
             boolean add = f instanceof AddBpOp;
@@ -581,6 +581,11 @@ final class CompiledTrainingStep {
                 // matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward work.
                 INDArray weightGradient = take(args[1].shape(), args[1].dataType());
                 values.put(outputs.get(1), weightGradient);
+                FewRowsProduct few = FewRowsProduct.of(args[0], true, args[2], weightGradient);
+                if (few != null) {
+                    labels.put(sdOp.getName(), "matmul_bp (weight gradient only, java)");
+                    return few;
+                }
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
                 labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
                 return () -> Nd4j.exec(product);

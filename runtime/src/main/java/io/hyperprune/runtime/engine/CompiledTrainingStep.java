@@ -669,7 +669,7 @@ final class CompiledTrainingStep {
             }
             context.setOutputArray(0, out);
             values.put(outputs.get(0), out);
-            ModelReductions reduction = op instanceof ReduceOp ? ModelReductions.of(f, args, out) : null;
+            ModelReductions reduction = ModelReductions.of(f, args, out);
             if (reduction != null) {
                 labels.put(sdOp.getName(), f.opName() + " (java)");
                 return reduction;

@@ -65,6 +65,11 @@ final class ModelReductions implements Runnable {
         return new ModelReductions(squares, args[0], output);
     }
 
+    /** One element's contribution, in double: its square for a squared norm, else itself. */
+    private double term(float value) {
+        return squares ? (double) value * value : value;
+    }
+
     @Override
     public void run() {
         long models = input.size(0);
@@ -77,34 +82,18 @@ final class ModelReductions implements Runnable {
                 int n = (int) Math.min(chunk.length, perModel - start);
                 in.get((int) (inOffset + k * perModel + start), chunk, 0, n);
                 int i = 0;
-                if (squares) {
-                    for (; i + 8 <= n; i += 8) {
-                        s0 += (double) chunk[i] * chunk[i];
-                        s1 += (double) chunk[i + 1] * chunk[i + 1];
-                        s2 += (double) chunk[i + 2] * chunk[i + 2];
-                        s3 += (double) chunk[i + 3] * chunk[i + 3];
-                        s4 += (double) chunk[i + 4] * chunk[i + 4];
-                        s5 += (double) chunk[i + 5] * chunk[i + 5];
-                        s6 += (double) chunk[i + 6] * chunk[i + 6];
-                        s7 += (double) chunk[i + 7] * chunk[i + 7];
-                    }
-                    for (; i < n; i++) {
-                        s0 += (double) chunk[i] * chunk[i];
-                    }
-                } else {
-                    for (; i + 8 <= n; i += 8) {
-                        s0 += chunk[i];
-                        s1 += chunk[i + 1];
-                        s2 += chunk[i + 2];
-                        s3 += chunk[i + 3];
-                        s4 += chunk[i + 4];
-                        s5 += chunk[i + 5];
-                        s6 += chunk[i + 6];
-                        s7 += chunk[i + 7];
-                    }
-                    for (; i < n; i++) {
-                        s0 += chunk[i];
-                    }
+                for (; i + 8 <= n; i += 8) {
+                    s0 += term(chunk[i]);
+                    s1 += term(chunk[i + 1]);
+                    s2 += term(chunk[i + 2]);
+                    s3 += term(chunk[i + 3]);
+                    s4 += term(chunk[i + 4]);
+                    s5 += term(chunk[i + 5]);
+                    s6 += term(chunk[i + 6]);
+                    s7 += term(chunk[i + 7]);
+                }
+                for (; i < n; i++) {
+                    s0 += term(chunk[i]);
                 }
             }
             out.put(outOffset + k, (float) (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))));

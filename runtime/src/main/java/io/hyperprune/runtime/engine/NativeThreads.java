@@ -37,8 +37,9 @@ public final class NativeThreads {
         }
         // OpenMP also reads lists ("4,2": nested levels); the first level is the ops' threads.
         String omp = environment.getOrDefault("OMP_NUM_THREADS", "").split(",")[0].trim();
-        int budget = omp.matches("[1-9][0-9]{0,3}") ? Integer.parseInt(omp) : processors;
-        String source = omp.matches("[1-9][0-9]{0,3}") ? "OMP_NUM_THREADS=" + omp : processors + " processors";
+        boolean set = omp.matches("[1-9][0-9]{0,3}");
+        int budget = set ? Integer.parseInt(omp) : processors;
+        String source = set ? "OMP_NUM_THREADS=" + omp : processors + " processors";
         if (kind == ModelSpec.Kind.MLP && budget > 1) {
             return new Choice(budget - 1, source + " minus one for the batch thread (MLP)");
         }

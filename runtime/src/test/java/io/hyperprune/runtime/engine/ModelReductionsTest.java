@@ -19,6 +19,7 @@ class ModelReductionsTest {
 
     @Test
     void sumsAndSquaredNormsPerModelEqualLibnd4jsToFloatRounding() {
+        Nd4j.getRandom().setSeed(7);
         for (long[] shape : new long[][] {{5, 784, 50}, {1, 784, 50}, {5, 50}, {3, 7}, {2, 4099}}) {
             INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(0.3).addi(0.05);
             long[] all = new long[shape.length - 1];
@@ -41,7 +42,8 @@ class ModelReductionsTest {
                     }
                     assertThat((double) out.getFloat(k)).as("%s %s model %d", squares ? "sqnorm" : "sum", java.util.Arrays.toString(shape), k)
                             .isCloseTo(reference, within(1e-6 * Math.max(1, Math.abs(reference))))
-                            .isCloseTo(expected.getDouble(k), within(1e-5 * Math.max(1, Math.abs(reference))));
+                            // libnd4j accumulates 39200 floats in float: its own error reaches ~1e-5 relative
+                            .isCloseTo(expected.getDouble(k), within(1e-4 * Math.max(1, Math.abs(reference))));
                 }
             }
         }

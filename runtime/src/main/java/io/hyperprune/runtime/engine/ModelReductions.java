@@ -42,27 +42,41 @@ final class ModelReductions implements Runnable {
      */
     static ModelReductions of(DifferentialFunction f, INDArray[] args, INDArray output) {
         boolean squares = f instanceof SquaredNorm;
-        if (!(squares || f instanceof Sum) || args.length < 1 || args.length > 2 || args[0].rank() < 2
-                || !NativeFloats.readable(args[0]) || !NativeFloats.readable(output) || output.length() != args[0].size(0)
-                || args[0].length() / args[0].size(0) > Integer.MAX_VALUE) {
+        if (!(squares || f instanceof Sum) || !NativeFloats.readable(output) || !overElementAxes(f, args)
+                || output.length() != args[0].size(0)) {
             return null;
+        }
+        return new ModelReductions(squares, args[0], output);
+    }
+
+    /**
+     * Whether this legacy reduction of a readable float {@code args[0]} reduces every axis but the
+     * first (axes given as {@code args[1]} or as the op's dimensions).
+     */
+    static boolean overElementAxes(DifferentialFunction f, INDArray[] args) {
+        if (!(f instanceof BaseOp op) || args.length < 1 || args.length > 2 || args[0].rank() < 2
+                || !NativeFloats.readable(args[0]) || args[0].length() / args[0].size(0) > Integer.MAX_VALUE) {
+            return false;
         }
         // The axes: an input (SameDiff's axis argument) or the op's own dimensions.
-        INDArray axisArray = args.length == 2 ? args[1] : ((BaseOp) f).dimensions();
+        INDArray axisArray = args.length == 2 ? args[1] : op.dimensions();
         if (axisArray == null || axisArray.isEmpty() || !axisArray.dataType().isIntType()) {
-            return null;
+            return false;
         }
-        long[] axes = axisArray.toLongVector();
-        int rank = args[0].rank();
+        return elementAxes(axisArray.toLongVector(), args[0].rank());
+    }
+
+    /** Whether {@code axes} are every axis but the first of a rank-{@code rank} array (negative ones count from the end). */
+    static boolean elementAxes(long[] axes, int rank) {
         if (axes.length != rank - 1) {
-            return null;
+            return false;
         }
         for (int i = 0; i < axes.length; i++) {
             if (axes[i] != i + 1 && axes[i] != i + 1 - rank) {
-                return null;
+                return false;
             }
         }
-        return new ModelReductions(squares, args[0], output);
+        return true;
     }
 
     /** One element's contribution, in double: its square for a squared norm, else itself. */

@@ -44,14 +44,8 @@ final class SquaredNormGradient implements Runnable {
                 || !NativeFloats.readable(args[1]) || args[1].length() != args[0].size(0)) {
             return false;
         }
-        long[] axes = op.iArgs();
-        if (axes.length != args[0].rank() - 1) {
+        if (!ModelReductions.elementAxes(op.iArgs(), args[0].rank())) {
             return false;
-        }
-        for (int i = 0; i < axes.length; i++) {
-            if (axes[i] != i + 1 && axes[i] != i + 1 - args[0].rank()) {
-                return false;
-            }
         }
         return args[0].length() / args[0].size(0) <= Integer.MAX_VALUE;
     }

@@ -82,16 +82,6 @@ final class CompiledTrainingStep {
     /** Variables some planned op reads, or a gradient: the outputs a step must compute. */
     private final Set<String> needed;
     private final Map<String, Plan> plans = new HashMap<>();
-    /** The gradients as a set: the values the caller reads from a plan. */
-    private final Set<String> results;
-    /**
-     * Whether plans fuse element-wise ops ({@link ElementwiseFusion}), and from which tensor length:
-     * {@code -Dhyperprune.fusion=off} turns it off, {@code -Dhyperprune.fusion.min-length=N} sets the length.
-     */
-    private final boolean fusion = !"off".equalsIgnoreCase(System.getProperty("hyperprune.fusion", "on"));
-    private final long fusionMinLength = Long.getLong("hyperprune.fusion.min-length", ElementwiseFusion.MIN_LENGTH);
-    /** Placeholder signatures whose plan was checked for fusion. */
-    private final Set<String> fusionChecked = new HashSet<>();
     /** Times the ops of every step if not null (set before the first step). */
     private OpTimes opTimes;
     /** Clip, Adam and update in one Java pass, when the training config is one it reproduces. */
@@ -105,7 +95,6 @@ final class CompiledTrainingStep {
         this.gradients = gradients;
         this.ops = ops;
         this.needed = needed(ops, gradients);
-        this.results = Set.copyOf(gradients);
         this.fusedAdam = FusedAdam.of(config);
     }
 
@@ -214,26 +203,12 @@ final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     void run(Map<String, INDArray> placeholders) {
-        String signature = signature(placeholders);
-        Plan plan = plans.get(signature);
-        if (plan == null) {
-            plan = new Plan(grad, ops, needed, results, opTimes, null);
-            plans.put(signature, plan);
-        } else if (fusion && plan.fusion == null && !plan.writesInPlace && fusionChecked.add(signature)) {
-            // The first step ran op by op and showed every array's shape: from the second on, a plan
-            // with element-wise ops fused (the first plan's arrays are dropped).
-            ElementwiseFusion groups = ElementwiseFusion.find(ops, plan.values, results, fusionMinLength);
-            if (!groups.isEmpty()) {
-                plan = new Plan(grad, ops, needed, results, opTimes, groups);
-                plans.put(signature, plan);
-            }
-        }
+        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients), opTimes));
         plan.execute(placeholders);
-        Plan executed = plan;
         if (opTimes == null) {
-            applyUpdates(executed);
+            applyUpdates(plan);
         } else {
-            opTimes.run(fusedAdam.isPresent() ? "update: clip, Adam, apply (java)" : "update: SameDiff's updaters", () -> applyUpdates(executed));
+            opTimes.run(fusedAdam.isPresent() ? "update: clip, Adam, apply (java)" : "update: SameDiff's updaters", () -> applyUpdates(plan));
         }
         config.incrementIterationCount();
     }
@@ -335,9 +310,7 @@ final class CompiledTrainingStep {
         /** Labels of ops executed other than as SameDiff defines them, by op name (for {@link OpTimes}). */
         private final Map<String, String> labels = new HashMap<>();
         /** Whether some op writes into its input array: then no output may be a view of another. */
-        final boolean writesInPlace;
-        /** The fused groups of this plan, or null if it runs every op by itself. */
-        final ElementwiseFusion fusion;
+        private final boolean writesInPlace;
         /** The outputs of the ops executed so far, by what they compute ({@link #repeatKey}). */
         private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
         private int repeats;
@@ -362,13 +335,7 @@ final class CompiledTrainingStep {
         private int reused;
 
         Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes) {
-            this(graph, ops, needed, results, opTimes, null);
-        }
-
-        /** A plan running the groups of {@code fusion} as one pass each (null: every op by itself). */
-        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes, ElementwiseFusion fusion) {
             this.grad = graph;
-            this.fusion = fusion;
             this.ops = ops;
             this.needed = needed;
             this.results = results;
@@ -391,16 +358,6 @@ final class CompiledTrainingStep {
                 lastOfItsKind.putIfAbsent(kind, i);
             }
             results.forEach(result -> lastRead.put(result, Integer.MAX_VALUE));
-            if (fusion != null) {
-                // A group runs at its last member: what its earlier members read must live until then.
-                for (int i = 0; i < ops.size(); i++) {
-                    ElementwiseFusion.Group group = fusion.groupOf(i);
-                    if (group != null) {
-                        int anchor = group.anchor();
-                        group.members.forEach(m -> m.reads().forEach(name -> lastRead.merge(name, anchor, Math::max)));
-                    }
-                }
-            }
         }
 
         /** Output arrays this plan took that were free again, dead arrays of earlier ops (for tests). */
@@ -492,28 +449,12 @@ final class CompiledTrainingStep {
             for (int i = 0; i < ops.size(); i++) {
                 SameDiffOp op = ops.get(i);
                 int foldedBefore = folded;
-                ElementwiseFusion.Group group = fusion == null ? null : fusion.groupOf(i);
-                Runnable step;
-                if (group != null) {
-                    step = group.anchor() == i ? wireGroup(group, op) : SKIPPED;
-                } else if (fusion != null && fusion.repeatOf(i) != null) {
-                    INDArray first = values.get(fusion.repeatOf(i));
-                    values.put(op.getOutputsOfOp().get(0), first);
-                    step = SKIPPED;
-                } else if (fusion != null && fusion.isGradientAlias(i)) {
-                    // Its x and y may be values of a fused pass that only it would need written.
-                    INDArray gradient = values.get(op.getOp().argNames()[2]);
-                    op.getOutputsOfOp().forEach(output -> values.put(output, gradient));
-                    step = SKIPPED;
-                } else {
-                    step = build(op);
-                }
+                Runnable step = build(op);
                 step.run();
                 if (step != SKIPPED) {
                     steps.add(opTimes == null ? step : opTimes.timed(labels.getOrDefault(op.getName(), op.getOp().opName()), step));
                 }
-                List<String> outputs = group == null ? op.getOutputsOfOp() : group.anchor() == i ? List.copyOf(group.written) : List.of();
-                afterOp(i, outputs, folded > foldedBefore);
+                afterOp(i, op.getOutputsOfOp(), folded > foldedBefore);
             }
             built = true;
         }
@@ -578,58 +519,6 @@ final class CompiledTrainingStep {
                 computed.put(key, outputs.stream().map(values::get).toList());
             }
             return step;
-        }
-
-        /**
-         * The pass of a fused group, wired at its last member {@code op}: its inputs are this plan's
-         * arrays, and the values read outside it get arrays of their own.
-         */
-        private Runnable wireGroup(ElementwiseFusion.Group group, SameDiffOp op) {
-            Map<String, Integer> slots = new HashMap<>();
-            List<FusedPass.Binding> inputs = new ArrayList<>();
-            for (String name : group.fullInputs()) {
-                INDArray array = values.get(name);
-                if (array == null || !NativeFloats.readable(array) || !java.util.Arrays.equals(array.shape(), group.shape)) {
-                    throw new IllegalStateException("fused group at op " + op.getName() + ": input " + name + " is "
-                            + (array == null ? "missing" : java.util.Arrays.toString(array.shape()) + " " + array.dataType()));
-                }
-                slots.put(name, slots.size());
-                inputs.add(new FusedPass.Binding(array, slots.get(name)));
-            }
-            Set<String> readInside = new HashSet<>();
-            group.members.forEach(m -> readInside.addAll(m.inputs()));
-            List<FusedPass.Step> steps = new ArrayList<>();
-            List<FusedPass.Binding> outputs = new ArrayList<>();
-            for (ElementwiseFusion.Member m : group.members) {
-                int[] in = m.inputs().stream().mapToInt(slots::get).toArray();
-                int[] out = new int[m.outputs().size()];
-                INDArray side = m.side() != null ? values.get(m.side()) : m.fixedScalar();
-                for (int i = 0; i < out.length; i++) {
-                    String name = m.outputs().get(i);
-                    if (m.kind().reduces()) {
-                        side = take(group.reducedShapes.get(name), DataType.FLOAT);
-                        values.put(name, side);
-                        out[i] = -1;
-                    } else if (group.written.contains(name) || readInside.contains(name)) {
-                        out[i] = slots.size();
-                        slots.put(name, out[i]);
-                        if (group.written.contains(name)) {
-                            INDArray array = take(group.shape, DataType.FLOAT);
-                            values.put(name, array);
-                            outputs.add(new FusedPass.Binding(array, out[i]));
-                        }
-                    } else {
-                        out[i] = -1;
-                    }
-                }
-                if (side == null && (m.kind().readsSide() || m.kind().reduces())) {
-                    throw new IllegalStateException("fused group at op " + op.getName() + ": no value for " + m.side());
-                }
-                steps.add(new FusedPass.Step(m.kind(), in, out, side));
-            }
-            labels.put(op.getName(), "fused: " + group.describe(ops) + " (java)");
-            long models = group.shape[0];
-            return new FusedPass(models, ArrayUtil.prodLong(group.shape) / models, steps, inputs, outputs, slots.size());
         }
 
         /** Element-wise arithmetic on small arrays in Java (see {@link SmallArithmetic}), or null. */

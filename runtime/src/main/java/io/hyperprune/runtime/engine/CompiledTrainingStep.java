@@ -41,6 +41,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -333,6 +336,13 @@ final class CompiledTrainingStep {
         private final Map<INDArray, Integer> inUse = new java.util.IdentityHashMap<>();
         private final Map<String, java.util.ArrayDeque<INDArray>> free = new HashMap<>();
         private int reused;
+        /** Arrays taken so far, when each array was last taken, and the count after each op was wired. */
+        private int takes;
+        private final Map<INDArray, Integer> takenAt = new java.util.IdentityHashMap<>();
+        private final int[] takesAfterOp;
+        /** Op indices by op name, and the index of the op being wired. */
+        private final Map<String, Integer> indexOf = new HashMap<>();
+        private int building;
 
         Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes) {
             this.grad = graph;
@@ -344,6 +354,10 @@ final class CompiledTrainingStep {
                     || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
             this.reuse = !writesInPlace;
             this.repeatHorizon = new int[ops.size()];
+            this.takesAfterOp = new int[ops.size()];
+            for (int i = 0; i < ops.size(); i++) {
+                indexOf.put(ops.get(i).getName(), i);
+            }
             Map<String, Integer> lastOfItsKind = new HashMap<>();
             for (int i = ops.size() - 1; i >= 0; i--) {
                 DifferentialFunction f = ops.get(i).getOp();
@@ -374,6 +388,7 @@ final class CompiledTrainingStep {
             } else {
                 array = Nd4j.createUninitializedDetached(dataType, shape);
             }
+            takenAt.put(array, ++takes);
             baseOf.put(array, array);
             inUse.put(array, -1);
             return array;
@@ -449,7 +464,9 @@ final class CompiledTrainingStep {
             for (int i = 0; i < ops.size(); i++) {
                 SameDiffOp op = ops.get(i);
                 int foldedBefore = folded;
+                building = i;
                 Runnable step = build(op);
+                takesAfterOp[i] = takes;
                 step.run();
                 if (step != SKIPPED) {
                     steps.add(opTimes == null ? step : opTimes.timed(labels.getOrDefault(op.getName(), op.getOp().opName()), step));
@@ -521,6 +538,62 @@ final class CompiledTrainingStep {
             return step;
         }
 
+        /**
+         * log(exp(x) + c) from x and exp(x) still held by this plan (see {@link LogOfShiftedExp}), or null
+         * for any other log, or when those values are no longer in their arrays.
+         */
+        private Runnable logOfShiftedExp(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
+            if (f.getClass() != Log.class || args.length != 1 || outputs.size() != 1 || writesInPlace) {
+                return null;
+            }
+            SameDiffOp add = producer(f.argNames()[0]);
+            if (add == null || add.getOp().getClass() != ScalarAdd.class || add.getOp().argNames().length != 1) {
+                return null;
+            }
+            INDArray scalar = ((ScalarOp) add.getOp()).scalar();
+            if (scalar == null || scalar.length() != 1 || !scalar.dataType().isFPType() || !(scalar.getFloat(0) > 0)) {
+                return null;
+            }
+            String e = add.getOp().argNames()[0];
+            SameDiffOp exp = producer(e);
+            if (exp == null || exp.getOp().getClass() != Exp.class || exp.getOp().argNames().length != 1) {
+                return null;
+            }
+            String x = exp.getOp().argNames()[0];
+            if (!holds(x) || !holds(e) || !LogOfShiftedExp.applies(values.get(x), values.get(e), args[0])) {
+                return null;
+            }
+            INDArray out = take(args[0].shape(), DataType.FLOAT);
+            values.put(outputs.get(0), out);
+            labels.put(sdOp.getName(), "log of exp + c (java)");
+            return new LogOfShiftedExp(values.get(x), values.get(e), scalar.getFloat(0), out);
+        }
+
+        /** The op of this plan whose output the variable is, or null. */
+        private SameDiffOp producer(String variable) {
+            Variable v = grad.getVariables().get(variable);
+            return v == null || v.getOutputOfOp() == null || !indexOf.containsKey(v.getOutputOfOp()) ? null : grad.getOps().get(v.getOutputOfOp());
+        }
+
+        /**
+         * Whether the variable's array still holds its value while the op being wired runs: an array
+         * this plan did not allocate (a parameter, placeholder or constant), or one in use whose last
+         * taking was for the op producing the variable or earlier, so no op since wrote into it.
+         */
+        private boolean holds(String variable) {
+            INDArray array = values.get(variable);
+            if (array == null) {
+                return false;
+            }
+            INDArray base = baseOf.get(array);
+            if (base == null) {
+                return true;
+            }
+            SameDiffOp producer = producer(variable);
+            Integer index = producer == null ? null : indexOf.get(producer.getName());
+            return index != null && index < building && inUse.containsKey(base) && takenAt.get(base) <= takesAfterOp[index];
+        }
+
         /** Element-wise arithmetic on small arrays in Java (see {@link SmallArithmetic}), or null. */
         private Runnable small(SameDiffOp sdOp, DifferentialFunction f, INDArray[] args, INDArray[] outs) {
             SmallArithmetic kernel = SmallArithmetic.of(f, args, outs);
@@ -589,6 +662,10 @@ final class CompiledTrainingStep {
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
                 labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
                 return () -> Nd4j.exec(product);
+            }
+            Runnable logOfShiftedExp = logOfShiftedExp(sdOp, f, outputs, args);
+            if (logOfShiftedExp != null) {
+                return logOfShiftedExp;
             }
             Runnable elementwiseGradient = sameShapeArithmeticGradient(sdOp, f, outputs, args);
             if (elementwiseGradient != null) {

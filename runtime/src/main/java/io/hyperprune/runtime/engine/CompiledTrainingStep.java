@@ -571,8 +571,14 @@ final class CompiledTrainingStep {
 
         /** The op of this plan whose output the variable is, or null. */
         private SameDiffOp producer(String variable) {
+            Integer index = producerIndex(variable);
+            return index == null ? null : ops.get(index);
+        }
+
+        /** The index of that op in this plan's order, or null. */
+        private Integer producerIndex(String variable) {
             Variable v = grad.getVariables().get(variable);
-            return v == null || v.getOutputOfOp() == null || !indexOf.containsKey(v.getOutputOfOp()) ? null : grad.getOps().get(v.getOutputOfOp());
+            return v == null || v.getOutputOfOp() == null ? null : indexOf.get(v.getOutputOfOp());
         }
 
         /**
@@ -589,8 +595,7 @@ final class CompiledTrainingStep {
             if (base == null) {
                 return true;
             }
-            SameDiffOp producer = producer(variable);
-            Integer index = producer == null ? null : indexOf.get(producer.getName());
+            Integer index = producerIndex(variable);
             return index != null && index < building && inUse.containsKey(base) && takenAt.get(base) <= takesAfterOp[index];
         }
 

@@ -86,9 +86,8 @@ final class LogOfShiftedExp implements Runnable {
                 shifted(xChunk, eChunk, y, c, n);
             } else {
                 for (int i = 0; i < n; i++) {
-                    scratch1[i] = eChunk[i] + c;
+                    eChunk[i] += c;
                 }
-                System.arraycopy(scratch1, 0, eChunk, 0, n);
                 ExpLog.log(eChunk, y, scratch1, scratch2, n);
             }
             out.put((int) output.offset() + start, y, 0, n);

@@ -53,7 +53,7 @@ final class ModelReductions implements Runnable {
      * Whether this legacy reduction of a readable float {@code args[0]} reduces every axis but the
      * first (axes given as {@code args[1]} or as the op's dimensions).
      */
-    static boolean overElementAxes(DifferentialFunction f, INDArray[] args) {
+    private static boolean overElementAxes(DifferentialFunction f, INDArray[] args) {
         if (!(f instanceof BaseOp op) || args.length < 1 || args.length > 2 || args[0].rank() < 2
                 || !NativeFloats.readable(args[0]) || args[0].length() / args[0].size(0) > Integer.MAX_VALUE) {
             return false;

@@ -57,7 +57,7 @@ final class CompiledOutputs {
             }
         });
         CompiledTrainingStep.Plan plan = plans.computeIfAbsent(CompiledTrainingStep.signature(inputs),
-                key -> new CompiledTrainingStep.Plan(sd, ops, needed, Set.copyOf(outputs), null));
+                key -> new CompiledTrainingStep.Plan(sd, ops, needed, Set.copyOf(outputs), null, null));
         plan.execute(inputs);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String output : outputs) {

@@ -87,6 +87,8 @@ final class CompiledTrainingStep {
     private final Map<String, Plan> plans = new HashMap<>();
     /** Times the ops of every step if not null (set before the first step). */
     private OpTimes opTimes;
+    /** Shares the large matrix products with a second thread if not null (set before the first step). */
+    private ProductHelper productHelper;
     /** Clip, Adam and update in one Java pass, when the training config is one it reproduces. */
     private final Optional<FusedAdam> fusedAdam;
 
@@ -206,7 +208,7 @@ final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients), opTimes));
+        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients), opTimes, productHelper));
         plan.execute(placeholders);
         if (opTimes == null) {
             applyUpdates(plan);
@@ -214,6 +216,17 @@ final class CompiledTrainingStep {
             opTimes.run(fusedAdam.isPresent() ? "update: clip, Adam, apply (java)" : "update: SameDiff's updaters", () -> applyUpdates(plan));
         }
         config.incrementIterationCount();
+    }
+
+    /**
+     * Splits the step's large matrix products with this helper from the first step on ({@link
+     * SplitProduct}); with none (the default) every product runs on the training thread.
+     */
+    void splitProductsWith(ProductHelper helper) {
+        if (!plans.isEmpty()) {
+            throw new IllegalStateException("products must be split from the first step on");
+        }
+        this.productHelper = requireNonNull(helper, "helper is null");
     }
 
     /** Times every op of the steps from now on, while {@code times} records. */
@@ -310,6 +323,8 @@ final class CompiledTrainingStep {
         private final Set<String> results;
         /** Times every executed op if not null. */
         private final OpTimes opTimes;
+        /** Shares large matrix products with a second thread if not null ({@link SplitProduct}). */
+        private final ProductHelper productHelper;
         /** Labels of ops executed other than as SameDiff defines them, by op name (for {@link OpTimes}). */
         private final Map<String, String> labels = new HashMap<>();
         /** Whether some op writes into its input array: then no output may be a view of another. */
@@ -344,12 +359,13 @@ final class CompiledTrainingStep {
         private final Map<String, Integer> indexOf = new HashMap<>();
         private int building;
 
-        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes) {
+        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes, ProductHelper productHelper) {
             this.grad = graph;
             this.ops = ops;
             this.needed = needed;
             this.results = results;
             this.opTimes = opTimes;
+            this.productHelper = productHelper;
             this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
                     || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
             this.reuse = !writesInPlace;
@@ -663,6 +679,14 @@ final class CompiledTrainingStep {
                 if (few != null) {
                     labels.put(sdOp.getName(), "matmul_bp (weight gradient only, java)");
                     return few;
+                }
+                // Split with the product helper when there is one: at the end of the step the batch thread has
+                // made the next batch and its core is free. (The forward product, at the step's start, gained
+                // nothing: the batch thread holds that core then.)
+                SplitProduct split = SplitProduct.of(args[0], true, args[2], weightGradient, productHelper);
+                if (split != null) {
+                    labels.put(sdOp.getName(), "matmul_bp (weight gradient only, 2 threads)");
+                    return split;
                 }
                 Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
                 labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");

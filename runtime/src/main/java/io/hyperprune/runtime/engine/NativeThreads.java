@@ -24,8 +24,19 @@ public final class NativeThreads {
 
     static final String OVERRIDE = "HYPERPRUNE_NATIVE_THREADS";
 
-    /** The native thread count for a model, and why, for logs and provenance. */
-    public record Choice(int threads, String reason) {}
+    /**
+     * The native thread count for a model, whether its large matrix products are shared with a helper
+     * thread on the batch thread's core ({@link SplitProduct}), and why, for logs and provenance.
+     */
+    public record Choice(int threads, boolean splitsProducts, String reason) {
+
+        Choice(int threads, String reason) {
+            this(threads, false, reason);
+        }
+    }
+
+    /** {@code -Dhyperprune.split=false} keeps every product on the training thread (to compare). */
+    private static final boolean SPLIT = Boolean.parseBoolean(System.getProperty("hyperprune.split", "true"));
 
     private NativeThreads() {}
 
@@ -40,6 +51,9 @@ public final class NativeThreads {
         boolean set = omp.matches("[1-9][0-9]{0,3}");
         int budget = set ? Integer.parseInt(omp) : processors;
         String source = set ? "OMP_NUM_THREADS=" + omp : processors + " processors";
+        if (kind == ModelSpec.Kind.MLP && budget == 2 && SPLIT) {
+            return new Choice(1, true, source + " minus one for the batch thread (MLP); large products shared with a helper on its core");
+        }
         if (kind == ModelSpec.Kind.MLP && budget > 1) {
             return new Choice(budget - 1, source + " minus one for the batch thread (MLP)");
         }
@@ -69,6 +83,15 @@ public final class NativeThreads {
         Nd4j.getEnvironment();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    /**
+     * Makes libnd4j's ops called from this thread single-threaded: OpenMP's thread count is a setting
+     * per thread, and a thread ND4J did not start begins with {@code OMP_NUM_THREADS}.
+     */
+    static void singleThreadedHere() {
+        Nd4j.getEnvironment();
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
     }
 
     private static int positive(String value, String variable) {

@@ -39,6 +39,7 @@ final class Prefetch<T> implements Iterator<T>, AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(ahead);
         PRODUCERS.execute(() -> {
             producer = Thread.currentThread();
+            NativeThreads.singleThreadedHere();
             try {
                 if (!closed) {
                     produce(source);

@@ -60,6 +60,7 @@ public final class Trainer {
     private final Executor requestedExecutor;
     /** The compiled training step, built on the first training epoch; null: SameDiff's own fit (session). */
     private CompiledTrainingStep compiled;
+    private ProductHelper productHelper;
     private boolean compileAttempted;
     private final Slots slots = new Slots();
     /** Compiled evaluation outputs by requested names (empty: the graph needs SameDiff's session). */
@@ -138,6 +139,14 @@ public final class Trainer {
         this.requestedExecutor = requireNonNull(executor, "executor is null");
     }
 
+    /** Shares large products with this helper whatever {@link #nativeThreads} chose (tests); before the first step. */
+    void splitProductsWith(ProductHelper helper) {
+        if (compileAttempted) {
+            throw new IllegalStateException("products must be split from the first step on");
+        }
+        this.productHelper = requireNonNull(helper, "helper is null");
+    }
+
     /** The threads libnd4j's ops use for this model ({@link NativeThreads}), set when this trainer was made. */
     public NativeThreads.Choice nativeThreads() {
         return nativeThreads;
@@ -151,6 +160,10 @@ public final class Trainer {
         if (!compileAttempted) {
             compileAttempted = true;
             compiled = requestedExecutor == Executor.COMPILED ? CompiledTrainingStep.compile(graph.sameDiff()).orElse(null) : null;
+            ProductHelper helper = productHelper != null ? productHelper : nativeThreads.splitsProducts() ? ProductHelper.shared() : null;
+            if (compiled != null && helper != null) {
+                compiled.splitProductsWith(helper);
+            }
         }
         return compiled != null ? Executor.COMPILED : Executor.SESSION;
     }

@@ -113,6 +113,29 @@ class CompiledTrainingStepTest {
     }
 
     @Test
+    void aHypernetworksFirstLayerGradientSharedWithTheProductHelperTrainsAsOnOneThread() {
+        // 784 x 32 x (3 samples x 80) = 6 M multiply-adds: split with the minimum lowered.
+        ModelSpec mnistLike = ModelSpec.parse("784-80-4");
+        Dataset data = TinyData.clusters(784, 4, 256, 64, 8);
+        Trainer split = trainer(mnistLike, "variational", "linear", data, Trainer.Executor.COMPILED);
+        Trainer single = trainer(mnistLike, "variational", "linear", data, Trainer.Executor.COMPILED);
+        split.splitProductsWith(new ProductHelper(1_000_000));
+        OpTimes times = new OpTimes();
+        assertThat(split.recordOpTimes(times)).isTrue();
+        split.trainEpoch(1, step -> { });
+        single.trainEpoch(1, step -> { });
+        times.start();
+        split.trainEpoch(2, step -> { });
+        single.trainEpoch(2, step -> { });
+        times.stop();
+        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
+        times.rows().forEach(row -> rows.put(row.op(), row));
+        assertThat(rows.get("matmul_bp (weight gradient only, 2 threads)").calls()).isEqualTo(split.stepsPerEpoch());
+        assertThat(rows).doesNotContainKey("matmul_bp (weight gradient only)");
+        assertThat(largestDifference(split.graph().sameDiff(), single.graph().sameDiff())).isLessThan(1e-5);
+    }
+
+    @Test
     void aSavedAndReloadedGraphContinuesWithItsAdamState(@TempDir Path directory) throws Exception {
         Dataset data = TinyData.clusters(20, 4, 256, 64, 5);
         Trainer straight = trainer("variational", "linear", data, Trainer.Executor.COMPILED);

@@ -21,6 +21,19 @@ class NativeThreadsTest {
     }
 
     @Test
+    void anMlpOnTwoThreadsSharesItsLargeProductsWithAHelperOnTheBatchThreadsCore() {
+        NativeThreads.Choice two = NativeThreads.choose(ModelSpec.Kind.MLP, Map.of("OMP_NUM_THREADS", "2"), 8);
+        assertThat(two.splitsProducts()).isTrue();
+        assertThat(two.reason()).contains("helper");
+        assertThat(NativeThreads.choose(ModelSpec.Kind.MLP, Map.of(), 2).splitsProducts()).isTrue();
+        // One thread: no second core; more: the native ops' own BLAS threads split the products.
+        assertThat(NativeThreads.choose(ModelSpec.Kind.MLP, Map.of("OMP_NUM_THREADS", "1"), 8).splitsProducts()).isFalse();
+        assertThat(NativeThreads.choose(ModelSpec.Kind.MLP, Map.of("OMP_NUM_THREADS", "4"), 8).splitsProducts()).isFalse();
+        assertThat(NativeThreads.choose(ModelSpec.Kind.CONV, Map.of("OMP_NUM_THREADS", "2"), 8).splitsProducts()).isFalse();
+        assertThat(NativeThreads.choose(ModelSpec.Kind.MLP, Map.of(NativeThreads.OVERRIDE, "1"), 2).splitsProducts()).isFalse();
+    }
+
+    @Test
     void aConvNetGetsTheWholeBudget() {
         assertThat(NativeThreads.choose(ModelSpec.Kind.CONV, Map.of("OMP_NUM_THREADS", "2"), 8).threads()).isEqualTo(2);
         assertThat(NativeThreads.choose(ModelSpec.Kind.CONV, Map.of(), 6).threads()).isEqualTo(6);

@@ -1,0 +1,107 @@
+package io.hyperprune.runtime.engine;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A second thread that takes part in a large matrix product while the training thread computes the
+ * rest of it: both claim column blocks of the product until none are left (see {@link SplitProduct}).
+ *
+ * <p>Why: with one native thread per MLP process (the batch thread keeps the second core, see
+ * {@link NativeThreads}) the batch thread needs only a part of its core, and the first layer's two
+ * products are ~40 % of a hypernetwork step. Blocks are claimed, not assigned, so a helper that wakes
+ * late (the batch thread holding the core) costs at most one block's wait. One helper per process, a
+ * daemon parked while idle; a caller finding it busy computes every block itself.
+ */
+final class ProductHelper {
+
+    private static final ProductHelper SHARED = new ProductHelper(SplitProduct.MIN_MULTIPLY_ADDS);
+
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final Thread thread;
+    /** The product being computed, or null; a new one per product, so a late helper never claims a block of the next. */
+    private volatile Job job;
+
+    /** The blocks of one product and how far both threads got. */
+    private record Job(Runnable[] blocks, AtomicInteger next, AtomicInteger finished, AtomicReference<Throwable> failure) {
+
+        Job(Runnable[] blocks) {
+            this(blocks, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
+        }
+
+        boolean claimable() {
+            return next.get() < blocks.length;
+        }
+
+        void claimUntilNoneLeft() {
+            for (int i = next.getAndIncrement(); i < blocks.length; i = next.getAndIncrement()) {
+                try {
+                    blocks[i].run();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Products of fewer multiply-adds stay on the caller's thread. */
+    private final long minMultiplyAdds;
+
+    /** A helper of its own (tests); training uses {@link #shared()}. */
+    ProductHelper(long minMultiplyAdds) {
+        this.minMultiplyAdds = minMultiplyAdds;
+        thread = new Thread(this::work, "hyperprune-product-helper");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    long minMultiplyAdds() {
+        return minMultiplyAdds;
+    }
+
+    static ProductHelper shared() {
+        return SHARED;
+    }
+
+    /** Runs every block, on this thread and the helper, returning when all are done. */
+    void runAll(Runnable[] blocks) {
+        if (!busy.compareAndSet(false, true)) {
+            for (Runnable block : blocks) {
+                block.run();
+            }
+            return;
+        }
+        try {
+            Job current = new Job(blocks);
+            job = current;
+            LockSupport.unpark(thread);
+            current.claimUntilNoneLeft();
+            while (current.finished().get() < blocks.length) {
+                Thread.onSpinWait();
+            }
+            job = null;
+            Throwable failed = current.failure().get();
+            if (failed != null) {
+                throw failed instanceof RuntimeException r ? r : new IllegalStateException("a product block failed", failed);
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    private void work() {
+        NativeThreads.singleThreadedHere();
+        while (true) {
+            Job current = job;
+            if (current == null || !current.claimable()) {
+                LockSupport.park(this);
+                continue;
+            }
+            current.claimUntilNoneLeft();
+        }
+    }
+}

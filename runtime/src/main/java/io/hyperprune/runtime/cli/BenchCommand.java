@@ -133,9 +133,10 @@ final class BenchCommand implements Callable<Integer> {
             for (Map<String, Object> r : results) {
                 console.out().printf(Locale.ROOT,
                         "%-22s %-8s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f,"
-                                + " %d native thread(s)%n",
+                                + " %d native thread(s)%s%n",
                         r.get("workload"), r.get("executor"), r.get("epoch_seconds_median"), r.get("samples_per_second"), r.get("peak_rss_mb"),
-                        r.get("rss_growth_mb"), r.get("test_accuracy"), r.get("native_threads"));
+                        r.get("rss_growth_mb"), r.get("test_accuracy"), r.get("native_threads"),
+                        Boolean.TRUE.equals(r.get("product_helper")) ? " + product helper" : "");
             }
         }
         return 0;
@@ -202,6 +203,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("models", plain ? lambdas.size() : 1);
         result.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         result.put("native_threads", trainer.nativeThreads().threads());
+        result.put("product_helper", trainer.sharesProducts());
         result.put("epochs", epochs);
         result.put("epoch_seconds", seconds);
         result.put("epoch_seconds_median", median);

@@ -237,6 +237,11 @@ final class CompiledTrainingStep {
         this.opTimes = requireNonNull(times, "times is null");
     }
 
+    /** Whether a step so far shared a product with the helper (only products of {@link SplitProduct}'s size are). */
+    boolean sharesProducts() {
+        return plans.values().stream().anyMatch(plan -> plan.splits > 0);
+    }
+
     /** Counts a finished epoch, as SameDiff's fit does. */
     void epochDone() {
         config.incrementEpochCount();
@@ -333,6 +338,8 @@ final class CompiledTrainingStep {
         private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
         private int repeats;
         private int views;
+        /** Products this plan shares with the helper. */
+        private int splits;
         private int folded;
         /**
          * Array reuse: an array this plan allocated is free for a later op's output of the same shape and
@@ -685,6 +692,7 @@ final class CompiledTrainingStep {
                 // nothing: the batch thread holds that core then.)
                 SplitProduct split = SplitProduct.of(args[0], true, args[2], weightGradient, productHelper);
                 if (split != null) {
+                    splits++;
                     labels.put(sdOp.getName(), "matmul_bp (weight gradient only, 2 threads)");
                     return split;
                 }

@@ -147,6 +147,14 @@ public final class Trainer {
         this.productHelper = requireNonNull(helper, "helper is null");
     }
 
+    /**
+     * Whether training so far shared a product with a helper thread: with one ({@link
+     * NativeThreads.Choice#splitsProducts}), only products of a hypernetwork's or a grid's size are.
+     */
+    public boolean sharesProducts() {
+        return compiled != null && compiled.sharesProducts();
+    }
+
     /** The threads libnd4j's ops use for this model ({@link NativeThreads}), set when this trainer was made. */
     public NativeThreads.Choice nativeThreads() {
         return nativeThreads;

@@ -132,7 +132,19 @@ class CompiledTrainingStepTest {
         times.rows().forEach(row -> rows.put(row.op(), row));
         assertThat(rows.get("matmul_bp (weight gradient only, 2 threads)").calls()).isEqualTo(split.stepsPerEpoch());
         assertThat(rows).doesNotContainKey("matmul_bp (weight gradient only)");
+        assertThat(split.sharesProducts()).isTrue();
+        assertThat(single.sharesProducts()).isFalse();
         assertThat(largestDifference(split.graph().sameDiff(), single.graph().sameDiff())).isLessThan(1e-5);
+    }
+
+    @Test
+    void productsBelowTheHelpersMinimumStayOnTheTrainingThread() {
+        // 6 M multiply-adds, below the 20 M the shared helper splits from.
+        Trainer trainer = trainer(ModelSpec.parse("784-80-4"), "variational", "linear", TinyData.clusters(784, 4, 256, 64, 8),
+                Trainer.Executor.COMPILED);
+        trainer.splitProductsWith(new ProductHelper(SplitProduct.MIN_MULTIPLY_ADDS));
+        trainer.trainEpoch(1, step -> { });
+        assertThat(trainer.sharesProducts()).isFalse();
     }
 
     @Test

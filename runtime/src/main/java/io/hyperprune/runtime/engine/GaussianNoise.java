@@ -14,13 +14,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gives a pair's two uniforms (24 bits each), then z = sqrt(-2 ln u) (cos, sin)(2 pi v) with {@link
  * ExpLog#log} and polynomials for sine and cosine: 2.1-2.6 ns per element written, against 4.8-5.5
  * for {@link SplittableRandom#nextGaussian} (the JDK's ziggurat, one draw at a time) measured side
- * by side. The 24-bit u bounds |z| by
- * sqrt(48 ln 2) = 5.77: a standard normal exceeds that with probability 8e-9. Not thread-safe: one
- * instance per epoch's batch source.
+ * by side. The 24-bit u bounds |z| by sqrt(48 ln 2) = 5.77: a standard normal exceeds that with
+ * probability 8e-9. Not thread-safe: one instance per epoch's batch source.
  */
 final class GaussianNoise {
 
-    private static final int CHUNK = 16_384;
+    /** Draws per chunk; a pair's two draws are half a chunk apart ({@link #draw}). */
+    static final int CHUNK = 16_384;
     private static final int PAIRS = CHUNK / 2;
     private static final float TWO_PI = (float) (2 * Math.PI);
 

@@ -97,7 +97,7 @@ class StudyIT {
     void aKilledExperimentResumesToTheResultsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
         // Two runs (one per evidence), each holding both lambdas' plain models side by side.
         String[] common = args("--evidences", "weight-decay,variational", "--hypernetworks", "constant", "--lambdas", "0.1,1",
-                "--epochs-plain", "4", "--levels", "0,50,90", "--batch-size", "64");
+                "--epochs-plain", "4", "--levels", "0,50,90", "--batch-size", "64", "--checkpoint-every", "0");
         Path whole = dir.resolve("whole");
         CliRun.run(concat(new String[] {"experiment", "--out", whole.toString()}, common)).expectExit(0);
 

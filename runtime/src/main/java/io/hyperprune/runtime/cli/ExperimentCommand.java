@@ -14,6 +14,7 @@ import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.Progress;
 import io.hyperprune.runtime.run.RunResolver;
+import io.hyperprune.runtime.run.TrainingRun;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,6 +80,9 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate each run (test and training accuracy, loss:"
             + " metrics.csv) after every N-th epoch and the last; 0: after the last only, which saves ~15 %% of a hypernetwork"
             + " run's time (default: ${DEFAULT-VALUE}). Training and results are the same.") int evalEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "60", paramLabel = "SECONDS", description = "Save the model with its Adam state (for --resume) after an epoch that ends at least this"
+            + " many seconds after the last save, and after the last epoch; 0: after every epoch (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
     @Option(names = "--no-report", description = "Do not write the report at the end.") boolean noReport;
 
     @Inject
@@ -89,9 +93,10 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery);
         ExperimentConfig resolved = resolveConfig();
         RunResolver resolver = new RunResolver(registry, data::request);
-        Experiment experiment = new Experiment(resolved, out, resolver, registry, evalEvery);
+        Experiment experiment = new Experiment(resolved, out, resolver, registry, schedule);
         Shard share = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv());
         List<GridRun> runs = share.select(experiment.grid());
         if (worker != null) {

@@ -46,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
             + " N-th epoch and the last; 0: after the last only (default: ${DEFAULT-VALUE}). Training is the same.")
     int evalEvery;
 
+    @Option(names = "--checkpoint-every", defaultValue = "60", paramLabel = "SECONDS", description = "Save the model with its Adam state (for --resume) after an epoch that ends at least this"
+            + " many seconds after the last save, and after the last epoch; 0: after every epoch (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
     @Option(names = "--json", description = "Print the result as JSON on stdout (and nothing else).")
     boolean json;
 
@@ -57,10 +61,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainingRun.checkEvaluateEvery(evalEvery); // before the data is loaded
+        TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery); // checked before the data is loaded
         RunSpec spec = run.spec();
         RunResolver.Resolved resolved = new RunResolver(registry, data::request).resolve(spec);
-        RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, evalEvery)
+        RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, schedule)
                 .run(resume, new ConsoleProgress(console.err(), console.interactive(), resolved.config().modelName()))
                 .result();
         if (json) {

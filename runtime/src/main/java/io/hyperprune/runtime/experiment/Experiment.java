@@ -56,15 +56,16 @@ public final class Experiment {
     private final Path directory;
     private final RunResolver resolver;
     private final ComponentRegistry registry;
-    private final int evaluateEvery;
+    private final TrainingRun.Schedule schedule;
 
     public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry) {
-        this(config, directory, resolver, registry, 1);
+        this(config, directory, resolver, registry, TrainingRun.Schedule.EVERY_EPOCH);
     }
 
-    /** As above, each run evaluated only every {@code evaluateEvery}-th and its last epoch (0: the last only). */
-    public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry, int evaluateEvery) {
-        this.evaluateEvery = TrainingRun.checkEvaluateEvery(evaluateEvery);
+    /** As above, each run evaluated and saved as {@code schedule} says. */
+    public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry,
+            TrainingRun.Schedule schedule) {
+        this.schedule = requireNonNull(schedule, "schedule is null");
         this.config = requireNonNull(config, "config is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
@@ -181,7 +182,7 @@ public final class Experiment {
                         "restart", run.restart())));
                 RunResolver.Resolved resolved = resolver.resolve(run.spec());
                 TrainingRun training = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(),
-                        resolved.data(), runDirectory, evaluateEvery);
+                        resolved.data(), runDirectory, schedule);
                 Progress progress = listener.runStarted(position, runs.size(), run);
                 TrainingRun.Outcome outcome = training.run(true, progress);
                 if (outcome.result().completed()) {

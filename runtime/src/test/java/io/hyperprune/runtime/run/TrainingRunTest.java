@@ -1,0 +1,118 @@
+package io.hyperprune.runtime.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hyperprune.api.Dataset;
+import io.hyperprune.api.Evidence;
+import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.engine.ConstantHypernetwork;
+import io.hyperprune.runtime.engine.EpochMetrics;
+import io.hyperprune.runtime.engine.TinyData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+
+    private static final Dataset DATA = TinyData.clusters(20, 4, 512, 128, 5);
+
+    private static RunConfig config(int epochs) {
+        return new RunConfig("tiny", Map.of(), Map.of(), "20-16-4", new RunConfig.Component("weight-decay", "test", "test", Map.of()),
+                new RunConfig.Component(ConstantHypernetwork.ID, "test", "test", Map.of()), List.of(0.1, 1.0), 1, 1e-3, 1e3,
+                epochs, 64, 5e-3, 1.0, 7, new RunConfig.Environment("test", "17", "cpu", "1", 2));
+    }
+
+    private static TrainingRun run(Path directory, int epochs, TrainingRun.Schedule schedule) {
+        Evidence evidence = ServiceLoader.load(Evidence.class).stream().map(ServiceLoader.Provider::get)
+                .filter(e -> e.id().equals("weight-decay")).findFirst().orElseThrow();
+        return new TrainingRun(config(epochs), evidence, new ConstantHypernetwork(), DATA, directory, schedule);
+    }
+
+    /** The epoch checkpoint.json names when an epoch has finished (-1: none yet). */
+    private static final class SavedEpochs implements Progress {
+        final Path directory;
+        final List<Integer> saved = new ArrayList<>();
+
+        SavedEpochs(Path directory) {
+            this.directory = directory;
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics metrics) {
+            Path checkpoint = directory.resolve(TrainingRun.CHECKPOINT);
+            saved.add(Files.exists(checkpoint) ? TrainingRun.readJson(checkpoint).get("epoch").asInt() : -1);
+        }
+    }
+
+    @Test
+    void aLongCheckpointIntervalSavesOnlyAfterTheLastEpoch(@TempDir Path dir) {
+        SavedEpochs progress = new SavedEpochs(dir);
+        RunResult result = run(dir, 3, TrainingRun.Schedule.of(1, 3600)).run(false, progress).result();
+
+        assertThat(result.completed()).isTrue();
+        assertThat(progress.saved).containsExactly(-1, -1, 3);
+        assertThat(dir.resolve(TrainingRun.MODEL)).exists();
+    }
+
+    @Test
+    void aZeroIntervalSavesAfterEveryEpoch(@TempDir Path dir) {
+        SavedEpochs progress = new SavedEpochs(dir);
+        run(dir, 3, TrainingRun.Schedule.of(1, 0)).run(false, progress);
+
+        assertThat(progress.saved).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aResumedRunRepeatsTheEpochsAfterItsLastSaveAndListsEachEpochOnce(@TempDir Path dir) throws Exception {
+        // Saved after epoch 1 (the interval has passed while it ran), not after 2 and 3; then the process "dies".
+        TrainingRun.Schedule schedule = new TrainingRun.Schedule(1, Duration.ofSeconds(2));
+        Progress dying = new Progress() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int steps) {
+                if (epoch == 1) {
+                    sleep(2100);
+                }
+            }
+
+            @Override
+            public void epochFinished(EpochMetrics metrics) {
+                if (metrics.epoch() == 3) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        assertThatThrownBy(() -> run(dir, 4, schedule).run(false, dying)).hasMessage("killed");
+        assertThat(TrainingRun.readJson(dir.resolve(TrainingRun.CHECKPOINT)).get("epoch").asInt()).isEqualTo(1);
+
+        SavedEpochs resumed = new SavedEpochs(dir);
+        RunResult result = run(dir, 4, schedule).run(true, resumed).result();
+
+        assertThat(result.completed()).isTrue();
+        assertThat(resumed.saved).as("epochs 2 to 4 trained again, saved after the last").containsExactly(1, 1, 4);
+        List<String> epochs = Files.readAllLines(dir.resolve(TrainingRun.METRICS)).stream().skip(1)
+                .map(line -> line.substring(0, line.indexOf(','))).toList();
+        assertThat(epochs).containsExactly("1", "1", "2", "2", "3", "3", "4", "4");
+    }
+
+    @Test
+    void aNegativeIntervalIsAnInputError() {
+        assertThatThrownBy(() -> TrainingRun.Schedule.of(1, -5)).isInstanceOf(InputException.class)
+                .hasMessageContaining("--checkpoint-every");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -340,6 +340,8 @@ final class CompiledTrainingStep {
         private int views;
         /** Products this plan shares with the helper. */
         private int splits;
+        /** The sparse form of each input placeholder array a first-layer product reads ({@link SparseInput}). */
+        private final Map<INDArray, SparseInput> sparseInputs = new java.util.IdentityHashMap<>();
         private int folded;
         /**
          * Array reuse: an array this plan allocated is free for a later op's output of the same shape and
@@ -666,6 +668,57 @@ final class CompiledTrainingStep {
             return () -> Nd4j.getExecutioner().exec(product, context);
         }
 
+        /** The weight gradient x^T eps of a first-layer product x.mmul(w) ({@code args}: x, w, eps) with a dense x. */
+        private Runnable weightGradient(SameDiffOp sdOp, INDArray[] args, INDArray weightGradient) {
+            FewRowsProduct few = FewRowsProduct.of(args[0], true, args[2], weightGradient);
+            if (few != null) {
+                labels.put(sdOp.getName(), "matmul_bp (weight gradient only, java)");
+                return few;
+            }
+            // Split with the product helper when there is one: at the end of the step the batch thread has
+            // made the next batch and its core is free. (The forward product, at the step's start, gained
+            // nothing: the batch thread holds that core then.)
+            SplitProduct split = SplitProduct.of(args[0], true, args[2], weightGradient, productHelper);
+            if (split != null) {
+                splits++;
+                labels.put(sdOp.getName(), "matmul_bp (weight gradient only, 2 threads)");
+                return split;
+            }
+            labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
+            return SplitProduct.product(args[0], true, args[2], weightGradient);
+        }
+
+        /**
+         * x.mmul(w) for an input placeholder x [B, in] and a contiguous w [in, N], computed over x's
+         * non-zeros when a batch is sparse ({@link SparseInput}), else by BLAS; null for other products.
+         */
+        private Runnable sparseInputProduct(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames,
+                INDArray[] args) {
+            if (!SPARSE || f.getClass() != Mmul.class || args.length != 2 || outputs.size() != 1 || args[0].rank() != 2
+                    || args[1].rank() != 2 || args[0].columns() != args[1].rows() || args[1].columns() < SparseInput.MIN_WIDTH
+                    || !NativeFloats.readable(args[1])
+                    || !grad.getVariable(argNames[0]).isPlaceHolder()) {
+                return null;
+            }
+            Mmul mmul = (Mmul) f;
+            double[] scale = mmul.tArgs();
+            if (java.util.Arrays.stream(mmul.iArgs()).anyMatch(flag -> flag != 0)
+                    || scale.length > 0 && scale[0] != 1.0 || scale.length > 1 && scale[1] != 0.0) {
+                return null;
+            }
+            // Decided on the plan's first batch (x holds it while the plan is built): data too dense for the
+            // sparse form keep BLAS and its label; a later dense batch of sparse data falls back step by step.
+            SparseInput sparse = sparseInputs.computeIfAbsent(args[0], SparseInput::of);
+            if (sparse == null || !sparse.refresh()) {
+                sparseInputs.remove(args[0]);
+                return null;
+            }
+            INDArray out = take(new long[] {args[0].rows(), args[1].columns()}, DataType.FLOAT);
+            values.put(outputs.get(0), out);
+            labels.put(sdOp.getName(), "matmul (sparse input, java)");
+            return sparse.product(args[1], out, SplitProduct.product(args[0], false, args[1], out));
+        }
+
         private Runnable wire(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
             if (f instanceof GradientBackwardsMarker) {
                 values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
@@ -682,23 +735,22 @@ final class CompiledTrainingStep {
                 // matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward work.
                 INDArray weightGradient = take(args[1].shape(), args[1].dataType());
                 values.put(outputs.get(1), weightGradient);
-                FewRowsProduct few = FewRowsProduct.of(args[0], true, args[2], weightGradient);
-                if (few != null) {
-                    labels.put(sdOp.getName(), "matmul_bp (weight gradient only, java)");
-                    return few;
+                Runnable dense = weightGradient(sdOp, args, weightGradient);
+                SparseInput sparse = sparseInputs.get(args[0]);
+                if (sparse == null || !NativeFloats.readable(args[2]) || !NativeFloats.readable(weightGradient)) {
+                    return dense;
                 }
-                // Split with the product helper when there is one: at the end of the step the batch thread has
-                // made the next batch and its core is free. (The forward product, at the step's start, gained
-                // nothing: the batch thread holds that core then.)
-                SplitProduct split = SplitProduct.of(args[0], true, args[2], weightGradient, productHelper);
-                if (split != null) {
+                // The forward product refreshed the sparse form of x earlier in this step.
+                ProductHelper helper = SplitProduct.splits(args[0], true, args[2], productHelper) ? productHelper : null;
+                if (helper != null) {
                     splits++;
-                    labels.put(sdOp.getName(), "matmul_bp (weight gradient only, 2 threads)");
-                    return split;
                 }
-                Mmul product = new Mmul(args[0], args[2], weightGradient, 1.0, 0.0, MMulTranspose.builder().transposeA(true).build());
-                labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
-                return () -> Nd4j.exec(product);
+                labels.put(sdOp.getName(), "matmul_bp (weight gradient only, sparse input" + (helper != null ? ", 2 threads" : "") + ", java)");
+                return sparse.transposedProduct(args[2], weightGradient, dense, helper);
+            }
+            Runnable sparseProduct = sparseInputProduct(sdOp, f, outputs, argNames, args);
+            if (sparseProduct != null) {
+                return sparseProduct;
             }
             Runnable logOfShiftedExp = logOfShiftedExp(sdOp, f, outputs, args);
             if (logOfShiftedExp != null) {
@@ -866,6 +918,9 @@ final class CompiledTrainingStep {
         }
         return null;
     }
+
+    /** {@code -Dhyperprune.sparse=false} computes the first layer's products with BLAS for every batch (to compare). */
+    private static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("hyperprune.sparse", "true"));
 
     /** What a plan does for an op it does not execute (an alias, a repeat, a view). */
     private static final Runnable SKIPPED = () -> {};

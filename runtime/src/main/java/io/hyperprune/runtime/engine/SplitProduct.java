@@ -68,13 +68,14 @@ final class SplitProduct implements Runnable {
         for (int b = 0; b < count; b++) {
             long from = b * width;
             long to = Math.min(columns, from + width);
-            blocks[b] = block(left, transposeLeft, right.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)),
+            blocks[b] = product(left, transposeLeft, right.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)),
                     output.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)));
         }
         return new SplitProduct(helper, blocks);
     }
 
-    private static Runnable block(INDArray left, boolean transposeLeft, INDArray right, INDArray output) {
+    /** op(left) x right into output as one BLAS product, its op context built once. */
+    static Runnable product(INDArray left, boolean transposeLeft, INDArray right, INDArray output) {
         Mmul product = new Mmul(left, right, output, 1.0, 0.0, MMulTranspose.builder().transposeA(transposeLeft).build());
         OpContext context = Nd4j.getExecutioner().buildContext();
         context.setArgs(new INDArray[] {left, right}, product.iArgs(), product.dArgs(), product.tArgs(), product.bArgs());

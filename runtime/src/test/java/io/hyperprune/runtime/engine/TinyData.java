@@ -24,6 +24,32 @@ public final class TinyData {
                 Map.of(), "generated", Optional.empty());
     }
 
+    /**
+     * Like MNIST's normalised pixels: -1 except ~15 % of the inputs of each sample, drawn mostly from its
+     * class's own quarter of the inputs, with values in (-1, 1].
+     */
+    public static Dataset sparseClusters(int inputs, int classes, int train, int test, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new Dataset("tiny-sparse", sparseSplit(inputs, classes, train, random), sparseSplit(inputs, classes, test, random),
+                classes, new long[] {inputs}, Map.of(), "generated", Optional.empty());
+    }
+
+    private static DataSplit sparseSplit(int inputs, int classes, int n, SplittableRandom random) {
+        float[] features = new float[n * inputs];
+        int[] labels = new int[n];
+        java.util.Arrays.fill(features, -1f);
+        for (int s = 0; s < n; s++) {
+            int label = random.nextInt(classes);
+            labels[s] = label;
+            for (int k = 0; k < inputs * 15 / 100; k++) {
+                int input = random.nextDouble() < 0.8 ? (label * inputs / classes + random.nextInt(inputs / 4)) % inputs
+                        : random.nextInt(inputs);
+                features[s * inputs + input] = (float) (random.nextInt(255) + 1) / 127.5f - 1;
+            }
+        }
+        return new DataSplit(Nd4j.create(features, new long[] {n, inputs}, 'c'), Nd4j.createFromArray(labels));
+    }
+
     /** Random 3x32x32 images whose mean brightness depends on the class (the CIFAR net's input shape). */
     public static Dataset images(int train, int test, long seed) {
         SplittableRandom random = new SplittableRandom(seed);

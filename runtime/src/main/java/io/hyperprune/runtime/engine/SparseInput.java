@@ -139,15 +139,7 @@ final class SparseInput {
                 dense.run();
                 return;
             }
-            int rightOffset = (int) right.offset();
-            Arrays.fill(columnSums, 0);
-            for (int i = 0; i < columns; i++) {
-                float[] row = rightRows[i];
-                rightBuffer.get(rightOffset + i * width, row, 0, width);
-                for (int j = 0; j < width; j++) {
-                    columnSums[j] += row[j];
-                }
-            }
+            readRows(rightBuffer, (int) right.offset(), rightRows, columnSums);
             int outOffset = (int) out.offset();
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < width; j++) {
@@ -192,15 +184,7 @@ final class SparseInput {
                 dense.run();
                 return;
             }
-            int rightOffset = (int) right.offset();
-            Arrays.fill(rowSums, 0);
-            for (int r = 0; r < rows; r++) {
-                float[] row = rightRows[r];
-                rightBuffer.get(rightOffset + r * width, row, 0, width);
-                for (int j = 0; j < width; j++) {
-                    rowSums[j] += row[j];
-                }
-            }
+            readRows(rightBuffer, (int) right.offset(), rightRows, rowSums);
             byColumns();
             if (helper == null) {
                 blocks[0].run();
@@ -208,6 +192,19 @@ final class SparseInput {
                 helper.runAll(blocks);
             }
         };
+    }
+
+    /** Copies a C-order matrix from {@code offset} into {@code rows} (one array per row) and sums its rows into {@code sums}. */
+    private static void readRows(FloatBuffer buffer, int offset, float[][] rows, float[] sums) {
+        int width = sums.length;
+        Arrays.fill(sums, 0);
+        for (int r = 0; r < rows.length; r++) {
+            float[] row = rows[r];
+            buffer.get(offset + r * width, row, 0, width);
+            for (int j = 0; j < width; j++) {
+                sums[j] += row[j];
+            }
+        }
     }
 
     /** The non-zeros of this batch column by column (a counting sort of the row-major ones). */

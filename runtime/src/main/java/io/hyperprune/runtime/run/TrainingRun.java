@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,13 +56,15 @@ public final class TrainingRun {
      * <p>Why not save after every epoch: SameDiff serialises the graph with the weights and their Adam
      * state through one heap buffer, ~45 ms for a hypernetwork's 5.8 MB, 3 % of its 1.5 s epoch.
      */
-    public record Schedule(int evaluateEvery, java.time.Duration checkpointEvery) {
+    public record Schedule(int evaluateEvery, Duration checkpointEvery) {
 
         /** Evaluate and save after every epoch. */
-        public static final Schedule EVERY_EPOCH = new Schedule(1, java.time.Duration.ZERO);
+        public static final Schedule EVERY_EPOCH = new Schedule(1, Duration.ZERO);
 
         public Schedule {
-            checkEvaluateEvery(evaluateEvery);
+            if (evaluateEvery < 0) {
+                throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
+            }
             requireNonNull(checkpointEvery, "checkpointEvery is null");
             if (checkpointEvery.isNegative()) {
                 throw new InputException("--checkpoint-every must be >= 0 seconds (0: after every epoch), got "
@@ -71,7 +74,7 @@ public final class TrainingRun {
 
         /** From the command line's {@code --eval-every} and {@code --checkpoint-every} (seconds). */
         public static Schedule of(int evaluateEvery, int checkpointEverySeconds) {
-            return new Schedule(evaluateEvery, java.time.Duration.ofSeconds(checkpointEverySeconds));
+            return new Schedule(evaluateEvery, Duration.ofSeconds(checkpointEverySeconds));
         }
 
         boolean evaluates(int epoch, int lastEpoch) {
@@ -96,14 +99,6 @@ public final class TrainingRun {
         this.hypernetwork = requireNonNull(hypernetwork, "hypernetwork is null");
         this.data = requireNonNull(data, "data is null");
         this.directory = requireNonNull(directory, "directory is null");
-    }
-
-    /** The {@code --eval-every} value if valid (>= 0), for callers that check it before loading anything. */
-    public static int checkEvaluateEvery(int evaluateEvery) {
-        if (evaluateEvery < 0) {
-            throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
-        }
-        return evaluateEvery;
     }
 
     /** What a finished run leaves in memory for pruning and evaluation. */

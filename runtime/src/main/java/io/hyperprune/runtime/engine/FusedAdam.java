@@ -29,13 +29,13 @@ final class FusedAdam {
 
     /** Elements per chunk: four chunk buffers (64 KiB each) stay in the core's L2 cache. */
     private static final int CHUNK = 16_384;
+    /** Elements per block when the step is shared with a helper thread: a few chunks, so blocks outnumber threads. */
+    static final int BLOCK = 4 * CHUNK;
 
     private final Adam adam;
     private final float clip;
-    private final float[] g = new float[CHUNK];
-    private final float[] p = new float[CHUNK];
-    private final float[] m = new float[CHUNK];
-    private final float[] v = new float[CHUNK];
+    /** The chunk buffers (gradient, parameter, M, V) of each thread that runs passes. */
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
 
     private FusedAdam(Adam adam, float clip) {
         this.adam = adam;
@@ -62,15 +62,28 @@ final class FusedAdam {
      * nothing changed) if an array is not a contiguous float array this step can read directly.
      */
     boolean apply(INDArray parameter, INDArray gradient, GradientUpdater<?> updater, int iteration, int epoch) {
-        if (!(updater instanceof AdamUpdater adamUpdater)) {
+        Pass pass = prepare(parameter, gradient, updater, iteration, epoch);
+        if (pass == null) {
             return false;
+        }
+        pass.run(0, pass.length());
+        return true;
+    }
+
+    /**
+     * The step of {@link #apply} for one parameter, to run over ranges of its elements (on any thread,
+     * ranges not overlapping), or null if an array is not one this step can read directly.
+     */
+    Pass prepare(INDArray parameter, INDArray gradient, GradientUpdater<?> updater, int iteration, int epoch) {
+        if (!(updater instanceof AdamUpdater adamUpdater)) {
+            return null;
         }
         INDArray mState = adamUpdater.getState().get(AdamUpdater.M_STATE);
         INDArray vState = adamUpdater.getState().get(AdamUpdater.V_STATE);
         long length = parameter.length();
         if (mState == null || vState == null || !readable(parameter, length) || !readable(gradient, length)
                 || !readable(mState, length) || !readable(vState, length)) {
-            return false;
+            return null;
         }
         // libnd4j's coefficients, in float as it computes them (the bias-corrected step size it calls epsilonT).
         float lr = (float) adam.getLearningRate(iteration, epoch);
@@ -83,37 +96,52 @@ final class FusedAdam {
         if (Float.isNaN(stepSize) || Float.isInfinite(stepSize) || stepSize == 0) {
             stepSize = epsilon;
         }
-        float oneMinusBeta1 = 1 - beta1;
-        float oneMinusBeta2 = 1 - beta2;
-        FloatBuffer gradients = NativeFloats.of(gradient);
-        FloatBuffer parameters = NativeFloats.of(parameter);
-        FloatBuffer ms = NativeFloats.of(mState);
-        FloatBuffer vs = NativeFloats.of(vState);
-        int gOffset = (int) gradient.offset();
-        int pOffset = (int) parameter.offset();
-        int mOffset = (int) mState.offset();
-        int vOffset = (int) vState.offset();
-        for (int start = 0; start < length; start += CHUNK) {
-            int n = (int) Math.min(CHUNK, length - start);
-            gradients.get(gOffset + start, g, 0, n);
-            parameters.get(pOffset + start, p, 0, n);
-            ms.get(mOffset + start, m, 0, n);
-            vs.get(vOffset + start, v, 0, n);
-            for (int i = 0; i < n; i++) {
-                // Math.min/max: vectorised by the JIT, and a NaN gradient stays NaN, so the trainer's
-                // divergence check sees it in the parameters after the step.
-                float gi = Math.max(Math.min(g[i], clip), -clip);
-                float mi = beta1 * m[i] + gi * oneMinusBeta1;
-                float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
-                m[i] = mi;
-                v[i] = vi;
-                p[i] -= (mi * stepSize) / ((float) Math.sqrt(vi) + epsilon);
+        return new Pass(this, parameter, gradient, mState, vState, (int) length, beta1, beta2, epsilon, stepSize);
+    }
+
+    /** One parameter's prepared step; holds its arrays, so their memory stays alive while it runs. */
+    record Pass(FusedAdam adam, INDArray parameter, INDArray gradient, INDArray mState, INDArray vState, int length,
+            float beta1, float beta2, float epsilon, float stepSize) {
+
+        /** The step for elements [from, to). */
+        void run(int from, int to) {
+            float[][] buffers = adam.scratch.get();
+            float[] g = buffers[0];
+            float[] p = buffers[1];
+            float[] m = buffers[2];
+            float[] v = buffers[3];
+            float clip = adam.clip;
+            float oneMinusBeta1 = 1 - beta1;
+            float oneMinusBeta2 = 1 - beta2;
+            FloatBuffer gradients = NativeFloats.of(gradient);
+            FloatBuffer parameters = NativeFloats.of(parameter);
+            FloatBuffer ms = NativeFloats.of(mState);
+            FloatBuffer vs = NativeFloats.of(vState);
+            int gOffset = (int) gradient.offset();
+            int pOffset = (int) parameter.offset();
+            int mOffset = (int) mState.offset();
+            int vOffset = (int) vState.offset();
+            for (int start = from; start < to; start += CHUNK) {
+                int n = Math.min(CHUNK, to - start);
+                gradients.get(gOffset + start, g, 0, n);
+                parameters.get(pOffset + start, p, 0, n);
+                ms.get(mOffset + start, m, 0, n);
+                vs.get(vOffset + start, v, 0, n);
+                for (int i = 0; i < n; i++) {
+                    // Math.min/max: vectorised by the JIT, and a NaN gradient stays NaN, so the trainer's
+                    // divergence check sees it in the parameters after the step.
+                    float gi = Math.max(Math.min(g[i], clip), -clip);
+                    float mi = beta1 * m[i] + gi * oneMinusBeta1;
+                    float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
+                    m[i] = mi;
+                    v[i] = vi;
+                    p[i] -= (mi * stepSize) / ((float) Math.sqrt(vi) + epsilon);
+                }
+                parameters.put(pOffset + start, p, 0, n);
+                ms.put(mOffset + start, m, 0, n);
+                vs.put(vOffset + start, v, 0, n);
             }
-            parameters.put(pOffset + start, p, 0, n);
-            ms.put(mOffset + start, m, 0, n);
-            vs.put(vOffset + start, v, 0, n);
         }
-        return true;
     }
 
     private static boolean readable(INDArray array, long length) {

@@ -33,8 +33,16 @@ final class GaussianNoise {
     private final float[] scratch = new float[PAIRS];
     private final float[] scratch2 = new float[PAIRS];
 
+    /** Between chunks, helps with a product the training thread shares (see {@link ProductHelper#helpIfBusy}); may be null. */
+    private final ProductHelper helper;
+
     GaussianNoise(long seed) {
+        this(seed, null);
+    }
+
+    GaussianNoise(long seed, ProductHelper helper) {
         this.random = new SplittableRandom(seed);
+        this.helper = helper;
     }
 
     /**
@@ -58,6 +66,9 @@ final class GaussianNoise {
             draw((length + 1) / 2);
             for (int copy = 0; copy < copies; copy++) {
                 out.put(base + copy * block + start, chunk, 0, length);
+            }
+            if (helper != null) {
+                helper.helpIfBusy();
             }
         }
         java.lang.ref.Reference.reachabilityFence(eps);

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * BLAS: x [256, 784] x W [784, 250] 1000 -> 600 µs (including the scan of x), x^T D 1000 -> 570 µs.
  * Batches denser than {@link #MAX_DENSITY} (e.g. most Fashion-MNIST batches are ~50 % non-zero) use the
  * dense product given. Results equal the dense product's up to float rounding (different summation
- * order). Not thread-safe, except that the weight gradient's column blocks may run on two threads.
+ * order). Not thread-safe, except that a product's row blocks may run on two threads.
  */
 final class SparseInput {
 
@@ -29,7 +29,7 @@ final class SparseInput {
     static final int MIN_WIDTH = 128;
     /** Rows of x copied into the heap per bulk read while scanning. */
     private static final int SCAN_ROWS = 32;
-    /** Column blocks of the weight gradient, claimed by the training thread and the product helper. */
+    /** Row blocks of either product's output, claimed by the training thread and the product helper. */
     private static final int BLOCKS = 4;
 
     private final INDArray x;
@@ -126,29 +126,60 @@ final class SparseInput {
         return sparse;
     }
 
-    /** out [rows, N] = x right, right [columns, N]: sparse after a successful refresh (which this runs first), else {@code dense}. */
-    Runnable product(INDArray right, INDArray out, Runnable dense) {
+    /**
+     * out [rows, N] = x right, right [columns, N]: sparse after a successful refresh (which this runs
+     * first), else {@code dense}. With a helper, the output's rows are computed in blocks shared with it.
+     */
+    Runnable product(INDArray right, INDArray out, Runnable dense, ProductHelper helper) {
         int width = (int) right.columns();
         FloatBuffer rightBuffer = NativeFloats.of(right);
         FloatBuffer outBuffer = NativeFloats.of(out);
         float[][] rightRows = new float[columns][width];
         float[] columnSums = new float[width];
-        float[] sum = new float[width];
+        Runnable[] blocks = blocks(rows, helper, (from, to) -> {
+            float[] sum = new float[width];
+            return () -> {
+                int outOffset = (int) out.offset();
+                for (int r = from; r < to; r++) {
+                    for (int j = 0; j < width; j++) {
+                        sum[j] = background * columnSums[j];
+                    }
+                    addScaledRows(sum, rightRows, columnOf, rowValue, rowStart[r], rowStart[r + 1]);
+                    outBuffer.put(outOffset + r * width, sum, 0, width);
+                }
+            };
+        });
         return () -> {
             if (!refresh()) {
                 dense.run();
                 return;
             }
             readRows(rightBuffer, (int) right.offset(), rightRows, columnSums);
-            int outOffset = (int) out.offset();
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < width; j++) {
-                    sum[j] = background * columnSums[j];
-                }
-                addScaledRows(sum, rightRows, columnOf, rowValue, rowStart[r], rowStart[r + 1]);
-                outBuffer.put(outOffset + r * width, sum, 0, width);
-            }
+            run(blocks, helper);
         };
+    }
+
+    /** A block of output rows [from, to), with scratch of its own (blocks may run on two threads). */
+    private interface RowBlock {
+        Runnable rows(int from, int to);
+    }
+
+    /** One block of all {@code count} output rows, or {@link #BLOCKS} shared with a helper. */
+    private static Runnable[] blocks(int count, ProductHelper helper, RowBlock block) {
+        int blockCount = helper == null ? 1 : BLOCKS;
+        Runnable[] blocks = new Runnable[blockCount];
+        for (int b = 0; b < blockCount; b++) {
+            blocks[b] = block.rows((int) ((long) count * b / blockCount), (int) ((long) count * (b + 1) / blockCount));
+        }
+        return blocks;
+    }
+
+    private static void run(Runnable[] blocks, ProductHelper helper) {
+        if (helper == null) {
+            blocks[0].run();
+        } else {
+            helper.runAll(blocks);
+        }
     }
 
     /**
@@ -162,13 +193,9 @@ final class SparseInput {
         FloatBuffer outBuffer = NativeFloats.of(out);
         float[][] rightRows = new float[rows][width];
         float[] rowSums = new float[width];
-        int blockCount = helper == null ? 1 : BLOCKS;
-        Runnable[] blocks = new Runnable[blockCount];
-        for (int b = 0; b < blockCount; b++) {
-            int from = (int) ((long) columns * b / blockCount);
-            int to = (int) ((long) columns * (b + 1) / blockCount);
+        Runnable[] blocks = blocks(columns, helper, (from, to) -> {
             float[] sum = new float[width];
-            blocks[b] = () -> {
+            return () -> {
                 int outOffset = (int) out.offset();
                 for (int i = from; i < to; i++) {
                     for (int j = 0; j < width; j++) {
@@ -178,7 +205,7 @@ final class SparseInput {
                     outBuffer.put(outOffset + i * width, sum, 0, width);
                 }
             };
-        }
+        });
         return () -> {
             if (!sparse) {
                 dense.run();
@@ -186,11 +213,7 @@ final class SparseInput {
             }
             readRows(rightBuffer, (int) right.offset(), rightRows, rowSums);
             byColumns();
-            if (helper == null) {
-                blocks[0].run();
-            } else {
-                helper.runAll(blocks);
-            }
+            run(blocks, helper);
         };
     }
 

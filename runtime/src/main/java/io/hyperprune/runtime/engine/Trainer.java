@@ -176,6 +176,11 @@ public final class Trainer {
         return compiled != null ? Executor.COMPILED : Executor.SESSION;
     }
 
+    /** The helper the compiled step shares work with, or null. */
+    private ProductHelper sharedHelper() {
+        return executor() == Executor.COMPILED ? compiled.helper() : null;
+    }
+
     /**
      * Records the wall time of every op of the compiled training steps into {@code times} (while it
      * records), from the first step on; false if training does not run compiled (then SameDiff's
@@ -522,7 +527,7 @@ public final class Trainer {
             this.rows = this.slots != null && epoch > 0 ? trainBatches.epochRows(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.batches = this.slots == null && epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.lambdaRandom = new SplittableRandom(epochSeed);
-            this.noise = graph.stochastic() ? new GaussianNoise(ModelGraph.mix(epochSeed, "noise")) : null;
+            this.noise = graph.stochastic() ? new GaussianNoise(ModelGraph.mix(epochSeed, "noise"), sharedHelper()) : null;
         }
 
         @Override

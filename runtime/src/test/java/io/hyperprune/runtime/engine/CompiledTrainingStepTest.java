@@ -169,6 +169,30 @@ class CompiledTrainingStepTest {
     }
 
     @Test
+    void aSparseFirstLayerAndAdamSharedWithTheHelperTrainExactlyAsOnOneThread() {
+        // Every block of the shared work computes the same elements in the same order as one thread does.
+        ModelSpec model = ModelSpec.parse("196-48-4");
+        Dataset data = TinyData.sparseClusters(196, 4, 256, 64, 9);
+        Trainer shared = trainer(model, "variational", "piecewise", data, Trainer.Executor.COMPILED);
+        Trainer single = trainer(model, "variational", "piecewise", data, Trainer.Executor.COMPILED);
+        shared.splitProductsWith(new ProductHelper(1, 1));
+        OpTimes times = new OpTimes();
+        assertThat(shared.recordOpTimes(times)).isTrue();
+        times.start();
+        shared.trainEpoch(1, step -> { });
+        times.stop();
+        single.trainEpoch(1, step -> { });
+        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
+        times.rows().forEach(row -> rows.put(row.op(), row));
+        assertThat(rows).containsKeys("matmul (sparse input, 2 threads, java)", "matmul_bp (weight gradient only, sparse input, 2 threads, java)",
+                "update: clip, Adam, apply (2 threads, java)");
+        assertThat(rows.get("update: clip, Adam, apply (2 threads, java)").calls()).isEqualTo(shared.stepsPerEpoch());
+        Trainer untrained = trainer(model, "variational", "piecewise", data, Trainer.Executor.COMPILED);
+        assertThat(largestDifference(shared.graph().sameDiff(), untrained.graph().sameDiff())).isGreaterThan(1e-2);
+        assertThat(largestDifference(shared.graph().sameDiff(), single.graph().sameDiff())).isZero();
+    }
+
+    @Test
     void productsBelowTheHelpersMinimumStayOnTheTrainingThread() {
         // 6 M multiply-adds, below the 20 M the shared helper splits from.
         Trainer trainer = trainer(ModelSpec.parse("784-80-4"), "variational", "linear", TinyData.clusters(784, 4, 256, 64, 8),

@@ -44,6 +44,31 @@ class ProductHelperTest {
     }
 
     @Test
+    void aThreadCallingHelpIfBusyRunsBlocksOfTheProductInProgress() throws Exception {
+        ProductHelper helper = new ProductHelper(SplitProduct.MIN_MULTIPLY_ADDS);
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread batches = new Thread(() -> {
+            while (!stop.get()) {
+                helper.helpIfBusy(); // as the batch thread does between chunks of its noise
+            }
+        });
+        batches.start();
+        try {
+            AtomicIntegerArray runs = new AtomicIntegerArray(64);
+            helper.runAll(counting(runs, threads, 1_000_000));
+            for (int i = 0; i < runs.length(); i++) {
+                assertThat(runs.get(i)).as("block %d", i).isEqualTo(1);
+            }
+        } finally {
+            stop.set(true);
+            batches.join();
+        }
+        assertThat(threads).contains(batches, Thread.currentThread());
+        helper.helpIfBusy(); // no product in progress: returns at once
+    }
+
+    @Test
     void callersFindingTheHelperBusyRunTheirBlocksThemselves() throws Exception {
         ProductHelper helper = new ProductHelper(SplitProduct.MIN_MULTIPLY_ADDS);
         ExecutorService callers = Executors.newFixedThreadPool(3);

@@ -40,7 +40,7 @@ class SparseInputTest {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 256, 140);
         INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, 300, 140);
         SparseInput sparse = SparseInput.of(x);
-        Runnable product = sparse.product(w, out, () -> { throw new AssertionError("dense"); });
+        Runnable product = sparse.product(w, out, () -> { throw new AssertionError("dense"); }, null);
         Runnable transposed = sparse.transposedProduct(d, gradient, () -> { throw new AssertionError("dense"); }, null);
         for (int step = 0; step < 3; step++) {
             x.assign(Nd4j.create(batch(10 + step, 256, 300, 0.2), new long[] {256, 300}, 'c'));
@@ -63,7 +63,7 @@ class SparseInputTest {
         INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, 200, 130);
         SparseInput sparse = SparseInput.of(x);
         int[] dense = new int[2];
-        sparse.product(w, out, () -> dense[0]++).run();
+        sparse.product(w, out, () -> dense[0]++, null).run();
         sparse.transposedProduct(d, gradient, () -> dense[1]++, null).run();
         assertThat(sparse.sparse()).isFalse();
         assertThat(dense).containsExactly(1, 1);
@@ -80,7 +80,7 @@ class SparseInputTest {
         INDArray w = random(8, 150, 128);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 100, 128);
         SparseInput sparse = SparseInput.of(x);
-        sparse.product(w, out, () -> { throw new AssertionError("dense"); }).run();
+        sparse.product(w, out, () -> { throw new AssertionError("dense"); }, null).run();
         assertThat(largestRelativeError(out, x.mmul(w))).isLessThan(1e-5);
     }
 
@@ -90,24 +90,29 @@ class SparseInputTest {
         values[5 * 140 + 17] = Float.NaN;
         INDArray x = Nd4j.create(values, new long[] {32, 140}, 'c');
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 32, 128);
-        SparseInput.of(x).product(random(10, 140, 128), out, () -> { throw new AssertionError("dense"); }).run();
+        SparseInput.of(x).product(random(10, 140, 128), out, () -> { throw new AssertionError("dense"); }, null).run();
         assertThat(Float.isNaN(out.getFloat(5, 0))).isTrue();
         assertThat(Float.isNaN(out.getFloat(4, 0))).isFalse();
     }
 
     @Test
-    void theWeightGradientSharedWithTheHelperEqualsTheOneOnOneThreadBitForBit() {
+    void bothProductsSharedWithTheHelperEqualTheOnesOnOneThreadBitForBit() {
         INDArray x = Nd4j.create(batch(11, 256, 784, 0.19), new long[] {256, 784}, 'c');
         INDArray w = random(12, 784, 250);
         INDArray d = random(13, 256, 250);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 256, 250);
+        INDArray outAlone = Nd4j.createUninitialized(DataType.FLOAT, 256, 250);
+        INDArray outShared = Nd4j.createUninitialized(DataType.FLOAT, 256, 250);
         INDArray alone = Nd4j.createUninitialized(DataType.FLOAT, 784, 250);
         INDArray shared = Nd4j.createUninitialized(DataType.FLOAT, 784, 250);
         SparseInput sparse = SparseInput.of(x);
-        sparse.product(w, out, () -> { throw new AssertionError("dense"); }).run();
+        ProductHelper helper = new ProductHelper(1);
+        sparse.product(w, outAlone, () -> { throw new AssertionError("dense"); }, null).run();
         sparse.transposedProduct(d, alone, () -> { throw new AssertionError("dense"); }, null).run();
-        sparse.transposedProduct(d, shared, () -> { throw new AssertionError("dense"); }, new ProductHelper(1)).run();
+        sparse.product(w, outShared, () -> { throw new AssertionError("dense"); }, helper).run();
+        sparse.transposedProduct(d, shared, () -> { throw new AssertionError("dense"); }, helper).run();
+        assertThat(outShared).isEqualTo(outAlone);
         assertThat(shared).isEqualTo(alone);
+        assertThat(largestRelativeError(outAlone, x.mmul(w))).isLessThan(1e-5);
         assertThat(largestRelativeError(alone, x.transpose().mmul(d))).isLessThan(1e-5);
     }
 

@@ -9,6 +9,7 @@
 """
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -54,6 +55,7 @@ def merge(paths):
         grid = d.get("grid")
         if grid:
             grid_runs.extend(grid["runs"] if "runs" in grid else [grid])
+    out["workloads"] = combine_rounds(out["workloads"])
     for key in ("threads", "omp_num_threads"):  # per run; kept in every workload entry
         out["machine"].pop(key, None)
     out["machine"]["threads_measured"] = sorted(threads | {th(g["threads"]) for g in grid_runs})
@@ -62,6 +64,41 @@ def merge(paths):
     if flops:
         out["flops"] = flops
     return out
+
+
+def combine_rounds(workloads):
+    """Entries of one workload and thread count from several rounds (in file order) as one: the median
+    of the rounds' medians, each round's median in round_medians (paired with the other implementation's
+    same round by compare), the largest peak RSS."""
+    groups = {}
+    for w in workloads:
+        groups.setdefault((workload_name(w), th(w["threads"])), []).append(w)
+    combined = []
+    for runs in groups.values():
+        if len(runs) == 1:
+            combined.append(runs[0])
+            continue
+        w = dict(runs[0])
+        medians = [r["epoch_seconds_median"] for r in runs]
+        w["round_medians"] = medians
+        w["epoch_seconds_median"] = statistics.median(medians)
+        w["samples_per_second"] = statistics.median(r["samples_per_second"] for r in runs)
+        w["epoch_seconds"] = runs[len(runs) // 2]["epoch_seconds"]
+        w["round_epoch_seconds"] = [r["epoch_seconds"] for r in runs]
+        rss = [r["peak_rss_mb"] for r in runs if r.get("peak_rss_mb") is not None]
+        if rss:
+            w["peak_rss_mb"] = max(rss)
+        combined.append(w)
+    return combined
+
+
+def paired_ratio(a, b, scale=1):
+    """Median over rounds of hyperprune's round median / PyTorch's same round (run back to back), and the list."""
+    ra, rb = (a or {}).get("round_medians"), (b or {}).get("round_medians")
+    if not ra or not rb or len(ra) != len(rb):
+        return None, []
+    ratios = [x / (scale * y) for x, y in zip(ra, rb)]
+    return statistics.median(ratios), ratios
 
 
 def f(d, key, fmt):
@@ -115,7 +152,7 @@ def table(doc, out=print):
             + ", ".join(f"{p['peak_gflops']:.1f} GFLOP/s with {t} thread{'s' if t > 1 else ''}" for t, p in sorted(peaks.items()))
             + "; at the net's own shape 256x784x50: "
             + ", ".join(f"{p.get('gflops_256x784x50', float('nan')):.1f} ({t}t)" for t, p in sorted(peaks.items())) + " GFLOP/s.\n")
-    out("| workload | threads | s/epoch (median of epochs 3..) | all epochs (s) | samples/s | peak RSS MiB | test acc. | GFLOP/epoch | FLOP floor s/epoch | x floor | load avg |")
+    out("| workload | threads | s/epoch (median after warm-up) | all epochs (s) | samples/s | peak RSS MiB | test acc. | GFLOP/epoch | FLOP floor s/epoch | x floor | load avg |")
     out("|---|---|---|---|---|---|---|---|---|---|---|")
     for (workload, threads), w in sorted(by_key(doc).items()):
         wf = work_flops.get(workload.split(" (")[0])
@@ -151,23 +188,29 @@ def compare(torch_doc, hp_doc, out=print):
     out("# hyperprune / PyTorch\n")
     out(f"Machine (PyTorch run): {machine_line(torch_doc)}.  ")
     out(f"Machine (hyperprune run): {machine_line(hp_doc)}.\n")
-    out("| workload | threads | hyperprune s/epoch | PyTorch s/epoch | **ratio** | hyperprune samples/s | PyTorch samples/s |"
+    out("| workload | threads | hyperprune s/epoch | PyTorch s/epoch | **ratio** | ratio per round | hyperprune samples/s | PyTorch samples/s |"
         " hyperprune peak RSS MiB | PyTorch peak RSS MiB | RSS ratio | test acc. (hp / torch) |")
-    out("|---|---|---|---|---|---|---|---|---|---|---|")
+    out("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for key in sorted(set(pt) | set(hp)):
         a, b = hp.get(key), pt.get(key)
         label = key[0]
         models = int(a.get("models", 1)) if a else 1
+        scale = 1
         if b is None and models > 1:
             # N plain models side by side (one per lambda) against PyTorch training them one after another.
             base = pt.get((key[0].rsplit(f"-{models}-lambdas", 1)[0], key[1]))
             if base:
                 b = {"epoch_seconds_median": models * base["epoch_seconds_median"],
                      "samples_per_second": base["samples_per_second"] / models,
-                     "peak_rss_mb": base.get("peak_rss_mb"), "test_accuracy": base.get("test_accuracy")}
+                     "peak_rss_mb": base.get("peak_rss_mb"), "test_accuracy": base.get("test_accuracy"),
+                     "round_medians": base.get("round_medians")}
+                scale = models
                 label = f"{key[0]} (PyTorch: {models} x {key[0].rsplit(f'-{models}-lambdas', 1)[0]})"
+        paired, ratios = paired_ratio(a, b, scale)
+        headline = "{:.2f}".format(paired) if paired is not None else ratio(a, b, "epoch_seconds_median")
+        per_round = " ".join(f"{r:.2f}" for r in ratios) or "-"
         out(f"| {label} | {key[1]} | {f(a, 'epoch_seconds_median', '{:.3f}')} | {f(b, 'epoch_seconds_median', '{:.3f}')} |"
-            f" **{ratio(a, b, 'epoch_seconds_median')}** | {f(a, 'samples_per_second', '{:.0f}')} | {f(b, 'samples_per_second', '{:.0f}')} |"
+            f" **{headline}** | {per_round} | {f(a, 'samples_per_second', '{:.0f}')} | {f(b, 'samples_per_second', '{:.0f}')} |"
             f" {f(a, 'peak_rss_mb', '{:.0f}')} | {f(b, 'peak_rss_mb', '{:.0f}')} | {ratio(a, b, 'peak_rss_mb')} |"
             f" {f(a, 'test_accuracy', '{:.4f}')} / {f(b, 'test_accuracy', '{:.4f}')} |")
     gp, gh = grid_by_threads(torch_doc), grid_by_threads(hp_doc)
@@ -178,7 +221,9 @@ def compare(torch_doc, hp_doc, out=print):
             a, b = gh.get(t), gp.get(t)
             out(f"| paper-mnist grid | {t} | {f(a, 'seconds', '{:.1f}')} | {f(b, 'seconds', '{:.1f}')} | **{ratio(a, b, 'seconds')}** |"
                 f" {f(a, 'peak_rss_mb', '{:.0f}')} | {f(b, 'peak_rss_mb', '{:.0f}')} |")
-    out("\nRatios are hyperprune / PyTorch: below 1 means hyperprune is faster (or smaller).")
+    out("\nRatios are hyperprune / PyTorch: below 1 means hyperprune is faster (or smaller). With several rounds"
+        " (run.sh --rounds N: each round runs both implementations back to back, alternating which goes first),"
+        " s/epoch is the median of the rounds' medians and the ratio the median of the rounds' own ratios.")
 
 
 def timed(out_path, cmd):

@@ -5,7 +5,11 @@
 # is given (HYPERPRUNE=path/to/bin/hyperprune), runs `hyperprune bench` in the same session too and
 # writes hyperprune-<stamp>.json and comparison-<stamp>.md (ratios hyperprune / PyTorch).
 #
-#   bench/run.sh [--data-dir DIR] [--epochs 7] [--threads "1 2"] [--workloads "a b"] [--no-grid]
+#   bench/run.sh [--data-dir DIR] [--epochs 7] [--warmup 2] [--rounds 1] [--threads "1 2"] [--workloads "a b"] [--no-grid]
+#
+# Each workload runs PyTorch and hyperprune back to back (which goes first alternates by round), so the
+# drift of a VM's speed within the session falls on both; --rounds N repeats every pair N times and
+# compare.py reports the median of the rounds' ratios.
 #
 # Environment: PYTHON (default /usr/bin/python3, Debian's python3-torch), HYPERPRUNE_DATA (data root,
 # MNIST in $HYPERPRUNE_DATA/mnist), TORCH_BLAS=openblas|system (default openblas, see bench/README.md),
@@ -18,6 +22,8 @@ cd "$(dirname "$0")/.."
 
 data_dir="${HYPERPRUNE_DATA:-data}/mnist"
 epochs=7
+warmup=2
+rounds=1
 threads_list="1 2"
 workloads="weight-decay variational prior-scaled variational-linear variational-piecewise"
 grid=1
@@ -25,13 +31,18 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --data-dir) data_dir="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --threads) threads_list="$2"; shift 2 ;;
     --workloads) workloads="$2"; shift 2 ;;
     --no-grid) grid=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+[[ "$rounds" =~ ^[1-9][0-9]?$ ]] || { echo "run.sh: --rounds must be 1-99, got $rounds" >&2; exit 2; }
+[[ "$warmup" =~ ^[1-9][0-9]*$ && "$epochs" =~ ^[0-9]+$ && $epochs -gt $warmup ]] \
+  || { echo "run.sh: --epochs must exceed --warmup (at least 1), got --epochs $epochs --warmup $warmup" >&2; exit 2; }
 python="${PYTHON:-/usr/bin/python3}"
 "$python" -c "import torch" 2>/dev/null || { echo "run.sh: $python has no torch: apt-get install -y python3-torch" >&2; exit 2; }
 
@@ -66,51 +77,65 @@ echo "run.sh: load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other busy 
 # 1. Peak FLOP rate of this machine (float32 GEMM) and the FLOP floor per workload.
 "$python" bench/torch/peak_flops.py $(for t in $threads_list; do echo --threads "$t"; done) > "$work/peak.json"
 
-# 2. PyTorch reference: one process per workload and thread count (clean peak RSS), then the grid.
-for threads in $threads_list; do
-  for workload in $workloads; do
-    OMP_NUM_THREADS=$threads "$python" bench/torch/reference.py --data-dir "$data_dir" --workload "$workload" \
-      --threads "$threads" --epochs "$epochs" > "$work/torch-$workload-t$threads.json"
+# 2. Per round, thread count and workload: the PyTorch reference and (with HYPERPRUNE) `hyperprune
+# bench`, one process each, back to back; odd rounds PyTorch first, even rounds hyperprune first.
+# `hyperprune bench --workload X --threads N --epochs E --warmup W --json` prints one document of the
+# bench/README.md schema ("implementation": "hyperprune"); --threads / --warmup / --executor are passed
+# only if the launcher knows them; OMP_NUM_THREADS is always set.
+hp="${HYPERPRUNE:-}"
+threads_flag=0; warmup_flag=(); executor_flag=(); eval_flag=()
+if [[ -n "$hp" ]]; then
+  [[ -x "$hp" ]] || { echo "run.sh: HYPERPRUNE=$hp is not executable" >&2; exit 2; }
+  hp_help="$("$hp" bench --help 2>/dev/null || true)"
+  grep -q -- '--threads' <<<"$hp_help" && threads_flag=1
+  grep -q -- '--warmup' <<<"$hp_help" && warmup_flag=(--warmup "$warmup")
+  # Both step executors side by side (compiled: the default; session: SameDiff's own fit), if known.
+  grep -q -- '--executor' <<<"$hp_help" && executor_flag=(--executor "${HP_EXECUTORS:-compiled,session}")
+  # The reference evaluates each grid model once, after its last epoch: so does the grid here
+  # (GRID_EVAL_EVERY, default 0 = --eval-every 0; 1 = every epoch, hyperprune's default).
+  "$hp" experiment --help 2>/dev/null | grep -q -- '--eval-every' && eval_flag=(--eval-every "${GRID_EVAL_EVERY:-0}")
+fi
+# Also the grid's plain models six at a time (one per lambda, side by side in one graph), compared by
+# compare.py with six PyTorch runs of the same evidence one after another; run right after that evidence.
+hp_extra="${HP_EXTRA_WORKLOADS-weight-decay-6-lambdas variational-6-lambdas}"
+torch_run() { # workload threads round
+  OMP_NUM_THREADS=$2 "$python" bench/torch/reference.py --data-dir "$data_dir" --workload "$1" \
+    --threads "$2" --epochs "$epochs" --warmup "$warmup" > "$work/torch-$1-t$2-r$3.json"
+}
+hp_run() { # workload threads round
+  local extra=(); [[ $threads_flag == 1 ]] && extra=(--threads "$2")
+  OMP_NUM_THREADS=$2 "$hp" bench --data-dir "$(dirname "$data_dir")" --workload "$1" "${extra[@]}" "${warmup_flag[@]}" \
+    "${executor_flag[@]}" --epochs "$epochs" --json > "$work/hp-$1-t$2-r$3.json" \
+    || { echo "run.sh: hyperprune bench failed for $1 t$2 round $3" >&2; rm -f "$work/hp-$1-t$2-r$3.json"; }
+}
+for round in $(seq -f %02g 1 "$rounds"); do
+  for threads in $threads_list; do
+    for workload in $workloads; do
+      if [[ -z "$hp" ]]; then
+        torch_run "$workload" "$threads" "$round"
+      elif (( 10#$round % 2 == 1 )); then
+        torch_run "$workload" "$threads" "$round"; hp_run "$workload" "$threads" "$round"
+      else
+        hp_run "$workload" "$threads" "$round"; torch_run "$workload" "$threads" "$round"
+      fi
+      if [[ -n "$hp" ]]; then
+        for extra_workload in $hp_extra; do
+          [[ "$extra_workload" == "$workload"-*-lambdas ]] && hp_run "$extra_workload" "$threads" "$round"
+        done
+      fi
+    done
   done
-  if [[ $grid == 1 ]]; then
+done
+
+# 3. The grid, once per thread count: PyTorch model after model, then hyperprune's experiment
+# (`hyperprune experiment --preset paper-mnist-quick` or the GRID_* settings, timed from outside with
+# compare.py timed; T cores: T single-threaded worker processes, PyTorch: one process with T threads).
+if [[ $grid == 1 ]]; then
+  for threads in $threads_list; do
     OMP_NUM_THREADS=$threads "$python" bench/torch/reference.py --data-dir "$data_dir" --grid --threads "$threads" \
       --restarts "${GRID_RESTARTS:-1}" --epochs-plain "${GRID_EPOCHS_PLAIN:-3}" --epochs-hyper "${GRID_EPOCHS_HYPER:-6}" \
       > "$work/torch-grid-t$threads.json"
-  fi
-done
-"$python" bench/compare.py merge "$work"/peak.json "$work"/torch-*.json > "bench/results/torch-$stamp.json"
-"$python" bench/compare.py table "bench/results/torch-$stamp.json" > "bench/results/torch-$stamp.md"
-echo "run.sh: wrote bench/results/torch-$stamp.json and .md" >&2
-
-# 3. ===== HOOK: the Java side (hyperprune bench), same session, same data and thread counts =====
-# `hyperprune bench --workload X --threads N --epochs E --json` must print one document of the
-# bench/README.md schema ("implementation": "hyperprune"). --threads is passed only if the launcher
-# knows it; OMP_NUM_THREADS is always set. The grid is `hyperprune experiment --preset
-# paper-mnist-quick` (or the GRID_* settings) timed from outside with compare.py timed.
-if [[ -n "${HYPERPRUNE:-}" ]]; then
-  hp="$HYPERPRUNE"
-  [[ -x "$hp" ]] || { echo "run.sh: HYPERPRUNE=$hp is not executable" >&2; exit 2; }
-  threads_flag=0
-  "$hp" bench --help 2>/dev/null | grep -q -- '--threads' && threads_flag=1
-  # Both step executors side by side (compiled: the default; session: SameDiff's own fit), if known.
-  executor_flag=()
-  "$hp" bench --help 2>/dev/null | grep -q -- '--executor' && executor_flag=(--executor "${HP_EXECUTORS:-compiled,session}")
-  # Also the grid's plain models six at a time (one per lambda, side by side in one graph), compared
-  # by compare.py with six PyTorch runs of the same evidence one after another.
-  hp_workloads="$workloads ${HP_EXTRA_WORKLOADS-weight-decay-6-lambdas variational-6-lambdas}"
-  # The reference evaluates each grid model once, after its last epoch: so does the grid here
-  # (GRID_EVAL_EVERY, default 0 = --eval-every 0; 1 = every epoch, hyperprune's default).
-  eval_flag=()
-  "$hp" experiment --help 2>/dev/null | grep -q -- '--eval-every' && eval_flag=(--eval-every "${GRID_EVAL_EVERY:-0}")
-  for threads in $threads_list; do
-    for workload in $hp_workloads; do
-      extra=(); [[ $threads_flag == 1 ]] && extra=(--threads "$threads")
-      OMP_NUM_THREADS=$threads "$hp" bench --data-dir "$(dirname "$data_dir")" --workload "$workload" "${extra[@]}" \
-        "${executor_flag[@]}" --epochs "$epochs" --json > "$work/hp-$workload-t$threads.json" \
-        || { echo "run.sh: hyperprune bench failed for $workload t$threads" >&2; rm -f "$work/hp-$workload-t$threads.json"; }
-    done
-    if [[ $grid == 1 && "${HYPERPRUNE_GRID:-1}" == 1 ]]; then
-      # T cores for a grid: T single-threaded worker processes (PyTorch: one process with T threads).
+    if [[ -n "$hp" && "${HYPERPRUNE_GRID:-1}" == 1 ]]; then
       OMP_NUM_THREADS=$threads "$python" bench/compare.py timed "$work/hp-grid-time-t$threads.json" -- \
         "$hp" experiment --preset paper-mnist-quick --data-dir "$(dirname "$data_dir")" --out "$work/grid-t$threads" \
         --restarts "${GRID_RESTARTS:-1}" --epochs-plain "${GRID_EPOCHS_PLAIN:-3}" --epochs-hypernetwork "${GRID_EPOCHS_HYPER:-6}" \
@@ -123,12 +148,14 @@ print(json.dumps({"implementation": "hyperprune", "workloads": [],
 EOF
     fi
   done
-  if compgen -G "$work/hp-*-t*.json" > /dev/null; then
-    "$python" bench/compare.py merge $(ls "$work"/hp-*-t*.json | grep -v grid-time) > "bench/results/hyperprune-$stamp.json"
-    "$python" bench/compare.py compare "bench/results/torch-$stamp.json" "bench/results/hyperprune-$stamp.json" \
-      | tee "bench/results/comparison-$stamp.md"
-  fi
 fi
-# ===== end of hook =====
+"$python" bench/compare.py merge "$work"/peak.json $(ls "$work"/torch-*.json) > "bench/results/torch-$stamp.json"
+"$python" bench/compare.py table "bench/results/torch-$stamp.json" > "bench/results/torch-$stamp.md"
+echo "run.sh: wrote bench/results/torch-$stamp.json and .md" >&2
+if [[ -n "$hp" ]] && compgen -G "$work/hp-*-t*.json" > /dev/null; then
+  "$python" bench/compare.py merge $(ls "$work"/hp-*-t*.json | grep -v grid-time) > "bench/results/hyperprune-$stamp.json"
+  "$python" bench/compare.py compare "bench/results/torch-$stamp.json" "bench/results/hyperprune-$stamp.json" \
+    | tee "bench/results/comparison-$stamp.md"
+fi
 echo "run.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 cat "bench/results/torch-$stamp.md"

@@ -44,7 +44,8 @@ def parse_args(argv=None):
                         help="directory with the four MNIST IDX files (raw or .gz); default $HYPERPRUNE_DATA/mnist, else data/mnist")
     parser.add_argument("--workload", action="append", choices=sorted(WORKLOADS) + ["all"],
                         help="repeatable; default: " + ", ".join(DEFAULT_WORKLOADS) + "; 'all' adds prior-scaled")
-    parser.add_argument("--epochs", type=int, default=7, help="epochs per workload; the first 2 are warm-up (default 7)")
+    parser.add_argument("--epochs", type=int, default=7, help="epochs per workload, warm-up included (default 7)")
+    parser.add_argument("--warmup", type=int, default=2, help="leading epochs left out of the median (default 2)")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--lambda", dest="lam", type=float, default=1.0,
                         help="lambda of the plain workloads and of the test evaluation (default 1)")
@@ -56,6 +57,8 @@ def parse_args(argv=None):
     parser.add_argument("--epochs-plain", type=int, default=3, help="grid epochs of plain models (paper-mnist-quick: 3, paper-mnist: 25)")
     parser.add_argument("--epochs-hyper", type=int, default=6, help="grid epochs of hypernetworks (paper-mnist-quick: 6, paper-mnist: 50)")
     args = parser.parse_args(argv)
+    if not args.grid and not 1 <= args.warmup < args.epochs:
+        parser.error(f"--epochs must exceed --warmup (at least 1), so some epochs are measured: got --epochs {args.epochs} --warmup {args.warmup}")
     if args.data_dir is None:
         args.data_dir = os.path.join(os.environ.get("HYPERPRUNE_DATA", "data"), "mnist")
     if not args.workload:
@@ -286,9 +289,9 @@ def run_workload(workload, data, args):
     for epoch in range(1, args.epochs + 1):
         times.append(train_epoch(net, opt, evidence, samples, args.lam, data, args.batch_size))
         print(f"{workload} t{args.threads} epoch {epoch}: {times[-1]:.3f} s", file=sys.stderr, flush=True)
-    steady = times[2:] if len(times) > 2 else times
+    steady = times[args.warmup:] if len(times) > args.warmup else times
     median = statistics.median(steady)
-    return {"workload": workload, "threads": args.threads, "epochs": args.epochs,
+    return {"workload": workload, "threads": args.threads, "epochs": args.epochs, "warmup_epochs": args.warmup,
             "epoch_seconds": [round(s, 4) for s in times], "epoch_seconds_median": round(median, 4),
             "samples_per_second": round(data[0].shape[0] / median, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
             "test_accuracy": round(evaluate(net, evidence, args.lam, data)[0], 4),

@@ -60,6 +60,8 @@ class CliIT {
                 "--out", dir.resolve("r2").toString()).expectExit(2).err()).contains("did you mean 'pivots'");
         assertThat(CliRun.run("train", "--dataset", "synthetic", "--eval-every", "-1", "--out", dir.resolve("r").toString())
                 .expectExit(2).err()).contains("--eval-every must be >= 0");
+        assertThat(CliRun.run("bench", "--epochs", "3", "--warmup", "3").expectExit(2).err())
+                .contains("--epochs must exceed --warmup", "got --epochs 3 --warmup 3");
         assertThat(Files.exists(dir.resolve("r"))).isFalse();
     }
 

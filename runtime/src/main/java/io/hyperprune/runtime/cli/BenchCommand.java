@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * schema of bench/README.md so it can be compared with the PyTorch reference of bench/torch.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure seconds per epoch (median after 2 warm-up epochs), samples/s and peak RSS of the MNIST workloads.")
+        description = "Measure seconds per epoch (median after the warm-up epochs), samples/s and peak RSS of the MNIST workloads.")
 final class BenchCommand implements Callable<Integer> {
 
     /**
@@ -71,8 +71,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workload", split = ",", description = "Workloads: weight-decay, variational, prior-scaled, variational-linear, variational-piecewise, weight-decay-6-lambdas, variational-6-lambdas (default: the first two, the hypernetworks and the 6-lambda ones).")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--epochs", defaultValue = "7", description = "Epochs per workload; the first 2 are warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "7", description = "Epochs per workload, warm-up included (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Leading epochs left out of the median (default: ${DEFAULT-VALUE}; the JIT compiles the step's Java loops during the first few).")
+    int warmup;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -96,8 +99,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (epochs < 3) {
-            throw new InputException("--epochs must be at least 3 (2 warm-up epochs + measured ones), got " + epochs);
+        if (warmup < 1 || epochs <= warmup) {
+            throw new InputException("--epochs must exceed --warmup (at least 1), so some epochs are measured: got --epochs " + epochs
+                    + " --warmup " + warmup + "; e.g. --epochs " + (Math.max(warmup, 1) + 5) + " --warmup " + Math.max(warmup, 1));
         }
         List<String> chosen = workloads.isEmpty() ? List.of("weight-decay", "variational", "variational-linear", "variational-piecewise",
                 "weight-decay-6-lambdas", "variational-6-lambdas") : workloads;
@@ -193,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
             console.err().printf(Locale.ROOT, "%s (%s) epoch %d: %.3f s%n", workload, executor.name().toLowerCase(Locale.ROOT), epoch,
                     last.trainSeconds());
         }
-        List<Double> steady = new ArrayList<>(seconds.subList(2, seconds.size()));
+        List<Double> steady = new ArrayList<>(seconds.subList(warmup, seconds.size()));
         steady.sort(Double::compare);
         double median = steady.size() % 2 == 1 ? steady.get(steady.size() / 2)
                 : (steady.get(steady.size() / 2 - 1) + steady.get(steady.size() / 2)) / 2;
@@ -205,13 +209,14 @@ final class BenchCommand implements Callable<Integer> {
         result.put("native_threads", trainer.nativeThreads().threads());
         result.put("product_helper", trainer.sharesProducts());
         result.put("epochs", epochs);
+        result.put("warmup_epochs", warmup);
         result.put("epoch_seconds", seconds);
         result.put("epoch_seconds_median", median);
         result.put("samples_per_second", loaded.train().size() / median);
         result.put("peak_rss_mb", peakRssMb());
         // The soak check: resident memory after each epoch, and its growth from the end of warm-up to the end.
         result.put("rss_mb_per_epoch", rss);
-        result.put("rss_growth_mb", rss.get(rss.size() - 1) - rss.get(1));
+        result.put("rss_growth_mb", rss.get(rss.size() - 1) - rss.get(warmup - 1));
         result.put("test_accuracy", last.testAccuracy().get(0));
         return result;
     }

@@ -719,8 +719,8 @@ final class CompiledTrainingStep {
                 return few;
             }
             // Split with the product helper when there is one: at the end of the step the batch thread has
-            // made the next batch and its core is free. (The forward product, at the step's start, gained
-            // nothing: the batch thread holds that core then.)
+            // made the next batch and its core is free. (The dense forward product, at the step's start,
+            // gained nothing, measured before the batch thread took blocks of shared products itself.)
             SplitProduct split = SplitProduct.of(args[0], true, args[2], weightGradient, productHelper);
             if (split != null) {
                 splits++;

@@ -52,7 +52,7 @@ public final class NativeThreads {
         int budget = set ? Integer.parseInt(omp) : processors;
         String source = set ? "OMP_NUM_THREADS=" + omp : processors + " processors";
         if (kind == ModelSpec.Kind.MLP && budget == 2 && SPLIT) {
-            return new Choice(1, true, source + " minus one for the batch thread (MLP); large products shared with a helper on its core");
+            return new Choice(1, true, source + " minus one for the batch thread (MLP); large products and Adam steps shared with a helper on its core");
         }
         if (kind == ModelSpec.Kind.MLP && budget > 1) {
             return new Choice(budget - 1, source + " minus one for the batch thread (MLP)");

@@ -12,9 +12,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why: with one native thread per MLP process (the batch thread keeps the second core, see
  * {@link NativeThreads}) the batch thread needs only a part of its core, and the first layer's two
- * products are ~40 % of a hypernetwork step. Blocks are claimed, not assigned, so a helper that wakes
- * late (the batch thread holding the core) costs at most one block's wait. One helper per process, a
- * daemon parked while idle; a caller finding it busy computes every block itself.
+ * products are ~40 % of a hypernetwork step (measured: over 5 s of variational + piecewise training
+ * with OMP_NUM_THREADS=2 the training thread was busy 100 % of the time, the batch thread 13 %, this
+ * helper 6 %, when it shared only the weight gradient). Blocks are claimed, not assigned, so a helper
+ * that wakes late costs at most one block's wait, and the batch thread itself takes blocks between its
+ * noise chunks ({@link #helpIfBusy}) rather than holding the core while a block waits for the helper.
+ * One helper per process, a daemon parked while idle; a caller finding it busy computes every block
+ * itself.
  */
 final class ProductHelper {
 

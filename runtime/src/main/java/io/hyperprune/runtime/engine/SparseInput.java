@@ -138,16 +138,8 @@ final class SparseInput {
         float[] columnSums = new float[width];
         Runnable[] blocks = blocks(rows, helper, (from, to) -> {
             float[] sum = new float[width];
-            return () -> {
-                int outOffset = (int) out.offset();
-                for (int r = from; r < to; r++) {
-                    for (int j = 0; j < width; j++) {
-                        sum[j] = background * columnSums[j];
-                    }
-                    addScaledRows(sum, rightRows, columnOf, rowValue, rowStart[r], rowStart[r + 1]);
-                    outBuffer.put(outOffset + r * width, sum, 0, width);
-                }
-            };
+            // The non-zero arrays are read when the block runs: a refresh may have grown them.
+            return () -> outputRows(from, to, sum, columnSums, rightRows, columnOf, rowValue, rowStart, outBuffer, (int) out.offset());
         });
         return () -> {
             if (!refresh()) {
@@ -157,6 +149,22 @@ final class SparseInput {
             readRows(rightBuffer, (int) right.offset(), rightRows, columnSums);
             run(blocks, helper);
         };
+    }
+
+    /**
+     * Output rows [from, to): row i is background * sums + the sum over entries p in [start[i], start[i + 1])
+     * of value[p] * rows[index[p]], written to {@code out} from {@code outOffset} (row-major, sum.length wide).
+     */
+    private void outputRows(int from, int to, float[] sum, float[] sums, float[][] rows, int[] index, float[] value, int[] start,
+            FloatBuffer out, int outOffset) {
+        int width = sum.length;
+        for (int i = from; i < to; i++) {
+            for (int j = 0; j < width; j++) {
+                sum[j] = background * sums[j];
+            }
+            addScaledRows(sum, rows, index, value, start[i], start[i + 1]);
+            out.put(outOffset + i * width, sum, 0, width);
+        }
     }
 
     /** A block of output rows [from, to), with scratch of its own (blocks may run on two threads). */
@@ -195,16 +203,7 @@ final class SparseInput {
         float[] rowSums = new float[width];
         Runnable[] blocks = blocks(columns, helper, (from, to) -> {
             float[] sum = new float[width];
-            return () -> {
-                int outOffset = (int) out.offset();
-                for (int i = from; i < to; i++) {
-                    for (int j = 0; j < width; j++) {
-                        sum[j] = background * rowSums[j];
-                    }
-                    addScaledRows(sum, rightRows, rowOf, columnValue, columnStart[i], columnStart[i + 1]);
-                    outBuffer.put(outOffset + i * width, sum, 0, width);
-                }
-            };
+            return () -> outputRows(from, to, sum, rowSums, rightRows, rowOf, columnValue, columnStart, outBuffer, (int) out.offset());
         });
         return () -> {
             if (!sparse) {

@@ -44,6 +44,13 @@ class CompiledTrainingStepTest {
                 !plain, executor);
     }
 
+    /** The recorded rows by op label. */
+    private static java.util.Map<String, OpTimes.Row> byOp(OpTimes times) {
+        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
+        times.rows().forEach(row -> rows.put(row.op(), row));
+        return rows;
+    }
+
     /** Largest absolute difference over every trainable variable, after checking both have the same ones. */
     private static double largestDifference(SameDiff a, SameDiff b) {
         double worst = 0;
@@ -128,8 +135,7 @@ class CompiledTrainingStepTest {
         split.trainEpoch(2, step -> { });
         single.trainEpoch(2, step -> { });
         times.stop();
-        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
-        times.rows().forEach(row -> rows.put(row.op(), row));
+        java.util.Map<String, OpTimes.Row> rows = byOp(times);
         assertThat(rows.get("matmul_bp (weight gradient only, 2 threads)").calls()).isEqualTo(split.stepsPerEpoch());
         assertThat(rows).doesNotContainKey("matmul_bp (weight gradient only)");
         assertThat(split.sharesProducts()).isTrue();
@@ -153,8 +159,7 @@ class CompiledTrainingStepTest {
             EpochMetrics compiledMetrics = compiled.trainEpoch(2, step -> { });
             EpochMetrics sessionMetrics = session.trainEpoch(2, step -> { });
             times.stop();
-            java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
-            times.rows().forEach(row -> rows.put(row.op(), row));
+            java.util.Map<String, OpTimes.Row> rows = byOp(times);
             assertThat(rows.get("matmul (sparse input, java)").calls()).as(hypernetwork).isEqualTo(compiled.stepsPerEpoch());
             assertThat(rows.get("matmul_bp (weight gradient only, sparse input, java)").calls()).isEqualTo(compiled.stepsPerEpoch());
             Trainer untrained = trainer(model, "variational", hypernetwork, data, Trainer.Executor.SESSION);
@@ -182,8 +187,7 @@ class CompiledTrainingStepTest {
         shared.trainEpoch(1, step -> { });
         times.stop();
         single.trainEpoch(1, step -> { });
-        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
-        times.rows().forEach(row -> rows.put(row.op(), row));
+        java.util.Map<String, OpTimes.Row> rows = byOp(times);
         assertThat(rows).containsKeys("matmul (sparse input, 2 threads, java)", "matmul_bp (weight gradient only, sparse input, 2 threads, java)",
                 "update: clip, Adam, apply (2 threads, java)");
         assertThat(rows.get("update: clip, Adam, apply (2 threads, java)").calls()).isEqualTo(shared.stepsPerEpoch());
@@ -303,8 +307,7 @@ class CompiledTrainingStepTest {
         trainer.trainEpoch(2, step -> { });
         times.stop();
         trainer.trainEpoch(3, step -> { });
-        java.util.Map<String, OpTimes.Row> rows = new java.util.HashMap<>();
-        times.rows().forEach(row -> rows.put(row.op(), row));
+        java.util.Map<String, OpTimes.Row> rows = byOp(times);
         int steps = trainer.stepsPerEpoch();
         assertThat(rows.get("update: clip, Adam, apply (java)").calls()).isEqualTo(steps);
         assertThat(rows.get("placeholders (copy in)").calls()).isEqualTo(steps);

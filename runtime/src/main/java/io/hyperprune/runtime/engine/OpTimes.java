@@ -71,15 +71,20 @@ public final class OpTimes {
         return rows;
     }
 
-    /** CSV: op, calls, total milliseconds, microseconds per call, share of the recorded time. */
+    /** CSV: op (quoted if it holds a comma), calls, total milliseconds, microseconds per call, share of the recorded time. */
     public String csv() {
         StringBuilder csv = new StringBuilder("op,calls,total_ms,us_per_call,share\n");
         double all = rows().stream().mapToDouble(Row::seconds).sum();
         for (Row row : rows()) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.3f,%.2f,%.4f%n", row.op(), row.calls(), row.seconds() * 1e3,
+            csv.append(String.format(Locale.ROOT, "%s,%d,%.3f,%.2f,%.4f%n", csvField(row.op()), row.calls(), row.seconds() * 1e3,
                     row.seconds() * 1e6 / row.calls(), row.seconds() / all));
         }
         return csv.toString();
+    }
+
+    /** A label as one CSV field: quoted (RFC 4180) when it holds a comma, e.g. "matmul (sparse input, java)". */
+    private static String csvField(String text) {
+        return text.contains(",") || text.contains("\"") || text.contains("\n") ? '"' + text.replace("\"", "\"\"") + '"' : text;
     }
 
     /** A table for the terminal, the {@code limit} most expensive op kinds. */

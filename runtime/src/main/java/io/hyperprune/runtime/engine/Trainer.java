@@ -176,11 +176,6 @@ public final class Trainer {
         return compiled != null ? Executor.COMPILED : Executor.SESSION;
     }
 
-    /** The helper the compiled step shares work with, or null. */
-    private ProductHelper sharedHelper() {
-        return executor() == Executor.COMPILED ? compiled.helper() : null;
-    }
-
     /**
      * Records the wall time of every op of the compiled training steps into {@code times} (while it
      * records), from the first step on; false if training does not run compiled (then SameDiff's
@@ -228,7 +223,7 @@ public final class Trainer {
             String labels = graph.sameDiff().getTrainingConfig().getDataSetLabelMapping().get(0);
             Map<String, INDArray> placeholders = new HashMap<>();
             // Batches (data gather, lambdas, noise) are drawn one step ahead on the second core.
-            try (Prefetch<MultiDataSet> batches = new Prefetch<>(new EpochBatches(epoch, slots), Slots.SLOTS - 2)) {
+            try (Prefetch<MultiDataSet> batches = new Prefetch<>(new EpochBatches(epoch, slots, compiled.helper()), Slots.SLOTS - 2)) {
                 while (batches.hasNext()) {
                     MultiDataSet batch = batches.next();
                     for (int i = 0; i < features.size(); i++) {
@@ -518,16 +513,17 @@ public final class Trainer {
         private final GaussianNoise noise;
 
         EpochBatches(int epoch) {
-            this(epoch, null);
+            this(epoch, null, null);
         }
 
-        EpochBatches(int epoch, Slots slots) {
+        /** With a helper, the noise draw takes blocks of the products the training step shares with it. */
+        EpochBatches(int epoch, Slots slots, ProductHelper helper) {
             long epochSeed = ModelGraph.mix(settings.seed(), "epoch-" + epoch);
             this.slots = slots != null && !trainBatches.augmented() ? slots : null;
             this.rows = this.slots != null && epoch > 0 ? trainBatches.epochRows(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.batches = this.slots == null && epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : java.util.Collections.emptyIterator();
             this.lambdaRandom = new SplittableRandom(epochSeed);
-            this.noise = graph.stochastic() ? new GaussianNoise(ModelGraph.mix(epochSeed, "noise"), sharedHelper()) : null;
+            this.noise = graph.stochastic() ? new GaussianNoise(ModelGraph.mix(epochSeed, "noise"), helper) : null;
         }
 
         @Override

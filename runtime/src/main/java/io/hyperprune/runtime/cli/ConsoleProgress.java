@@ -39,6 +39,11 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
+    public void warn(String message) {
+        err.println((terminal ? "\n" : "") + "warning: " + message);
+    }
+
+    @Override
     public void step(int step) {
         long now = System.nanoTime();
         double elapsed = (now - epochStart) / 1e9;

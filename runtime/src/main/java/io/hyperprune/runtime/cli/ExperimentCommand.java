@@ -5,12 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Inject;
 import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.experiment.Claim;
 import io.hyperprune.runtime.experiment.Experiment;
 import io.hyperprune.runtime.experiment.ExperimentConfig;
 import io.hyperprune.runtime.experiment.GridRun;
+import io.hyperprune.runtime.experiment.ParentWatch;
 import io.hyperprune.runtime.experiment.Shard;
 import io.hyperprune.runtime.experiment.WorkerPool;
-import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.Progress;
 import io.hyperprune.runtime.run.RunResolver;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +95,13 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (workers < 1) {
+            throw new InputException("--workers must be at least 1 (1: train in this process), got " + workers);
+        }
+        if (threadsPerWorker < 1) {
+            throw new InputException("--threads-per-worker must be at least 1 (it is each worker's OMP_NUM_THREADS), got "
+                    + threadsPerWorker);
+        }
         TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery);
         ExperimentConfig resolved = resolveConfig();
         RunResolver resolver = new RunResolver(registry, data::request);
@@ -101,11 +110,33 @@ final class ExperimentCommand implements Callable<Integer> {
         List<GridRun> runs = share.select(experiment.grid());
         if (worker != null) {
             Shard.parse(worker); // j/K now only names the worker process
+            ParentWatch.start();
             // Every worker gets all runs and claims them one at a time (a fixed share left one worker idle
             // while the other trained its last runs).
             runs = Experiment.longestFirst(runs);
         }
-        AtomicFiles.writeString(out.resolve("experiment.json"), Json.write(resolved));
+        // Everything is checked before anything is written: a refused command leaves the directory as it was.
+        experiment.check(runs, resume || worker != null);
+        // One process runs a whole grid in a directory (shards of an array job share theirs: each run has its own claim).
+        Optional<Claim> owner = Optional.empty();
+        if (worker == null && share.equals(Shard.ALL)) {
+            owner = Claim.tryAcquire(out.resolve(Experiment.OWNER_CLAIM));
+            if (owner.isEmpty()) {
+                throw new InputException(out + " is in use by another experiment, "
+                        + Claim.liveHolder(out.resolve(Experiment.OWNER_CLAIM)).map(Object::toString).orElse("a live process")
+                        + "; wait for it to finish or stop it (the claim of a process that died is taken over), or choose"
+                        + " another --out; to share one grid between processes on purpose, give each a --shard i/N");
+            }
+        }
+        try {
+            return runAndCollect(experiment, share, runs, resolver);
+        } finally {
+            owner.ifPresent(Claim::close);
+        }
+    }
+
+    private int runAndCollect(Experiment experiment, Shard share, List<GridRun> runs, RunResolver resolver) {
+        experiment.record();
         long start = System.nanoTime();
         Experiment.Summary summary;
         if (workers > 1 && worker == null) {
@@ -120,21 +151,15 @@ final class ExperimentCommand implements Callable<Integer> {
                 // (twice is a usage error: every worker failed and this process trained the whole grid alone)
                 arguments.add("--no-report");
             }
-            // Resolve here first so a bad option fails once, not in every worker.
-            for (GridRun run : runs) {
-                resolver.resolve(run.spec());
-            }
-            experiment.releaseClaims(runs);
             console.err().printf("running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n", runs.size(), workers, threadsPerWorker);
             List<String> failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker, out);
-            experiment.releaseClaims(runs); // a dead worker's
             failedWorkers.forEach(failure -> console.err().println(failure));
             if (!failedWorkers.isEmpty()) {
                 console.err().println("this process now trains the runs the failed worker(s) left");
             }
-            summary = experiment.run(runs, true, false, quietListener());
+            summary = experiment.run(runs, true, false, quietListener()); // the workers retried already
         } else {
-            summary = experiment.run(runs, resume, retryFailed, listener(), worker != null);
+            summary = experiment.run(runs, resume || worker != null, retryFailed, listener());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> info = new LinkedHashMap<>();
@@ -147,14 +172,22 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         experiment.writeResults(info);
         if (share.equals(Shard.ALL)) {
-            experiment.writeAgreement();
+            experiment.writeAgreement().forEach(problem -> console.err().println("warning: agreement.csv lacks " + problem));
         }
         console.err().printf(Locale.ROOT, "experiment: %d runs (%d completed, %d diverged, %d failed; %d of them finished before"
-                + " this process looked, e.g. by workers or an earlier invocation) in %.1f s; results in %s%n",
-                summary.total(), summary.completed(), summary.diverged(), summary.failed(), summary.skipped(), seconds,
+                + " this process looked, e.g. by workers or an earlier invocation%s) in %.1f s; results in %s%n",
+                summary.total(), summary.completed(), summary.diverged(), summary.failed(), summary.skipped() - summary.busy(),
+                summary.busy() > 0 ? "; " + summary.busy() + " being trained by other processes" : "", seconds,
                 out.resolve(Experiment.RESULTS));
         if (!noReport) {
             ReportCommand.writeReport(List.of(out), out, console);
+        }
+        if (!summary.criterionFailures().isEmpty()) {
+            summary.criterionFailures().forEach(failure -> console.err().println("error: " + failure));
+            console.err().println("error: " + summary.criterionFailures().size() + " pruning criterion run(s) failed; the other"
+                    + " criteria's rows are in " + out.resolve(Experiment.RESULTS) + "; fix or remove the criterion, then"
+                    + " 'hyperprune experiment --resume --retry-failed' with the same settings redoes only those");
+            return 2;
         }
         return summary.failed() > 0 ? 1 : 0;
     }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hyperprune prune}: accuracy as a function of the share of deleted weights. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = "Delete growing shares of a trained run's weights by a criterion's score and print test accuracy; writes prune.csv into the run.")
+        description = "Delete growing shares of a trained run's weights by a criterion's score and print test accuracy; writes"
+                + " prune-<criterion>-<scope>-<levels>.csv into the run (never an experiment's own prune.csv).")
 final class PruneCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -81,7 +82,9 @@ final class PruneCommand implements Callable<Integer> {
             csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%d%n", p.lambda(), p.criterion(),
                     p.scope().name().toLowerCase(Locale.ROOT), p.deletedPercent(), p.accuracy(), p.remainingParameters()));
         }
-        AtomicFiles.writeString(run.resolve("prune.csv"), csv.toString());
+        Path file = run.resolve(fileName(selected.id(), scope, levels, lambdas, criterionOptions));
+        AtomicFiles.writeString(file, csv.toString());
+        console.err().println("wrote " + file);
         if (json) {
             console.out().print(Json.write(points));
         } else {
@@ -92,6 +95,22 @@ final class PruneCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * This sweep's own file, named by what it computed: a manual sweep never replaces the {@code prune.csv}
+     * an experiment computes its results from, nor a sweep with other settings.
+     */
+    static String fileName(String criterion, String scope, String levels, List<Double> lambdas, ComponentOptions options) {
+        StringBuilder name = new StringBuilder("prune-").append(criterion).append('-').append(scope).append('-')
+                .append(levels.trim().replace(':', '-').replace(',', '_'));
+        if (!lambdas.isEmpty()) {
+            name.append("-lambda-").append(String.join("_", lambdas.stream().map(ConsoleProgress::format).toList()));
+        }
+        if (!options.values().isEmpty()) {
+            name.append("-options-").append(Integer.toHexString(new java.util.TreeMap<>(options.values()).toString().hashCode()));
+        }
+        return name.toString().replaceAll("[^A-Za-z0-9._+-]", "_") + ".csv";
     }
 
     static PruningMasks.Scope parseScope(String scope) {

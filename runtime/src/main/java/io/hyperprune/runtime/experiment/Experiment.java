@@ -41,11 +41,17 @@ public final class Experiment {
 
     public static final String RESULTS = "results.csv";
     public static final String AGREEMENT = "agreement.csv";
-    /** Marks a run a worker process is training. */
-    public static final String CLAIM = "claimed-by-worker";
+    /** The claim of the process training a run ({@link Claim}). */
+    public static final String CLAIM = "claim.json";
+    /** The experiment's configuration, written once after it was checked. */
+    public static final String CONFIG = "experiment.json";
     public static final String SUMMARY = "summary.json";
     static final String PRUNE = "prune.csv";
-    static final String GRID = "grid.json";
+    static final String RESULTS_CLAIM = "results-claim.json";
+    /** The claim of the one process running a whole (unsharded) grid in a directory. */
+    public static final String OWNER_CLAIM = "experiment-claim.json";
+    static final String PRUNE_FAILED = "prune-failed.json";
+    static final String PRUNE_HEADER = "lambda,criterion,scope,deleted_percent,accuracy,remaining_parameters";
     static final String FAILED = "failed.json";
     static final String RESULTS_HEADER =
             "run,model,evidence,hypernetwork,lambda,restart,criterion,scope,deleted_percent,accuracy,remaining_parameters,training_seconds";
@@ -114,84 +120,151 @@ public final class Experiment {
         return options;
     }
 
-    /** Summary of one invocation. */
-    public record Summary(int total, int completed, int diverged, int failed, int skipped, double seconds) {}
-
     /**
-     * Runs this process's share of the grid.
+     * Summary of one invocation.
      *
-     * @throws InputException before any training if a component, option or data set is wrong
+     * @param busy runs this process left because another live process holds their claim
+     * @param criterionFailures criteria that failed on a run (their rows are missing; the other criteria's are kept)
      */
-    public Summary run(List<GridRun> runs, boolean resume, boolean retryFailed, Listener listener) {
-        return run(runs, resume, retryFailed, listener, false);
-    }
+    public record Summary(int total, int completed, int diverged, int failed, int skipped, int busy, List<String> criterionFailures,
+            double seconds) {}
 
     /**
-     * As above; with {@code claim}, a run is trained only if this process claims it first (an atomically
-     * created {@value #CLAIM} file in its directory, removed when it ends): worker processes given the
-     * same runs share them out as they go, so none idles while another still has several left.
+     * Checks, before anything is written or trained, that this process may run {@code runs} into the
+     * directory: every component, option and data set resolves; a directory holding an experiment
+     * holds this same configuration and {@code resume} is given; without {@code resume} none of the runs
+     * exists yet.
+     *
+     * @throws InputException naming what is wrong and the fix
      */
-    public Summary run(List<GridRun> runs, boolean resume, boolean retryFailed, Listener listener, boolean claim) {
-        // Resolve everything first: a typo in a component id must fail before hours of training.
-        List<PruningCriterion> criteria = config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
+    public void check(List<GridRun> runs, boolean resume) {
+        List<PruningCriterion> criteria = criteria();
         for (GridRun run : runs) {
             resolver.resolve(run.spec(), criteria);
         }
         for (PruningCriterion criterion : criteria) {
             new io.hyperprune.runtime.run.ComponentOptionsParser(config.options()).optionsFor(criterion);
         }
+        Path recorded = directory.resolve(CONFIG);
+        if (Files.exists(recorded)) {
+            ExperimentConfig stored = readConfig(recorded);
+            if (!stored.equals(config)) {
+                throw new InputException(directory + " holds an experiment with other settings (" + recorded + "; differing: "
+                        + String.join(", ", differences(stored, config)) + "); its results would mix both: run it with the"
+                        + " settings of " + recorded + " (e.g. --config " + recorded + "), or choose another --out");
+            }
+            if (!resume) {
+                throw new InputException(directory + " already holds this experiment (" + recorded + "); add --resume to continue"
+                        + " it, or choose another --out");
+            }
+        }
+        if (!resume) {
+            for (GridRun run : runs) {
+                if (Files.exists(runDirectory(run))) {
+                    throw new InputException("run directory " + runDirectory(run) + " already exists; add --resume to continue the"
+                            + " experiment, or choose another --out");
+                }
+            }
+        }
+    }
+
+    /** Records the (checked) configuration as {@code experiment.json}, once: it is never replaced. */
+    public void record() {
+        Path recorded = directory.resolve(CONFIG);
+        if (!Files.exists(recorded)) {
+            AtomicFiles.writeString(recorded, Json.write(config));
+        }
+    }
+
+    /**
+     * Runs this process's share of the grid. Every run is trained only by the process that claims it
+     * (see {@link Claim}): worker processes, shards of an array job and any other process given the same
+     * runs share them out as they go, and no run is ever trained by two processes at once. A criterion
+     * that fails on a run fails only its own rows ({@value #PRUNE_FAILED}, redone with {@code retryFailed}).
+     *
+     * @throws InputException before any training if a component, option or data set is wrong; or when the
+     *     disk is full (scheduling stops; the runs finished so far are kept)
+     */
+    public Summary run(List<GridRun> runs, boolean resume, boolean retryFailed, Listener listener) {
+        check(runs, resume);
+        record();
+        List<PruningCriterion> criteria = criteria();
         long start = System.nanoTime();
         int completed = 0;
         int diverged = 0;
         int failed = 0;
         int skipped = 0;
+        int busy = 0;
+        List<String> criterionFailures = new ArrayList<>();
         int position = 0;
         for (GridRun run : runs) {
             position++;
             Path runDirectory = runDirectory(run);
-            Optional<RunResult> finished = Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
-            boolean hasPrune = Files.exists(runDirectory.resolve(PRUNE));
-            if (Files.exists(runDirectory) && !resume) {
-                throw new InputException("run directory " + runDirectory + " already exists; add --resume to continue the"
-                        + " experiment, or choose another --out");
-            }
             if (Files.exists(runDirectory.resolve(FAILED)) && !retryFailed) {
                 failed++;
                 skipped++;
                 listener.runFinished(run, "failed earlier (use --retry-failed)", 0);
                 continue;
             }
-            if (finished.isPresent() && (hasPrune || !finished.get().completed())) {
+            Optional<RunResult> finished = Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
+            if (finished.isPresent() && finished(runDirectory, finished.get(), retryFailed)) {
                 skipped++;
                 if (finished.get().completed()) {
                     completed++;
+                    List<String> earlier = failedCriteria(runDirectory).values().stream().map(m -> run.name() + ": " + m).toList();
+                    criterionFailures.addAll(earlier);
+                    listener.runFinished(run, earlier.isEmpty() ? "done earlier"
+                            : "done earlier; " + earlier.size() + " criterion failed (use --retry-failed)", 0);
                 } else {
                     diverged++;
+                    listener.runFinished(run, "done earlier", 0);
                 }
-                listener.runFinished(run, "done earlier", 0);
                 continue;
             }
-            if (claim && !claim(runDirectory)) {
-                skipped++; // another worker's: it reports the run
+            Optional<Claim> claim = Claim.tryAcquire(runDirectory.resolve(CLAIM));
+            if (claim.isEmpty()) {
+                busy++;
+                skipped++;
+                listener.runFinished(run, "being trained by " + Claim.liveHolder(runDirectory.resolve(CLAIM))
+                        .map(Object::toString).orElse("another process"), 0);
                 continue;
             }
             long runStart = System.nanoTime();
-            try {
+            try (Claim held = claim.get()) {
+                // Another process may have finished it between this process's look and its claim.
+                finished = TrainingRun.readResult(runDirectory);
+                if (finished.isPresent() && finished(runDirectory, finished.get(), retryFailed)
+                        || Files.exists(runDirectory.resolve(FAILED)) && !retryFailed) {
+                    skipped++;
+                    continue;
+                }
                 deleteIfExists(runDirectory.resolve(FAILED));
-                AtomicFiles.writeString(runDirectory.resolve(GRID), Json.write(Map.of("name", run.name(), "model", run.model(),
-                        "restart", run.restart())));
+                AtomicFiles.writeString(runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER), Json.write(Map.of("name", run.name(),
+                        "model", run.model(), "restart", run.restart())));
                 RunResolver.Resolved resolved = resolver.resolve(run.spec());
                 TrainingRun training = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(),
                         resolved.data(), runDirectory, schedule);
                 Progress progress = listener.runStarted(position, runs.size(), run);
-                TrainingRun.Outcome outcome = training.run(true, progress);
-                if (outcome.result().completed()) {
-                    writePrune(runDirectory, outcome.trainer(), resolved, criteria);
+                Trainer trainer;
+                RunResult result;
+                if (finished.isPresent() && finished.get().completed() && Files.exists(runDirectory.resolve(PRUNE))) {
+                    result = finished.get(); // trained and pruned: only the criteria that failed are redone
+                    trainer = training.load();
+                } else {
+                    TrainingRun.Outcome outcome = training.runInExperiment(progress);
+                    result = outcome.result();
+                    trainer = outcome.trainer();
+                }
+                if (result.completed()) {
+                    List<String> failures = writePrune(runDirectory, trainer, resolved, criteria);
+                    failures.forEach(failure -> criterionFailures.add(run.name() + ": " + failure));
                     completed++;
+                    listener.runFinished(run, failures.isEmpty() ? result.status() : result.status() + "; " + failures.size()
+                            + " criterion failed: " + String.join("; ", failures), (System.nanoTime() - runStart) / 1e9);
                 } else {
                     diverged++;
+                    listener.runFinished(run, result.status(), (System.nanoTime() - runStart) / 1e9);
                 }
-                listener.runFinished(run, outcome.result().status(), (System.nanoTime() - runStart) / 1e9);
                 // The finished run's graph and its ND4J buffers (off-heap, freed only when their Java objects
                 // are collected) are garbage now; a large heap may not collect for several runs, so the
                 // process's resident memory would keep the buffers of every run so far.
@@ -199,45 +272,34 @@ public final class Experiment {
             } catch (InputException e) {
                 throw e;
             } catch (RuntimeException e) {
+                Optional<String> full = Failures.noSpaceLeft(e);
+                if (full.isPresent()) {
+                    throw new InputException("no space left on device (" + full.get() + ") while training " + run.name()
+                            + "; stopped scheduling runs (those finished so far are kept): free space, then continue with"
+                            + " 'hyperprune experiment --out " + directory + " --resume --retry-failed' and the same settings", e);
+                }
                 failed++;
                 StringWriter trace = new StringWriter();
                 e.printStackTrace(new PrintWriter(trace));
-                AtomicFiles.writeString(runDirectory.resolve(FAILED), Json.write(Map.of("message", String.valueOf(e.getMessage()),
-                        "trace", trace.toString())));
-                listener.runFinished(run, "failed: " + e.getMessage(), (System.nanoTime() - runStart) / 1e9);
-            } finally {
-                if (claim) {
-                    deleteIfExists(runDirectory.resolve(CLAIM));
-                }
+                String message = Failures.describe(e);
+                AtomicFiles.writeString(runDirectory.resolve(FAILED), Json.write(Map.of("message", message, "trace", trace.toString())));
+                listener.runFinished(run, "failed: " + message, (System.nanoTime() - runStart) / 1e9);
             }
         }
-        return new Summary(runs.size(), completed, diverged, failed, skipped, (System.nanoTime() - start) / 1e9);
+        return new Summary(runs.size(), completed, diverged, failed, skipped, busy, List.copyOf(criterionFailures),
+                (System.nanoTime() - start) / 1e9);
     }
 
-    /**
-     * Claims an unfinished run for this process. A run another process finished between this process's
-     * look and its claim (it removes its claim only after writing the result) is not claimed.
-     */
-    private boolean claim(Path runDirectory) {
-        try {
-            Files.createDirectories(runDirectory);
-            Files.createFile(runDirectory.resolve(CLAIM));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Trained (or diverged) and pruned by every criterion, or its failed criteria are not to be redone now. */
+    private static boolean finished(Path runDirectory, RunResult result, boolean retryFailed) {
+        if (!result.completed()) {
+            return true;
         }
-        boolean done = Files.exists(runDirectory.resolve(FAILED))
-                || TrainingRun.readResult(runDirectory).map(result -> !result.completed() || Files.exists(runDirectory.resolve(PRUNE))).orElse(false);
-        if (done) {
-            deleteIfExists(runDirectory.resolve(CLAIM));
-        }
-        return !done;
+        return Files.exists(runDirectory.resolve(PRUNE)) && !(retryFailed && Files.exists(runDirectory.resolve(PRUNE_FAILED)));
     }
 
-    /** Removes claims left by worker processes that died (call before starting new ones on these runs). */
-    public void releaseClaims(List<GridRun> runs) {
-        runs.forEach(run -> deleteIfExists(runDirectory(run).resolve(CLAIM)));
+    private List<PruningCriterion> criteria() {
+        return config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
     }
 
     /**
@@ -252,25 +314,108 @@ public final class Experiment {
         return directory.resolve("runs").resolve(run.name());
     }
 
-    private void writePrune(Path runDirectory, Trainer trainer, RunResolver.Resolved resolved, List<PruningCriterion> criteria) {
+    /**
+     * Prunes a trained run by every criterion and writes {@value #PRUNE}: a criterion that fails (a
+     * plugin fault, or anything else) loses only its own rows, recorded in {@value #PRUNE_FAILED}; the
+     * rows of criteria that succeeded earlier are kept, so a retry redoes only the failed ones.
+     *
+     * @return one message per failed criterion
+     */
+    private List<String> writePrune(Path runDirectory, Trainer trainer, RunResolver.Resolved resolved, List<PruningCriterion> criteria) {
         ComponentOptions evidenceOptions = new ComponentOptions(resolved.evidence().id(), resolved.config().evidence().options());
         PruningSweep sweep = new PruningSweep(trainer, resolved.evidence(), evidenceOptions, resolved.config().seed());
         List<Double> fractions = config.levels().stream().map(level -> level / 100).toList();
-        StringBuilder csv = new StringBuilder("lambda,criterion,scope,deleted_percent,accuracy,remaining_parameters\n");
         List<Double> lambdas = resolved.config().lambdas();
-        // All lambdas of a criterion in one sweep (evaluated together); rows stay lambda by lambda.
-        Map<Double, StringBuilder> rows = new LinkedHashMap<>();
-        lambdas.forEach(lambda -> rows.put(lambda, new StringBuilder()));
+        Path pruneFile = runDirectory.resolve(PRUNE);
+        // Rows by criterion, then lambda (a sweep evaluates all lambdas of a criterion together).
+        Map<String, Map<Double, List<String>>> rows = Files.exists(pruneFile) ? readPruneRows(pruneFile) : new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
         for (PruningCriterion criterion : criteria) {
+            if (rows.containsKey(criterion.id())) {
+                continue; // pruned by this criterion earlier
+            }
             ComponentOptions criterionOptions = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
-            for (PruningSweep.Point point : sweep.sweep(lambdas, criterion, criterionOptions, config.pruningScope(), fractions)) {
-                rows.get(point.lambda()).append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%d%n", point.lambda(), point.criterion(),
-                        point.scope().name().toLowerCase(Locale.ROOT), point.deletedPercent(), point.accuracy(),
-                        point.remainingParameters()));
+            try {
+                Map<Double, List<String>> byLambda = new LinkedHashMap<>();
+                for (PruningSweep.Point point : sweep.sweep(lambdas, criterion, criterionOptions, config.pruningScope(), fractions)) {
+                    byLambda.computeIfAbsent(point.lambda(), l -> new ArrayList<>()).add(String.format(Locale.ROOT,
+                            "%s,%s,%s,%s,%.4f,%d", point.lambda(), point.criterion(), point.scope().name().toLowerCase(Locale.ROOT),
+                            point.deletedPercent(), point.accuracy(), point.remainingParameters()));
+                }
+                rows.put(criterion.id(), byLambda);
+            } catch (RuntimeException e) {
+                Optional<String> full = Failures.noSpaceLeft(e);
+                if (full.isPresent()) {
+                    throw e;
+                }
+                failures.put(criterion.id(), Failures.describe(e));
             }
         }
-        rows.values().forEach(csv::append);
-        AtomicFiles.writeString(runDirectory.resolve(PRUNE), csv.toString());
+        StringBuilder csv = new StringBuilder(PRUNE_HEADER).append('\n');
+        for (double lambda : lambdas) { // lambda by lambda, criteria in the experiment's order
+            for (PruningCriterion criterion : criteria) {
+                rows.getOrDefault(criterion.id(), Map.of()).getOrDefault(lambda, List.of()).forEach(row -> csv.append(row).append('\n'));
+            }
+        }
+        AtomicFiles.writeString(pruneFile, csv.toString());
+        if (failures.isEmpty()) {
+            deleteIfExists(runDirectory.resolve(PRUNE_FAILED));
+        } else {
+            AtomicFiles.writeString(runDirectory.resolve(PRUNE_FAILED), Json.write(failures));
+        }
+        return failures.entrySet().stream().map(e -> "criterion '" + e.getKey() + "': " + e.getValue()).toList();
+    }
+
+    /** {@value #PRUNE}'s rows by criterion and lambda. */
+    private static Map<String, Map<Double, List<String>>> readPruneRows(Path file) {
+        Map<String, Map<Double, List<String>>> rows = new LinkedHashMap<>();
+        List<String> lines = readLines(file);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",");
+            rows.computeIfAbsent(f[1], c -> new LinkedHashMap<>()).computeIfAbsent(Double.parseDouble(f[0]), l -> new ArrayList<>()).add(line);
+        }
+        return rows;
+    }
+
+    /** The criteria that failed on a run, with their messages. */
+    private static Map<String, String> failedCriteria(Path runDirectory) {
+        Path file = runDirectory.resolve(PRUNE_FAILED);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> failures = new LinkedHashMap<>();
+            Json.MAPPER.readTree(file.toFile()).fields().forEachRemaining(e -> failures.put(e.getKey(),
+                    "criterion '" + e.getKey() + "': " + e.getValue().asText()));
+            return failures;
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete it and run with --resume --retry-failed", e);
+        }
+    }
+
+    private static ExperimentConfig readConfig(Path file) {
+        try {
+            return Json.MAPPER.readValue(file.toFile(), ExperimentConfig.class);
+        } catch (IOException | RuntimeException e) {
+            throw new InputException(file + " is not an experiment configuration (" + Failures.describe(e) + "); it records the"
+                    + " settings of the experiment in this directory: restore it, or choose another --out", e);
+        }
+    }
+
+    /** The keys of {@code experiment.json} whose values differ. */
+    private static List<String> differences(ExperimentConfig a, ExperimentConfig b) {
+        var left = Json.MAPPER.valueToTree(a);
+        var right = Json.MAPPER.valueToTree(b);
+        List<String> keys = new ArrayList<>();
+        left.fieldNames().forEachRemaining(key -> {
+            if (!left.get(key).equals(right.get(key))) {
+                keys.add(key + " " + left.get(key) + " there, " + right.get(key) + " now");
+            }
+        });
+        return keys;
     }
 
     /**
@@ -278,6 +423,13 @@ public final class Experiment {
      * finished run directory of the whole grid, whichever process or shard ran it.
      */
     public void writeResults(Map<String, Object> summary) {
+        // Shards of one grid finish at any time: one writer at a time, each reading every run anew.
+        try (Claim writer = awaitClaim(directory.resolve(RESULTS_CLAIM))) {
+            writeResultsHoldingClaim(summary);
+        }
+    }
+
+    private void writeResultsHoldingClaim(Map<String, Object> summary) {
         StringBuilder results = new StringBuilder(RESULTS_HEADER).append('\n');
         int rows = 0;
         for (GridRun run : grid()) {
@@ -306,11 +458,43 @@ public final class Experiment {
         AtomicFiles.writeString(directory.resolve(SUMMARY), Json.write(all));
     }
 
+    /** Waits for a short-lived claim (one writer of the shared result files); a dead holder's is taken over. */
+    private static Claim awaitClaim(Path file) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (true) {
+            Optional<Claim> claim = Claim.tryAcquire(file);
+            if (claim.isPresent()) {
+                return claim.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new InputException(file + " has been held by " + Claim.liveHolder(file).map(Object::toString).orElse("another process")
+                        + " for 10 minutes; if that process is stuck, stop it, then run 'hyperprune report' on this directory");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + file, e);
+            }
+        }
+    }
+
     /**
      * The theorem check: for every finished hypernetwork run and lambda, the agreement of its pruning
-     * scores with those of the plain run of the same evidence, lambda and restart.
+     * scores with those of the plain run of the same evidence, lambda and restart. A run whose model
+     * cannot be used, or a criterion that fails, loses only its rows.
+     *
+     * @return what could not be compared, and why
      */
-    public void writeAgreement() {
+    public List<String> writeAgreement() {
+        List<String> problems = new ArrayList<>();
+        try (Claim writer = awaitClaim(directory.resolve(RESULTS_CLAIM))) {
+            writeAgreementHoldingClaim(problems);
+        }
+        return problems;
+    }
+
+    private void writeAgreementHoldingClaim(List<String> problems) {
         List<GridRun> grid = grid();
         StringBuilder csv = new StringBuilder(AGREEMENT_HEADER).append('\n');
         List<PruningCriterion> criteria = config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
@@ -320,30 +504,45 @@ public final class Experiment {
             if (hyper.spec().plain() || !finished(hyper)) {
                 continue;
             }
-            RunResolver.Resolved hyperResolved = resolver.resolve(hyper.spec());
-            Trainer hyperTrainer = trainingRun(hyper, hyperResolved).load();
-            for (double lambda : hyper.spec().lambdas()) {
-                Optional<GridRun> plain = grid.stream().filter(p -> p.spec().plain() && p.restart() == hyper.restart()
-                        && p.spec().evidence().equals(hyper.spec().evidence()) && p.spec().lambdas().contains(lambda) && finished(p))
-                        .findFirst();
-                if (plain.isEmpty()) {
-                    continue;
+            try {
+                RunResolver.Resolved hyperResolved = resolver.resolve(hyper.spec());
+                Trainer hyperTrainer = trainingRun(hyper, hyperResolved).load();
+                for (double lambda : hyper.spec().lambdas()) {
+                    Optional<GridRun> plain = grid.stream().filter(p -> p.spec().plain() && p.restart() == hyper.restart()
+                            && p.spec().evidence().equals(hyper.spec().evidence()) && p.spec().lambdas().contains(lambda) && finished(p))
+                            .findFirst();
+                    if (plain.isEmpty()) {
+                        continue;
+                    }
+                    ComponentOptions evidenceOptions = new ComponentOptions(hyper.spec().evidence(), hyperResolved.config().evidence().options());
+                    PruningSweep hyperSweep = new PruningSweep(hyperTrainer, hyperResolved.evidence(), evidenceOptions, hyper.spec().seed());
+                    PruningSweep plainSweep;
+                    try {
+                        plainSweep = plainSweeps.computeIfAbsent(plain.get(), run -> {
+                            RunResolver.Resolved plainResolved = resolver.resolve(run.spec());
+                            return new PruningSweep(trainingRun(run, plainResolved).load(), plainResolved.evidence(), evidenceOptions,
+                                    hyper.spec().seed());
+                        });
+                    } catch (RuntimeException e) {
+                        problems.add(plain.get().name() + ": " + Failures.describe(e));
+                        continue;
+                    }
+                    for (PruningCriterion criterion : criteria) {
+                        ComponentOptions options = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
+                        try {
+                            ScoreAgreement.Result agreement = ScoreAgreement.compare(
+                                    hyperSweep.scores(hyperSweep.weights(lambda), criterion, options),
+                                    plainSweep.scores(plainSweep.weights(lambda), criterion, options), config.pruningScope(), AGREEMENT_LEVELS);
+                            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%.4f,%.4f,%.4f,%.4f%n", hyper.spec().evidence(),
+                                    hyper.spec().hypernetwork(), lambda, hyper.restart(), criterion.id(), agreement.spearman(),
+                                    agreement.iou().get(0), agreement.iou().get(1), agreement.iou().get(2)));
+                        } catch (RuntimeException e) {
+                            problems.add(hyper.name() + " at lambda " + lambda + ", criterion '" + criterion.id() + "': " + Failures.describe(e));
+                        }
+                    }
                 }
-                ComponentOptions evidenceOptions = new ComponentOptions(hyper.spec().evidence(), hyperResolved.config().evidence().options());
-                PruningSweep hyperSweep = new PruningSweep(hyperTrainer, hyperResolved.evidence(), evidenceOptions, hyper.spec().seed());
-                PruningSweep plainSweep = plainSweeps.computeIfAbsent(plain.get(), run -> {
-                    RunResolver.Resolved plainResolved = resolver.resolve(run.spec());
-                    return new PruningSweep(trainingRun(run, plainResolved).load(), plainResolved.evidence(), evidenceOptions, hyper.spec().seed());
-                });
-                for (PruningCriterion criterion : criteria) {
-                    ComponentOptions options = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
-                    ScoreAgreement.Result agreement = ScoreAgreement.compare(
-                            hyperSweep.scores(hyperSweep.weights(lambda), criterion, options),
-                            plainSweep.scores(plainSweep.weights(lambda), criterion, options), config.pruningScope(), AGREEMENT_LEVELS);
-                    csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%.4f,%.4f,%.4f,%.4f%n", hyper.spec().evidence(),
-                            hyper.spec().hypernetwork(), lambda, hyper.restart(), criterion.id(), agreement.spearman(),
-                            agreement.iou().get(0), agreement.iou().get(1), agreement.iou().get(2)));
-                }
+            } catch (RuntimeException e) {
+                problems.add(hyper.name() + ": " + Failures.describe(e));
             }
         }
         AtomicFiles.writeString(directory.resolve(AGREEMENT), csv.toString());

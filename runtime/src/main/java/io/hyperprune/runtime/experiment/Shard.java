@@ -37,8 +37,15 @@ public record Shard(int index, int count) {
     /** The shard the scheduler's environment asks for, or {@link #ALL}. */
     public static Shard fromEnvironment(Map<String, String> env) {
         if (env.containsKey("SLURM_ARRAY_TASK_ID") && env.containsKey("SLURM_ARRAY_TASK_COUNT")) {
-            int min = Integer.parseInt(env.getOrDefault("SLURM_ARRAY_TASK_MIN", "0"));
-            return new Shard(Integer.parseInt(env.get("SLURM_ARRAY_TASK_ID")) - min, Integer.parseInt(env.get("SLURM_ARRAY_TASK_COUNT")));
+            int min = variable(env, "SLURM_ARRAY_TASK_MIN", "0");
+            int id = variable(env, "SLURM_ARRAY_TASK_ID", null);
+            int count = variable(env, "SLURM_ARRAY_TASK_COUNT", null);
+            if (id - min < 0 || id - min >= count) {
+                throw new InputException("the Slurm array variables give shard " + (id - min) + " of " + count + " (SLURM_ARRAY_TASK_ID="
+                        + id + ", SLURM_ARRAY_TASK_MIN=" + min + ", SLURM_ARRAY_TASK_COUNT=" + count + "); use a contiguous"
+                        + " --array such as 0-7, or pass --shard i/N");
+            }
+            return new Shard(id - min, count);
         }
         if (env.containsKey("JOB_COMPLETION_INDEX")) {
             String count = env.get("HYPERPRUNE_SHARD_COUNT");
@@ -46,9 +53,19 @@ public record Shard(int index, int count) {
                 throw new InputException("JOB_COMPLETION_INDEX is set (Kubernetes indexed Job) but HYPERPRUNE_SHARD_COUNT is not;"
                         + " set it to the Job's completions, or pass --shard i/N");
             }
-            return new Shard(Integer.parseInt(env.get("JOB_COMPLETION_INDEX")), Integer.parseInt(count));
+            return new Shard(variable(env, "JOB_COMPLETION_INDEX", null), variable(env, "HYPERPRUNE_SHARD_COUNT", null));
         }
         return ALL;
+    }
+
+    private static int variable(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new InputException("environment variable " + name + "='" + value + "' is not a whole number; the shard of this"
+                    + " process is read from it: fix it (or unset it), or pass --shard i/N");
+        }
     }
 
     public <T> List<T> select(List<T> runs) {

@@ -26,7 +26,11 @@ public final class WorkerPool {
     public static List<String> run(List<String> arguments, int workers, int threadsPerWorker, java.nio.file.Path crashLogs) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin"
                 + File.separator + "java");
-        List<Process> processes = new ArrayList<>();
+        List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // SIGTERM/SIGINT to this process (timeout, a supervisor, Ctrl-C) stops the workers with it; after
+        // kill -9 each worker notices itself (ParentWatch).
+        Thread stopWorkers = new Thread(() -> stop(processes), "stop-workers");
+        Runtime.getRuntime().addShutdownHook(stopWorkers);
         try {
             for (int j = 0; j < workers; j++) {
                 List<String> command = new ArrayList<>();
@@ -58,12 +62,35 @@ public final class WorkerPool {
             }
             return failures;
         } catch (IOException e) {
-            processes.forEach(Process::destroy);
-            throw new InputException("cannot start a worker process: " + e.getMessage() + "; run without --workers", e);
+            stop(processes);
+                        throw new InputException("cannot start a worker process: " + e.getMessage() + "; run without --workers", e);
         } catch (InterruptedException e) {
-            processes.forEach(Process::destroy);
+            stop(processes);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for workers", e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopWorkers);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it stops the workers
+            }
+        }
+    }
+
+    /** Asks every live worker to stop (SIGTERM: it gives back its claim), then kills those still running after 10 s. */
+    private static void stop(List<Process> processes) {
+        processes.stream().filter(Process::isAlive).forEach(Process::destroy);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        for (Process process : processes) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

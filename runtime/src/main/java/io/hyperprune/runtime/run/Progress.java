@@ -12,4 +12,9 @@ public interface Progress {
     default void step(int step) {}
 
     default void epochFinished(EpochMetrics metrics) {}
+
+    /** Something the user should know, e.g. that a damaged checkpoint was not used. */
+    default void warn(String message) {
+        System.err.println("warning: " + message);
+    }
 }

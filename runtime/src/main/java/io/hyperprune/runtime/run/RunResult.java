@@ -13,9 +13,10 @@ import java.util.List;
  * @param parameters scalar parameters of the model f(x, w) (not of the hypernetwork)
  * @param trainingSeconds wall time spent training, summed over resumed parts
  * @param message why it diverged, or empty
+ * @param modelSha256 SHA-256 of the {@code model.fb} these figures describe (null in files of older versions)
  */
 public record RunResult(String status, int epochs, List<Double> lambdas, List<Double> testAccuracy, long parameters,
-        double trainingSeconds, double secondsPerEpoch, String message) {
+        double trainingSeconds, double secondsPerEpoch, String message, String modelSha256) {
 
     public static final String COMPLETED = "completed";
     public static final String DIVERGED = "diverged";

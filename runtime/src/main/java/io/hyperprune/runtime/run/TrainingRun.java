@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
@@ -37,6 +38,8 @@ public final class TrainingRun {
     public static final String MODEL = "model.fb";
     public static final String CHECKPOINT = "checkpoint.json";
     public static final String RESULT = "result.json";
+    /** Marks a run directory an experiment owns (its grid cell); only that experiment writes into it. */
+    public static final String EXPERIMENT_MARKER = "grid.json";
     static final String METRICS_HEADER =
             "epoch,lambda,loss,cross_entropy,penalty,train_accuracy,test_accuracy,train_seconds,eval_seconds";
 
@@ -105,18 +108,41 @@ public final class TrainingRun {
     public record Outcome(RunResult result, Trainer trainer) {}
 
     /**
+     * {@code checkpoint.json}: the epoch {@code model.fb} holds, and that file's SHA-256, so a model and
+     * its checkpoint from different saves (a kill between the two renames) are recognised.
+     */
+    record Checkpoint(int epoch, double trainingSeconds, String modelSha256) {}
+
+    /**
      * Trains, or continues from the last checkpoint when {@code resume} is true and one exists.
      *
-     * @throws InputException if the directory holds another run, or a run that is not resumable
+     * @throws InputException if the directory holds another run, a run of an experiment (only the
+     *     experiment writes those), or more epochs than asked for
      */
     public Outcome run(boolean resume, Progress progress) {
+        if (Files.exists(directory.resolve(EXPERIMENT_MARKER))) {
+            Path experiment = directory.toAbsolutePath().getParent().getParent();
+            throw new InputException("run directory " + directory + " belongs to the experiment in " + experiment + " (it holds "
+                    + EXPERIMENT_MARKER + "), whose results are computed from it; only that experiment writes it: continue it"
+                    + " with 'hyperprune experiment --out " + experiment + " --resume' and the experiment's settings, or train"
+                    + " into another --out");
+        }
+        return train(resume, progress);
+    }
+
+    /** As {@link #run} with resume, for the experiment that owns this run directory. */
+    public Outcome runInExperiment(Progress progress) {
+        return train(true, progress);
+    }
+
+    private Outcome train(boolean resume, Progress progress) {
         ModelSpec model = ModelSpec.parse(config.model());
         model.checkCompatible(data.sampleShape(), data.classes(), data.id());
         ComponentOptions evidenceOptions = new ComponentOptions(evidence.id(), config.evidence().options());
         int firstEpoch = 1;
         double previousSeconds = 0;
         List<String> metricRows = new ArrayList<>();
-        ModelGraph graph;
+        ModelGraph graph = null;
         Path configFile = directory.resolve(CONFIG);
         if (Files.exists(configFile)) {
             if (!resume) {
@@ -125,15 +151,31 @@ public final class TrainingRun {
             }
             checkSameRun(configFile);
         }
-        Path checkpoint = directory.resolve(CHECKPOINT);
-        if (resume && Files.exists(checkpoint) && Files.exists(directory.resolve(MODEL))) {
-            JsonNode state = readJson(checkpoint);
-            firstEpoch = state.get("epoch").asInt() + 1;
-            previousSeconds = state.get("trainingSeconds").asDouble();
-            SameDiff loaded = SameDiff.load(directory.resolve(MODEL).toFile(), true);
-            graph = ModelGraph.restore(loaded, model, evidence, evidenceOptions, config.modelsPerPass());
-            metricRows.addAll(readMetricRows(firstEpoch - 1));
-        } else {
+        Path checkpointFile = directory.resolve(CHECKPOINT);
+        Path modelFile = directory.resolve(MODEL);
+        Optional<Checkpoint> checkpoint = resume ? usableCheckpoint(progress) : Optional.empty();
+        String modelSha256 = null;
+        if (checkpoint.isPresent()) {
+            if (checkpoint.get().epoch() > config.epochs()) {
+                throw new InputException("run directory " + directory + " holds a model trained for " + checkpoint.get().epoch()
+                        + " epochs; --epochs " + config.epochs() + " cannot shrink it: resume with --epochs "
+                        + checkpoint.get().epoch() + " or more, or train into another --out");
+            }
+            try {
+                graph = ModelGraph.restore(ModelFile.load(modelFile, "it is trained again"), model, evidence, evidenceOptions,
+                        config.modelsPerPass());
+                firstEpoch = checkpoint.get().epoch() + 1;
+                previousSeconds = checkpoint.get().trainingSeconds();
+                modelSha256 = checkpoint.get().modelSha256();
+                metricRows.addAll(readMetricRows(firstEpoch - 1));
+            } catch (InputException e) {
+                progress.warn(e.getMessage() + "; the run starts again from epoch 1");
+            }
+        }
+        if (graph == null) {
+            // Nothing usable to continue from: what describes an earlier model must not outlive it.
+            deleteIfExists(directory.resolve(RESULT));
+            deleteIfExists(checkpointFile);
             // Several plain models (one per lambda) train side by side, each with its own tensors.
             Hypernetwork generator = config.plain() && config.lambdas().size() > 1
                     ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(config.lambdas(), config.range())
@@ -142,6 +184,8 @@ public final class TrainingRun {
                     new ComponentOptions(hypernetwork.id(), config.hypernetwork().options()), config.modelsPerPass(),
                     config.plain(), data.train().size(), config.seed());
             AtomicFiles.writeString(configFile, Json.write(config));
+        } else if (!Files.exists(configFile) || readConfig(directory).epochs() != config.epochs()) {
+            AtomicFiles.writeString(configFile, Json.write(config)); // extended: config.json states the epochs asked for now
         }
         Trainer trainer = new Trainer(graph, data, config.settings(), !config.plain());
         double seconds = previousSeconds;
@@ -157,41 +201,110 @@ public final class TrainingRun {
                 // Rows after the checkpoint's epoch are dropped on resume (readMetricRows), then written again.
                 writeMetrics(metricRows);
                 if (schedule.saves(epoch, config.epochs(), System.nanoTime() - saved)) {
-                    saveModel(graph, directory.resolve(MODEL));
-                    AtomicFiles.writeString(checkpoint, Json.write(Map.of("epoch", epoch, "trainingSeconds", seconds)));
+                    // The model first, then the checkpoint naming its checksum: a kill between the two leaves a
+                    // checkpoint that does not match the model, which resume recognises.
+                    modelSha256 = ModelFile.save(graph.sameDiff(), modelFile);
+                    AtomicFiles.writeString(checkpointFile, Json.write(new Checkpoint(epoch, seconds, modelSha256)));
                     saved = System.nanoTime();
                 }
                 progress.epochFinished(last);
             }
         } catch (DivergedException e) {
             RunResult diverged = new RunResult(RunResult.DIVERGED, e.epoch() - 1, config.lambdas(), List.of(),
-                    model.parameterCount(), seconds, Double.NaN, e.getMessage());
+                    model.parameterCount(), seconds, Double.NaN, e.getMessage(), modelSha256);
             AtomicFiles.writeString(directory.resolve(RESULT), Json.write(diverged));
             return new Outcome(diverged, trainer);
         }
         List<Double> accuracy = last != null ? last.testAccuracy() : trainer.testAccuracy(config.lambdas(), Map.of());
-        if (last == null && !Files.exists(directory.resolve(MODEL))) {
-            saveModel(graph, directory.resolve(MODEL));
+        if (modelSha256 == null) { // zero epochs asked for
+            modelSha256 = ModelFile.save(graph.sameDiff(), modelFile);
+            AtomicFiles.writeString(checkpointFile, Json.write(new Checkpoint(0, seconds, modelSha256)));
         }
-        int trainedEpochs = config.epochs();
+        // The epochs the model on disk holds: what was asked for, or what a resumed finished run already had.
+        int trainedEpochs = Math.max(config.epochs(), firstEpoch - 1);
         RunResult result = new RunResult(RunResult.COMPLETED, trainedEpochs, config.lambdas(), accuracy,
-                model.parameterCount(), seconds, trainedEpochs == 0 ? 0 : seconds / trainedEpochs, "");
+                model.parameterCount(), seconds, trainedEpochs == 0 ? 0 : seconds / trainedEpochs, "", modelSha256);
         AtomicFiles.writeString(directory.resolve(RESULT), Json.write(result));
         return new Outcome(result, trainer);
     }
 
-    /** The trained model of a finished (or checkpointed) run, ready for evaluation and pruning. */
+    /** The checkpoint to continue from, if there is one whose model file is the one it describes. */
+    private Optional<Checkpoint> usableCheckpoint(Progress progress) {
+        Path file = directory.resolve(CHECKPOINT);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Json.MAPPER.readValue(file.toFile(), Checkpoint.class);
+        } catch (IOException e) {
+            progress.warn(file + " is not a checkpoint (" + (Files.isRegularFile(file) && sizeOf(file) == 0 ? "empty"
+                    : e.getMessage().lines().findFirst().orElse("")) + "); the run starts again from epoch 1");
+            return Optional.empty();
+        }
+        if (checkpoint == null || checkpoint.epoch() < 0 || !(checkpoint.trainingSeconds() >= 0)) {
+            progress.warn(file + " does not name a saved epoch; the run starts again from epoch 1");
+            return Optional.empty();
+        }
+        Optional<String> mismatch = ModelFile.mismatch(directory.resolve(MODEL), Optional.ofNullable(checkpoint.modelSha256()));
+        if (mismatch.isPresent()) {
+            progress.warn(mismatch.get() + "; it does not belong to " + file + ", so the run starts again from epoch 1");
+            return Optional.empty();
+        }
+        return Optional.of(checkpoint);
+    }
+
+    /**
+     * The trained model of a finished (or checkpointed) run, ready for evaluation and pruning, after
+     * checking that {@code model.fb} is the model {@code result.json} (or {@code checkpoint.json}) describes.
+     */
     public Trainer load() {
         Path modelFile = directory.resolve(MODEL);
         if (!Files.exists(modelFile)) {
             throw new InputException("run directory " + directory + " has no " + MODEL + "; is it a run directory of"
                     + " 'hyperprune train' or 'experiment'?");
         }
+        String fix = "train the run again (delete " + directory + " and rerun the command that made it: 'train', or"
+                + " 'experiment --resume' for a run of an experiment)";
+        Optional<String> expected = readResult(directory).map(RunResult::modelSha256);
+        if (expected.isEmpty()) {
+            expected = readCheckpointSha(directory.resolve(CHECKPOINT));
+        }
+        Optional<String> mismatch = ModelFile.mismatch(modelFile, expected);
+        if (mismatch.isPresent()) {
+            throw new InputException(mismatch.get() + "; " + fix);
+        }
         ModelSpec model = ModelSpec.parse(config.model());
-        SameDiff loaded = SameDiff.load(modelFile.toFile(), true);
+        SameDiff loaded = ModelFile.load(modelFile, fix);
         ModelGraph graph = ModelGraph.restore(loaded, model, evidence,
                 new ComponentOptions(evidence.id(), config.evidence().options()), config.modelsPerPass());
         return new Trainer(graph, data, config.settings(), !config.plain());
+    }
+
+    private static Optional<String> readCheckpointSha(Path file) {
+        try {
+            return Files.exists(file) ? Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Checkpoint.class))
+                    .map(Checkpoint::modelSha256) : Optional.empty();
+        } catch (IOException e) {
+            throw new InputException(file + " is not a checkpoint (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); delete the run directory and train it again", e);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads the {@code config.json} of a run directory. */
@@ -209,27 +322,15 @@ public final class TrainingRun {
     }
 
     /** Reads the {@code result.json} of a finished run, if there is one. */
-    public static java.util.Optional<RunResult> readResult(Path directory) {
+    public static Optional<RunResult> readResult(Path directory) {
         Path file = directory.resolve(RESULT);
         if (!Files.exists(file)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(Json.MAPPER.readValue(file.toFile(), RunResult.class));
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), RunResult.class));
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete the run directory to redo it", e);
-        }
-    }
-
-    /** The graph with its updater state (for --resume); SameDiff serialises it into one Java byte buffer first. */
-    private static void saveModel(ModelGraph graph, Path modelFile) {
-        try {
-            AtomicFiles.writeWith(modelFile, temp -> graph.sameDiff().save(temp.toFile(), true));
-        } catch (OutOfMemoryError e) {
-            long megabytes = Runtime.getRuntime().maxMemory() >> 20;
-            throw new InputException("saving " + modelFile + " needs more Java heap than the " + megabytes
-                    + " MiB allowed (SameDiff writes the weights and their Adam state through one heap buffer);"
-                    + " rerun with a larger heap, e.g. JAVA_OPTS=-Xmx4g (add --resume to continue from the last saved epoch)");
         }
     }
 

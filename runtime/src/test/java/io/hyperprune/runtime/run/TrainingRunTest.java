@@ -101,6 +101,99 @@ class TrainingRunTest {
         assertThat(epochs).containsExactly("1", "1", "2", "2", "3", "3", "4", "4");
     }
 
+    /** Collects warnings instead of printing them. */
+    private static final class Warnings implements Progress {
+        final List<String> messages = new ArrayList<>();
+
+        @Override
+        public void warn(String message) {
+            messages.add(message);
+        }
+    }
+
+    @Test
+    void resumingWithFewerEpochsIsRefusedAndResultJsonKeepsDescribingTheModelOnDisk(@TempDir Path dir) throws Exception {
+        run(dir, 3, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        String before = Files.readString(dir.resolve(TrainingRun.RESULT));
+
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("holds a model trained for 3 epochs")
+                .hasMessageContaining("--epochs 1 cannot shrink it");
+        assertThat(Files.readString(dir.resolve(TrainingRun.RESULT))).isEqualTo(before);
+
+        RunResult again = run(dir, 3, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE).result();
+        assertThat(again.epochs()).isEqualTo(3);
+        assertThat(again.modelSha256()).isEqualTo(ModelFile.sha256(dir.resolve(TrainingRun.MODEL)));
+    }
+
+    @Test
+    void aModelThatIsNotTheCheckpointsIsNotResumedFromButRetrainedBitIdentically(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole");
+        run(whole, 2, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        Path broken = dir.resolve("broken");
+        run(broken, 2, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        // A kill between the model's rename and the checkpoint's: the checkpoint names another model.
+        Files.write(broken.resolve(TrainingRun.MODEL), Files.readAllBytes(whole.resolve(TrainingRun.MODEL)).length > 10
+                ? java.util.Arrays.copyOf(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)), 1000) : new byte[0]);
+        Files.delete(broken.resolve(TrainingRun.RESULT));
+
+        Warnings warnings = new Warnings();
+        RunResult result = run(broken, 2, TrainingRun.Schedule.of(1, 0)).run(true, warnings).result();
+
+        assertThat(warnings.messages).singleElement().asString().contains(TrainingRun.MODEL, "(1000 bytes) is not the model that was saved",
+                "starts again from epoch 1");
+        assertThat(result.epochs()).isEqualTo(2);
+        assertThat(Files.readAllBytes(broken.resolve(TrainingRun.MODEL))).isEqualTo(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)));
+    }
+
+    @Test
+    void anEmptyCheckpointIsNamedAndTheRunStartsAgain(@TempDir Path dir) throws Exception {
+        run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        Files.writeString(dir.resolve(TrainingRun.CHECKPOINT), "");
+        Files.delete(dir.resolve(TrainingRun.RESULT));
+
+        Warnings warnings = new Warnings();
+        RunResult result = run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(true, warnings).result();
+
+        assertThat(warnings.messages).singleElement().asString().contains(TrainingRun.CHECKPOINT, "is not a checkpoint (empty)");
+        assertThat(result.completed()).isTrue();
+    }
+
+    @Test
+    void loadingADamagedModelNamesTheFileAndTheFix(@TempDir Path dir) throws Exception {
+        run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        Path model = dir.resolve(TrainingRun.MODEL);
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load()).isInstanceOf(InputException.class)
+                .hasMessageContaining(model.toString()).hasMessageContaining("is not the model that was saved")
+                .hasMessageContaining("train the run again");
+
+        Files.write(model, new byte[0]);
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load()).isInstanceOf(InputException.class)
+                .hasMessageContaining(model + " is empty");
+
+        // Without a recorded checksum (files of older versions) the parser's failure is named too.
+        Files.delete(dir.resolve(TrainingRun.RESULT));
+        Files.delete(dir.resolve(TrainingRun.CHECKPOINT));
+        Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load()).isInstanceOf(InputException.class)
+                .hasMessageContaining(model.toString()).hasMessageContaining("is not a readable model file");
+    }
+
+    @Test
+    void aRunDirectoryOfAnExperimentIsNotWrittenByAManualTrain(@TempDir Path dir) throws Exception {
+        Path runDirectory = dir.resolve("runs").resolve("weight-decay-r0-abc");
+        Files.createDirectories(runDirectory);
+        Files.writeString(runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER), "{}");
+        assertThatThrownBy(() -> run(runDirectory, 1, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("belongs to the experiment in " + dir.toAbsolutePath())
+                .hasMessageContaining("experiment --out");
+        try (var files = Files.list(runDirectory)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(TrainingRun.EXPERIMENT_MARKER);
+        }
+    }
+
     @Test
     void aNegativeIntervalIsAnInputError() {
         assertThatThrownBy(() -> TrainingRun.Schedule.of(1, -5)).isInstanceOf(InputException.class)

@@ -157,9 +157,9 @@ final class ExperimentCommand implements Callable<Integer> {
             if (!failedWorkers.isEmpty()) {
                 console.err().println("this process now trains the runs the failed worker(s) left");
             }
-            summary = experiment.run(runs, true, false, quietListener()); // the workers retried already
+            summary = experiment.run(runs, false, quietListener()); // the workers retried already
         } else {
-            summary = experiment.run(runs, resume || worker != null, retryFailed, listener());
+            summary = experiment.run(runs, retryFailed, listener());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> info = new LinkedHashMap<>();
@@ -202,6 +202,13 @@ final class ExperimentCommand implements Callable<Integer> {
             @Override
             public void runFinished(GridRun run, String status, double seconds) {
                 console.err().printf(Locale.ROOT, "%s: %s%s%n", run.name(), status, seconds > 0 ? String.format(Locale.ROOT, " (%.1f s)", seconds) : "");
+            }
+
+            @Override
+            public void runBusy(GridRun run, Claim.Owner owner) {
+                if (worker == null) { // a worker's siblings are expected to hold runs
+                    console.err().printf("%s: being trained by %s; left to it%n", run.name(), owner);
+                }
             }
         };
     }

@@ -83,6 +83,9 @@ public final class Experiment {
         Progress runStarted(int position, int total, GridRun run);
 
         default void runFinished(GridRun run, String status, double seconds) {}
+
+        /** A run another live process is training: left to it. */
+        default void runBusy(GridRun run, Claim.Owner owner) {}
     }
 
     /**
@@ -181,13 +184,12 @@ public final class Experiment {
      * (see {@link Claim}): worker processes, shards of an array job and any other process given the same
      * runs share them out as they go, and no run is ever trained by two processes at once. A criterion
      * that fails on a run fails only its own rows ({@value #PRUNE_FAILED}, redone with {@code retryFailed}).
+     * Call {@link #check} and {@link #record} first.
      *
-     * @throws InputException before any training if a component, option or data set is wrong; or when the
+     * @throws InputException when the
      *     disk is full (scheduling stops; the runs finished so far are kept)
      */
-    public Summary run(List<GridRun> runs, boolean resume, boolean retryFailed, Listener listener) {
-        check(runs, resume);
-        record();
+    public Summary run(List<GridRun> runs, boolean retryFailed, Listener listener) {
         List<PruningCriterion> criteria = criteria();
         long start = System.nanoTime();
         int completed = 0;
@@ -225,8 +227,7 @@ public final class Experiment {
             if (claim.isEmpty()) {
                 busy++;
                 skipped++;
-                listener.runFinished(run, "being trained by " + Claim.liveHolder(runDirectory.resolve(CLAIM))
-                        .map(Object::toString).orElse("another process"), 0);
+                Claim.liveHolder(runDirectory.resolve(CLAIM)).ifPresent(owner -> listener.runBusy(run, owner));
                 continue;
             }
             long runStart = System.nanoTime();

@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data);
+        RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data, console);
         List<Double> chosen = loaded.lambdas(lambdas);
         List<Double> accuracy = loaded.trainer().testAccuracy(chosen, Map.of());
         if (json) {

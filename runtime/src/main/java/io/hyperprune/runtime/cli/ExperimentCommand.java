@@ -256,32 +256,8 @@ final class ExperimentCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code 0:90:10} or {@code 0,50,80,90}. */
+    /** {@code 0:90:10} or {@code 0,50,80,90}: see {@link Levels}. */
     static List<Double> parseLevels(String text) {
-        List<Double> result = new ArrayList<>();
-        try {
-            if (text.contains(":")) {
-                String[] parts = text.split(":");
-                if (parts.length != 3) {
-                    throw new NumberFormatException();
-                }
-                double from = Double.parseDouble(parts[0]);
-                double to = Double.parseDouble(parts[1]);
-                double step = Double.parseDouble(parts[2]);
-                if (!(step > 0)) {
-                    throw new NumberFormatException();
-                }
-                for (int i = 0; from + i * step <= to + 1e-9; i++) {
-                    result.add(from + i * step);
-                }
-            } else {
-                for (String part : text.split(",")) {
-                    result.add(Double.parseDouble(part.trim()));
-                }
-            }
-        } catch (NumberFormatException e) {
-            throw new InputException("--levels '" + text + "' is not from:to:step or a comma list, e.g. 0:90:10");
-        }
-        return result;
+        return Levels.parse(text);
     }
 }

@@ -13,6 +13,7 @@ import io.hyperprune.runtime.engine.StandaloneModel;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;
+import io.hyperprune.runtime.run.OutputDirectory;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -71,7 +72,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (!(prune >= 0 && prune < 1)) {
             throw new InputException("--prune must be in [0, 1), got " + prune);
         }
-        RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data);
+        OutputDirectory.checkFile(out, "--out");
+        RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data, console);
         double chosen = loaded.lambdas(lambda == null ? List.of() : List.of(lambda)).get(0);
         PruningSweep sweep = new PruningSweep(loaded.trainer(), loaded.resolved().evidence(), loaded.evidenceOptions(),
                 loaded.resolved().config().seed());

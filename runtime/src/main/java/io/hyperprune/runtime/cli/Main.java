@@ -4,6 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.run.FileWriteException;
+import io.hyperprune.runtime.run.IoFailures;
 import io.hyperprune.runtime.wiring.ComponentModule;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.io.PrintStream;
@@ -14,13 +16,21 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the {@code hyperprune} command. Exit codes: 0 success, 1 internal error (or a run
- * that did not complete), 2 bad input or usage.
+ * that did not complete), 2 bad input or usage, or an environment that cannot do what was asked: a
+ * file system that refuses a write (no space, no permission, a file in the way) and running out of
+ * memory (the heap or off-heap limit the launcher sets; the message says how to raise it). These are
+ * fixed by the user, not by a change to hyperprune, so they are not internal errors.
  */
 public final class Main {
 
     static final int OK = 0;
     static final int INTERNAL_ERROR = 1;
     static final int BAD_INPUT = 2;
+
+    /** The launcher's defaults (bin/hyperprune), named in the advice when memory runs out. */
+    static final String LAUNCHER_HEAP = "-Xmx1g";
+    static final String LAUNCHER_OFF_HEAP = "12g";
+    static final String LAUNCHER_PHYSICAL = "16g";
 
     private Main() {}
 
@@ -35,6 +45,7 @@ public final class Main {
     /** Runs one command line; the streams are the command's stdout and stderr. */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
         boolean verbose = List.of(args).contains("--verbose");
+        String command = commandName(args);
         try {
             ComponentRegistry registry = ComponentRegistry.load(pluginsDirectory(args));
             Console console = new Console(out, err, interactive);
@@ -54,25 +65,49 @@ public final class Main {
                     err.println("error: " + e.getMessage());
                     return BAD_INPUT;
                 }
-                return new CommandLine.RunLast().execute(parseResult);
+                try {
+                    return new CommandLine.RunLast().execute(parseResult);
+                } catch (Error e) { // picocli hands only Exceptions to the handler below
+                    return handle(e, err, verbose, command);
+                }
             });
-            commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> handle(e, err, verbose));
+            commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> handle(e, err, verbose, command));
             return commandLine.execute(args);
         } catch (InputException e) {
             err.println("error: " + e.getMessage());
             return BAD_INPUT;
-        } catch (RuntimeException e) {
-            return handle(e, err, verbose);
+        } catch (RuntimeException | Error e) {
+            return handle(e, err, verbose, command);
         }
     }
 
-    private static int handle(Exception e, PrintStream err, boolean verbose) {
-        Throwable cause = e;
-        while (!(cause instanceof InputException) && cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+    /**
+     * One message and exit code for every failure: the user's input (an {@link InputException} anywhere in
+     * the cause chain), memory, a file system failure (the path and the OS's reason), else an internal error.
+     */
+    static int handle(Throwable e, PrintStream err, boolean verbose, String command) {
+        Throwable input = firstInChain(e, InputException.class);
+        if (input != null) {
+            err.println("error: " + input.getMessage());
+            return BAD_INPUT;
         }
-        if (cause instanceof InputException) {
-            err.println("error: " + cause.getMessage());
+        OutOfMemoryError memory = (OutOfMemoryError) firstInChain(e, OutOfMemoryError.class);
+        if (memory != null) {
+            err.println("error: " + outOfMemory(memory, command));
+            return BAD_INPUT;
+        }
+        Throwable write = firstInChain(e, FileWriteException.class);
+        if (write != null) {
+            err.println("error: " + write.getMessage());
+            return BAD_INPUT;
+        }
+        java.util.Optional<java.io.IOException> io = IoFailures.find(e);
+        if (io.isPresent()) {
+            err.println("error: " + IoFailures.describe(io.get()) + " (while running '" + command + "')"
+                    + (verbose ? "" : "; --verbose shows where"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
             return BAD_INPUT;
         }
         err.println("internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
@@ -80,6 +115,50 @@ public final class Main {
             e.printStackTrace(err);
         }
         return INTERNAL_ERROR;
+    }
+
+    /** What ran out (heap, off-heap, physical memory), its limit, and the launcher setting that raises it. */
+    static String outOfMemory(OutOfMemoryError error, String command) {
+        String messages = "";
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            messages += " " + t.getMessage();
+        }
+        String running = " while running '" + command + "'; give more with HYPERPRUNE_OPTS=";
+        if (messages.contains("maxPhysicalBytes") || messages.contains("Physical memory usage")) {
+            return "out of physical memory (the process's limit "
+                    + System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "2x the off-heap limit")
+                    + ", org.bytedeco.javacpp.maxphysicalbytes)" + running + "-Dorg.bytedeco.javacpp.maxphysicalbytes=24g"
+                    + " if the machine has it (the launcher's default is " + LAUNCHER_PHYSICAL + "), or train a smaller model or batch";
+        }
+        if (messages.contains("maxBytes") || messages.contains("totalBytes") || messages.contains("Cannot allocate")
+                || messages.contains("Direct buffer memory")) {
+            return "out of off-heap memory (limit " + System.getProperty("org.bytedeco.javacpp.maxbytes", "the heap's")
+                    + ", org.bytedeco.javacpp.maxbytes)" + running + "-Dorg.bytedeco.javacpp.maxbytes=24g (the launcher's default is "
+                    + LAUNCHER_OFF_HEAP + "), or train a smaller model or batch";
+        }
+        return "out of Java heap memory (limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)" + running
+                + "-Xmx4g (the launcher's default is " + LAUNCHER_HEAP + ")";
+    }
+
+    private static Throwable firstInChain(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The subcommand of a command line, for messages: its first word that is not an option or an option's value. */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--plugins-dir")) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i];
+            }
+        }
+        return "hyperprune";
     }
 
     /** A duplicated component id is a configuration error for every command but {@code plugins}, which shows it. */

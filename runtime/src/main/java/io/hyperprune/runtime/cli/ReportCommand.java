@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
 import io.hyperprune.runtime.report.ReportWriter;
+import io.hyperprune.runtime.run.OutputDirectory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +32,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        writeReport(directories, out != null ? out : directories.get(0), console);
+        Path target = out != null ? out : directories.get(0);
+        OutputDirectory.check(target, "--out");
+        writeReport(directories, target, console);
         return 0;
     }
 

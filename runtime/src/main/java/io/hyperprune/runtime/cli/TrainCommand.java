@@ -8,6 +8,7 @@ import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.runtime.run.Json;
+import io.hyperprune.runtime.run.OutputDirectory;
 import io.hyperprune.runtime.run.RunConfig;
 import io.hyperprune.runtime.run.RunResolver;
 import io.hyperprune.runtime.run.RunResult;
@@ -62,6 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery); // checked before the data is loaded
+        OutputDirectory.check(out, "--out");
         RunSpec spec = run.spec();
         RunResolver.Resolved resolved = new RunResolver(registry, data::request).resolve(spec);
         RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, schedule)

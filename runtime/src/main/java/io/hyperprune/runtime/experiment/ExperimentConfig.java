@@ -1,7 +1,14 @@
 package io.hyperprune.runtime.experiment;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
 import io.hyperprune.api.PruningMasks;
@@ -9,9 +16,12 @@ import io.hyperprune.runtime.engine.ModelSpec;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.Suggestions;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -44,6 +54,9 @@ public record ExperimentConfig(
         long seed,
         Map<String, Map<String, String>> options,
         boolean batchPlain) {
+
+    /** The most pruning levels a sweep may have: 0 to 100 % in steps of 0.1 %; each level costs an evaluation per lambda. */
+    public static final int MAX_LEVELS = 1001;
 
     static final List<Double> TEN_LEVELS = IntStream.range(0, 10).mapToObj(i -> i * 10.0).toList();
     static final List<String> NINE_MODELS_EVIDENCES = List.of("variational", "prior-scaled", "weight-decay");
@@ -83,8 +96,8 @@ public record ExperimentConfig(
         new LambdaRange(lambdaMin, lambdaMax);
         require(criteria != null && !criteria.isEmpty(), "criteria", "a non-empty list of pruning criterion ids");
         require(scope != null && (scope.equals("layer") || scope.equals("global")), "scope", "\"layer\" or \"global\"");
-        require(levels != null && !levels.isEmpty() && levels.stream().allMatch(l -> l >= 0 && l <= 100), "levels",
-                "a non-empty list of percentages in [0, 100]");
+        require(levels != null && !levels.isEmpty() && levels.size() <= MAX_LEVELS && increasingPercentages(levels), "levels",
+                "a non-empty list of at most " + MAX_LEVELS + " increasing percentages in [0, 100]");
         options = options == null ? Map.of() : Map.copyOf(options);
         ModelSpec.parse(model);
         evidences = List.copyOf(evidences);
@@ -107,30 +120,163 @@ public record ExperimentConfig(
         return preset;
     }
 
-    /** Reads a JSON config; keys missing from the file are taken from {@code base} (a preset). */
+    /** The largest --config file read: a configuration is a few hundred bytes; more is a wrong file, not a config. */
+    static final int MAX_FILE_BYTES = 1 << 20;
+
+    /**
+     * Reads a JSON config; keys missing from the file are taken from {@code base} (a preset). The file must
+     * be one JSON object with each key once and values of the key's type exactly (see {@link Json}).
+     */
     public static ExperimentConfig read(Path file, ExperimentConfig base) {
+        String name = "experiment config " + file;
+        ObjectNode overrides = readObject(file, name);
+        ObjectNode tree = Json.MAPPER.valueToTree(base);
+        List<String> known = tree.properties().stream().map(Map.Entry::getKey).toList();
         try {
-            var tree = Json.MAPPER.valueToTree(base);
-            var overrides = Json.MAPPER.readTree(Files.readString(file));
-            if (overrides == null || !overrides.isObject()) {
-                throw new InputException("experiment config " + file + " must be a JSON object, e.g. {\"restarts\": 2}");
-            }
-            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).setAll((com.fasterxml.jackson.databind.node.ObjectNode) overrides);
+            tree.setAll(overrides);
             return Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .treeToValue(tree, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            String known = String.join(", ", Json.MAPPER.valueToTree(base).properties().stream().map(Map.Entry::getKey).toList());
-            throw new InputException("experiment config " + file + ": unknown key '" + e.getPropertyName() + "'"
-                    + Suggestions.didYouMean(e.getPropertyName(), Json.MAPPER.valueToTree(base).properties().stream()
-                            .map(Map.Entry::getKey).toList())
-                    + "; known keys: " + known);
+            throw new InputException(name + ": unknown key '" + e.getPropertyName() + "'"
+                    + Suggestions.didYouMean(e.getPropertyName(), known) + "; known keys: " + String.join(", ", known));
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
             Throwable cause = e.getCause() instanceof InputException ? e.getCause() : e;
-            throw new InputException("experiment config " + file + ": " + cause.getMessage(), e);
-        } catch (IOException e) {
-            throw new InputException("cannot read experiment config " + file + ": " + e.getMessage().lines().findFirst().orElse("")
-                    + "; the format is JSON, see the README", e);
+            throw new InputException(name + ": " + cause.getMessage(), e);
+        } catch (MismatchedInputException e) {
+            String key = keyOf(e.getPath());
+            JsonNode given = overrides.at(pointerOf(e.getPath()));
+            throw new InputException(name + ": key '" + key + "' must be " + expected(e.getTargetType())
+                    + (given.isMissingNode() ? "" : ", got " + abbreviate(given.toString())), e);
+        } catch (JsonProcessingException e) {
+            throw new InputException(name + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The file's JSON object, with the file's problem named: missing, a directory, too big, unreadable, not JSON. */
+    private static ObjectNode readObject(Path file, String name) {
+        if (!Files.exists(file)) {
+            throw new InputException(name + " does not exist" + (Files.exists(file.toAbsolutePath().getParent())
+                    ? "" : " (nor does its directory " + file.toAbsolutePath().getParent() + ")"));
+        }
+        if (Files.isDirectory(file)) {
+            throw new InputException(name + " is a directory; give a JSON file, e.g. {\"restarts\": 2}");
+        }
+        byte[] bytes;
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                throw tooBig(name, Files.size(file));
+            }
+            try (InputStream in = Files.newInputStream(file)) { // bounded: a device or pipe has no size
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+        } catch (AccessDeniedException e) {
+            throw new InputException(name + " is not readable (permission denied); check its permissions", e);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw tooBig(name, bytes.length);
+        }
+        try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
+            // Trailing text is checked below, to name where it starts.
+            JsonNode node = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(parser);
+            if (node == null || !node.isObject()) {
+                throw new InputException(name + " must be a JSON object, e.g. {\"restarts\": 2}, got "
+                        + (node == null ? "an empty file" : abbreviate(node.toString())));
+            }
+            var end = parser.currentTokenLocation();
+            boolean trailing;
+            try {
+                trailing = parser.nextToken() != null;
+            } catch (JsonProcessingException e) {
+                trailing = true; // not even a JSON token
+            }
+            if (trailing) {
+                throw new InputException(name + ": unexpected text after the JSON object that ends at line " + end.getLineNr()
+                        + ", column " + end.getColumnNr() + "; the file must hold exactly one JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String message = e.getOriginalMessage();
+            if (message.startsWith("Duplicate field '")) {
+                String key = message.substring("Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
+                throw new InputException(name + ": key '" + key + "' appears twice" + where + "; give each key once", e);
+            }
+            throw new InputException(name + " is not valid JSON" + where + ": " + message.lines().findFirst().orElse("")
+                    + "; the format is a JSON object, see the README", e);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputException tooBig(String name, long bytes) {
+        return new InputException(String.format(Locale.ROOT, "%s is %s; a configuration is a small JSON object (at most %d MiB)",
+                name, bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.0f MB", bytes / 1e6) : bytes + " bytes", MAX_FILE_BYTES >> 20));
+    }
+
+    /** The key a Jackson error is about as the user wrote it: {@code restarts}, {@code options.piecewise.pivots}, {@code lambdas[1]}. */
+    private static String keyOf(List<JsonMappingException.Reference> path) {
+        StringBuilder key = new StringBuilder();
+        for (JsonMappingException.Reference reference : path) {
+            if (reference.getFieldName() != null) {
+                key.append(key.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                key.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return key.toString();
+    }
+
+    private static JsonPointer pointerOf(List<JsonMappingException.Reference> path) {
+        JsonPointer pointer = JsonPointer.empty();
+        for (JsonMappingException.Reference reference : path) {
+            pointer = reference.getFieldName() != null ? pointer.appendProperty(reference.getFieldName())
+                    : reference.getIndex() >= 0 ? pointer.appendIndex(reference.getIndex()) : pointer;
+        }
+        return pointer;
+    }
+
+    /** What a value of a Java type looks like in JSON, in the user's words. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list, e.g. [1, 2]";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a JSON object";
+        }
+        return "of another type";
+    }
+
+    private static String abbreviate(String json) {
+        return json.length() <= 60 ? json : json.substring(0, 57) + "...";
+    }
+
+    private static boolean increasingPercentages(List<Double> levels) {
+        double previous = Double.NEGATIVE_INFINITY;
+        for (Double level : levels) {
+            if (level == null || !(level >= 0 && level <= 100 && level > previous)) {
+                return false;
+            }
+            previous = level;
+        }
+        return true;
     }
 
     private static void require(boolean condition, String key, String expected) {

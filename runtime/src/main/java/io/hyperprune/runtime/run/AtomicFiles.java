@@ -1,7 +1,7 @@
 package io.hyperprune.runtime.run;
 
+import io.hyperprune.api.InputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,11 @@ public final class AtomicFiles {
         writeWith(target, temp -> Files.write(temp, content));
     }
 
-    /** Lets {@code writer} fill a temp file, then moves it over {@code target}. */
+    /**
+     * Lets {@code writer} fill a temp file, then moves it over {@code target}. Any I/O failure, also one a
+     * library wraps (SameDiff's "Error saving SameDiff instance to file"), becomes a {@link FileWriteException}
+     * naming the target, the OS's reason and the fix.
+     */
     public static void writeWith(Path target, Writer writer) {
         Path directory = target.toAbsolutePath().getParent();
         Path temp = null;
@@ -34,7 +38,15 @@ public final class AtomicFiles {
             writer.write(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw failure(target, e, e);
+        } catch (InputException | FileWriteException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            IOException io = IoFailures.find(e).orElse(null);
+            if (io == null) {
+                throw e;
+            }
+            throw failure(target, io, e);
         } finally {
             if (temp != null) {
                 try {
@@ -44,6 +56,27 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    private static FileWriteException failure(Path target, IOException io, Throwable cause) {
+        String reason = reasonWriting(target.toAbsolutePath().getParent(), io);
+        return new FileWriteException(target, "cannot write " + target + ": " + reason + "; " + IoFailures.advice(reason), cause);
+    }
+
+    /** Why a file could not be written into {@code directory}, naming the path at fault if it is not the file itself. */
+    static String reasonWriting(Path directory, IOException io) {
+        Path existing = directory;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            return existing + " is a file, not a directory";
+        }
+        String reason = existing != null && !existing.equals(directory) ? IoFailures.reason(io)
+                : IoFailures.reasonCreatingIn(directory, io);
+        String file = IoFailures.file(io).orElse(null);
+        boolean aboutTheFile = file == null || Path.of(file).toAbsolutePath().getParent().equals(directory);
+        return aboutTheFile ? reason : file + ": " + reason;
     }
 
     /** Temp files are created owner-only; results should be as readable as any other file. */

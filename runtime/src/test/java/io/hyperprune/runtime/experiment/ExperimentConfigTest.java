@@ -39,6 +39,55 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void aConfigMeansExactlyWhatItSaysOrIsRejectedNamingTheKey(@TempDir Path dir) throws Exception {
+        ExperimentConfig base = ExperimentConfig.preset("paper-mnist");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"restarts\": 1.7}", ": key 'restarts' must be an integer, got 1.7");
+        cases.put("{\"restarts\": \"3\"}", ": key 'restarts' must be an integer, got \"3\"");
+        cases.put("{\"restarts\": null}", ": key 'restarts' must be an integer, got null");
+        cases.put("{\"batchPlain\": 0}", ": key 'batchPlain' must be true or false, got 0");
+        cases.put("{\"learningRate\": \"fast\"}", ": key 'learningRate' must be a number, got \"fast\"");
+        cases.put("{\"lambdas\": [0.1, \"x\"]}", ": key 'lambdas[1]' must be a number, got \"x\"");
+        cases.put("{\"lambdas\": 0.1}", ": key 'lambdas' must be a list, e.g. [1, 2], got 0.1");
+        cases.put("{\"options\": {\"piecewise\": 4}}", ": key 'options.piecewise' must be a JSON object, got 4");
+        cases.put("{\"restarts\": 2} {\"restarts\": 3}", ": unexpected text after the JSON object that ends at line 1, column 15");
+        cases.put("{\"restarts\": 2}\ngarbage", ": unexpected text after the JSON object that ends at line 1, column 15");
+        cases.put("{\"restarts\": 2, \"restarts\": 3}", ": key 'restarts' appears twice at line 1");
+        cases.put("[1]", " must be a JSON object, e.g. {\"restarts\": 2}, got [1]");
+        cases.put("", " must be a JSON object, e.g. {\"restarts\": 2}, got an empty file");
+        cases.put("{\"levels\": [50, 10]}", "key 'levels' must be a non-empty list of at most 1001 increasing percentages in [0, 100]");
+        int i = 0;
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path file = Files.writeString(dir.resolve("c" + i++ + ".json"), c.getKey());
+            assertThatThrownBy(() -> ExperimentConfig.read(file, base)).as(c.getKey()).isInstanceOf(InputException.class)
+                    .hasMessageStartingWith("experiment config " + file).hasMessageContaining(c.getValue())
+                    .hasMessageNotContaining("java.");
+        }
+    }
+
+    @Test
+    void aMissingDirectoryOrHugeConfigFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        ExperimentConfig base = ExperimentConfig.preset("paper-mnist");
+        Path missing = dir.resolve("nope.json");
+        assertThatThrownBy(() -> ExperimentConfig.read(missing, base)).isInstanceOf(InputException.class)
+                .hasMessage("experiment config " + missing + " does not exist");
+        assertThatThrownBy(() -> ExperimentConfig.read(dir, base)).isInstanceOf(InputException.class)
+                .hasMessageStartingWith("experiment config " + dir + " is a directory; give a JSON file");
+        Path huge = dir.resolve("huge.json");
+        try (var channel = java.nio.channels.FileChannel.open(huge, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[] {' '}), 50_000_000 - 1); // sparse: nothing read before the check
+        }
+        assertThatThrownBy(() -> ExperimentConfig.read(huge, base)).isInstanceOf(InputException.class)
+                .hasMessage("experiment config " + huge + " is 50 MB; a configuration is a small JSON object (at most 1 MiB)");
+        Path unreadable = Files.writeString(dir.resolve("secret.json"), "{}");
+        if (unreadable.toFile().setReadable(false) && !Files.isReadable(unreadable)) { // root reads anything
+            assertThatThrownBy(() -> ExperimentConfig.read(unreadable, base)).isInstanceOf(InputException.class)
+                    .hasMessageContaining("is not readable (permission denied)");
+        }
+    }
+
+    @Test
     void shardsSplitTheGridAndDefaultFromSchedulers() {
         List<Integer> runs = List.of(0, 1, 2, 3, 4, 5, 6);
         assertThat(Shard.parse("1/3").select(runs)).containsExactly(1, 4);

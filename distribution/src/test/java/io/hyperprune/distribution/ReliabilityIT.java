@@ -21,13 +21,16 @@ class ReliabilityIT {
 
     private static final List<String> SMALL = List.of("--dataset", "synthetic", "-O", "synthetic.train-size=600", "-O",
             "synthetic.test-size=200");
-    private static final List<String> GRID = List.of("--evidences", "weight-decay,variational", "--hypernetworks", "constant",
+    private static final List<String> GRID = List.of("--hypernetworks", "constant",
             "--lambdas", "0.1,1", "--epochs-plain", "1", "--levels", "0,50", "--no-report");
 
     private static String[] experiment(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("experiment", "--out", out.toString()));
         args.addAll(SMALL);
         args.addAll(GRID);
+        if (!List.of(extra).contains("--evidences")) {
+            args.addAll(List.of("--evidences", "weight-decay,variational"));
+        }
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -148,6 +151,42 @@ class ReliabilityIT {
         assertThat(CliRun.run(Map.of("JOB_COMPLETION_INDEX", "1", "HYPERPRUNE_SHARD_COUNT", "x"), experiment(out)).expectExit(2).err())
                 .contains("HYPERPRUNE_SHARD_COUNT='x' is not a whole number");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aFullDiskStopsTheGridKeepingWhatFinishedAndResumeCompletesIt(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk");
+        Files.createDirectories(disk);
+        // A real file system that fills up: 1.5 MB holds one plain run (~1 MB of model and Adam state), not two.
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                () -> "needs permission to mount a tmpfs: " + new String(readAll(mount)));
+        try {
+            Path out = disk.resolve("e");
+            String[] grid = experiment(out, "--evidences", "weight-decay,variational,prior-scaled");
+            String err = CliRun.run(grid).expectExit(2).err();
+            assertThat(err).contains("weight-decay-r0-", ": completed", "error: cannot write " + out.resolve("runs"),
+                    "no space left on device", "stopped scheduling runs", "experiment --out " + out + " --resume");
+            assertThat(err).doesNotContain("prior-scaled-r0-", "internal error");
+            assertThat(Files.exists(aRunOf(out, "weight-decay-r0").resolve("prune.csv"))).isTrue();
+
+            Path roomy = dir.resolve("roomy");
+            new ProcessBuilder("cp", "-r", out.toString(), roomy.toString()).start().waitFor();
+            String resumed = CliRun.run(experiment(roomy, "--evidences", "weight-decay,variational,prior-scaled", "--resume"))
+                    .expectExit(0).err();
+            assertThat(resumed).contains("3 completed");
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor();
+        }
+    }
+
+    private static byte[] readAll(Process process) {
+        try {
+            return process.getInputStream().readAllBytes();
+        } catch (java.io.IOException e) {
+            return new byte[0];
+        }
     }
 
     /** A grid long enough to be caught mid-run. */

@@ -13,6 +13,7 @@ import io.hyperprune.runtime.experiment.ParentWatch;
 import io.hyperprune.runtime.experiment.Shard;
 import io.hyperprune.runtime.experiment.WorkerPool;
 import io.hyperprune.runtime.run.Json;
+import io.hyperprune.runtime.run.OutputDirectory;
 import io.hyperprune.runtime.run.Progress;
 import io.hyperprune.runtime.run.RunResolver;
 import io.hyperprune.runtime.run.TrainingRun;
@@ -103,6 +104,7 @@ final class ExperimentCommand implements Callable<Integer> {
                     + threadsPerWorker);
         }
         TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery);
+        OutputDirectory.check(out, "--out");
         ExperimentConfig resolved = resolveConfig();
         RunResolver resolver = new RunResolver(registry, data::request);
         Experiment experiment = new Experiment(resolved, out, resolver, registry, schedule);

@@ -73,7 +73,7 @@ final class PruneCommand implements Callable<Integer> {
         ComponentOptionsParser parser = new ComponentOptionsParser(RunOptions.groupOptions(options));
         parser.checkAllUsed(List.of(selected));
         ComponentOptions criterionOptions = parser.optionsFor(selected);
-        RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data);
+        RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data, console);
         PruningSweep sweep = new PruningSweep(loaded.trainer(), loaded.resolved().evidence(), loaded.evidenceOptions(),
                 loaded.resolved().config().seed());
         List<PruningSweep.Point> points = sweep.sweep(loaded.lambdas(lambdas), selected, criterionOptions, pruningScope, fractions);

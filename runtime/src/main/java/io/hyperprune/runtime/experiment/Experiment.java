@@ -9,6 +9,7 @@ import io.hyperprune.runtime.engine.Trainer;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.pruning.ScoreAgreement;
 import io.hyperprune.runtime.run.AtomicFiles;
+import io.hyperprune.runtime.run.DiskFull;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.Progress;
 import io.hyperprune.runtime.run.RunResolver;
@@ -273,11 +274,10 @@ public final class Experiment {
             } catch (InputException e) {
                 throw e;
             } catch (RuntimeException e) {
-                Optional<String> full = Failures.noSpaceLeft(e);
-                if (full.isPresent()) {
-                    throw new InputException("no space left on device (" + full.get() + ") while training " + run.name()
-                            + "; stopped scheduling runs (those finished so far are kept): free space, then continue with"
-                            + " 'hyperprune experiment --out " + directory + " --resume --retry-failed' and the same settings", e);
+                if (DiskFull.isCause(e)) {
+                    throw new InputException(Failures.describe(e) + " (while training " + run.name() + ")"
+                            + "; stopped scheduling runs, those finished so far are kept; once there is space, continue with"
+                            + " 'hyperprune experiment --out " + directory + " --resume' and the same settings", e);
                 }
                 failed++;
                 StringWriter trace = new StringWriter();
@@ -345,8 +345,7 @@ public final class Experiment {
                 }
                 rows.put(criterion.id(), byLambda);
             } catch (RuntimeException e) {
-                Optional<String> full = Failures.noSpaceLeft(e);
-                if (full.isPresent()) {
+                if (DiskFull.isCause(e)) {
                     throw e;
                 }
                 failures.put(criterion.id(), Failures.describe(e));

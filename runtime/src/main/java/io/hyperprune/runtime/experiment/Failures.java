@@ -1,9 +1,6 @@
 package io.hyperprune.runtime.experiment;
 
-import java.util.Locale;
-import java.util.Optional;
-
-/** What a failure says to a user: its first message along the cause chain, and whether the disk is full. */
+/** What a failure says to a user: its first message along the cause chain. */
 final class Failures {
 
     private Failures() {}
@@ -16,15 +13,5 @@ final class Failures {
             }
         }
         return e.getClass().getSimpleName() + " without a message";
-    }
-
-    /** The message of a "no space left on device" failure anywhere in the cause chain (wrapped by SameDiff's save, say). */
-    static Optional<String> noSpaceLeft(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("no space left on device")) {
-                return Optional.of(t.getMessage());
-            }
-        }
-        return Optional.empty();
     }
 }

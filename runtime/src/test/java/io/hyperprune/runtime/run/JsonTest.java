@@ -16,7 +16,7 @@ class JsonTest {
     void whatTheRuntimeWritesReadsBackIncludingNaNAndInfinity() throws Exception {
         Sample sample = new Sample(3, 1L << 40, 0.5, true, List.of(Double.NaN, Double.POSITIVE_INFINITY, 1.0), Map.of("a", "1"));
         assertThat(Json.MAPPER.readValue(Json.write(sample), Sample.class)).isEqualTo(sample);
-        RunResult result = new RunResult("diverged", 2, List.of(0.1, 1.0), List.of(Double.NaN, 0.5), 100, 1.5, 0.75, "loss is NaN");
+        RunResult result = new RunResult("diverged", 2, List.of(0.1, 1.0), List.of(Double.NaN, 0.5), 100, 1.5, 0.75, "loss is NaN", "ab12");
         assertThat(Json.MAPPER.readValue(Json.write(result), RunResult.class)).isEqualTo(result);
     }
 

@@ -28,6 +28,15 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
         layers = List.copyOf(layers);
     }
 
+    /**
+     * Bounds of an MLP spec, checked before any graph is built: a layer's ops are added to the graph one
+     * by one, and every weight is a mean and a log-sigma with Adam's two moments each (32 bytes), times
+     * the pivots of a hypernetwork. cifar-conv (9.1M weights) is within them.
+     */
+    static final int MAX_LAYERS = 32;
+    static final int MAX_LAYER_SIZE = 65_536;
+    static final long MAX_PARAMETERS = 50_000_000L;
+
     /** Parses {@code 784-50-10} or {@code cifar-conv}. */
     public static ModelSpec parse(String text) {
         String trimmed = text.trim();
@@ -43,14 +52,42 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
                 }
                 sizes.add(size);
             } catch (NumberFormatException e) {
-                throw new InputException("--model '" + text + "' is not a model spec: expected layer sizes joined by '-',"
+                if (part.trim().matches("[0-9]{1,1000}")) {
+                    throw new InputException("--model '" + abbreviated(text) + "': layer size " + part.trim() + " is too large: at most "
+                            + MAX_LAYER_SIZE + " (a layer's weights scale with its size times its neighbours')");
+                }
+                throw new InputException("--model '" + abbreviated(text) + "' is not a model spec: expected layer sizes joined by '-',"
                         + " e.g. 784-50-10, or '" + CIFAR_CONV + "'");
             }
         }
         if (sizes.size() < 2) {
             throw new InputException("--model '" + text + "' needs at least an input and an output size, e.g. 784-50-10");
         }
+        if (sizes.size() > MAX_LAYERS) {
+            throw new InputException("--model '" + abbreviated(text) + "' has " + sizes.size() + " layer sizes, too many: at most " + MAX_LAYERS
+                    + " (every layer adds its ops to the graph; a plain MLP this deep does not train)");
+        }
+        long parameters = 0;
+        for (int i = 0; i < sizes.size(); i++) {
+            if (sizes.get(i) > MAX_LAYER_SIZE) {
+                throw new InputException("--model '" + abbreviated(text) + "': layer size " + sizes.get(i) + " is too large: at most "
+                        + MAX_LAYER_SIZE + " (a layer's weights scale with its size times its neighbours'; CIFAR-10's input is 3072)");
+            }
+            if (i > 0) {
+                parameters += (long) sizes.get(i - 1) * sizes.get(i) + sizes.get(i);
+            }
+        }
+        if (parameters > MAX_PARAMETERS) {
+            throw new InputException("--model '" + abbreviated(text) + "' has " + parameters + " parameters, too many: at most " + MAX_PARAMETERS
+                    + " (each is a mean and a log-sigma with Adam's two moments, 32 bytes, so this model alone needs ~"
+                    + (parameters * 32 >> 20) + " MiB, times the pivots of a hypernetwork; cifar-conv has 9.1M)");
+        }
         return new ModelSpec(trimmed, Kind.MLP, sizes);
+    }
+
+    /** A spec of thousands of layers is named by its start, not printed whole. */
+    private static String abbreviated(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
     public int inputSize() {

@@ -37,15 +37,20 @@ public final class Cifar10Provider implements DatasetProvider {
     static final String ARCHIVE_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
     static final List<java.net.URI> MIRRORS = List.of(java.net.URI.create("https://www.cs.toronto.edu/~kriz/"));
 
+    /** Records in every real batch file (data_batch_1..5 and test_batch). */
+    static final int RECORDS_PER_BATCH = 10_000;
+
     private final String archiveMd5;
+    private final int recordsPerBatch;
 
     public Cifar10Provider() {
-        this(ARCHIVE_MD5);
+        this(ARCHIVE_MD5, RECORDS_PER_BATCH);
     }
 
-    /** For tests: an archive with another checksum. */
-    Cifar10Provider(String archiveMd5) {
+    /** For tests: an archive with another checksum, batches of another size. */
+    Cifar10Provider(String archiveMd5, int recordsPerBatch) {
         this.archiveMd5 = archiveMd5;
+        this.recordsPerBatch = recordsPerBatch;
     }
 
     @Override
@@ -60,15 +65,21 @@ public final class Cifar10Provider implements DatasetProvider {
 
     @Override
     public DataLocation locate(DataRequest request) {
-        List<Path> searched = new ArrayList<>();
-        for (Path directory : candidates(request)) {
-            searched.add(directory);
-            if (Files.isRegularFile(directory.resolve(TEST)) && TRAIN.stream().allMatch(f -> Files.isRegularFile(directory.resolve(f)))) {
-                return DataLocation.found(directory, "");
+        FileSearch.Result result = search(request);
+        if (result.hit().isPresent()) {
+            if (!result.hit().get().complete()) {
+                throw incompleteCache(result.hit().get());
             }
+            return DataLocation.found(result.hit().get().directory(), "");
         }
-        return DataLocation.missing("no directory with " + String.join(", ", TRAIN) + ", " + TEST + " among " + searched
-                + "; extract cifar-10-binary.tar.gz (from the CIFAR-10 site) into --data-dir or $HYPERPRUNE_DATA");
+        return DataLocation.missing("no directory with " + String.join(", ", TRAIN) + ", " + TEST + " among " + result.searched()
+                + "; extract cifar-10-binary.tar.gz (from the CIFAR-10 site) into --data-dir or $HYPERPRUNE_DATA,"
+                + " or 'hyperprune data fetch cifar10'");
+    }
+
+    private static InputException incompleteCache(FileSearch.Hit hit) {
+        return new InputException("the cache " + hit.directory() + " lacks " + String.join(", ", hit.missing())
+                + " (it is only ever written whole); delete the directory and run 'hyperprune data fetch cifar10'");
     }
 
     @Override
@@ -91,8 +102,8 @@ public final class Cifar10Provider implements DatasetProvider {
             checksums.put(p.getFileName().toString(), DataFiles.sha256(p));
         }
         checksums.put(TEST, DataFiles.sha256(directory.resolve(TEST)));
-        return new Dataset(id(), read(trainFiles), read(List.of(directory.resolve(TEST))), 10, new long[] {3, 32, 32},
-                checksums, directory.toString(), Optional.of(new CropAndFlip()));
+        return new Dataset(id(), read(trainFiles, recordsPerBatch), read(List.of(directory.resolve(TEST)), recordsPerBatch), 10,
+                new long[] {3, 32, 32}, checksums, directory.toString(), Optional.of(new CropAndFlip()));
     }
 
     /**
@@ -103,28 +114,17 @@ public final class Cifar10Provider implements DatasetProvider {
         Path target = request.cacheDirectory().resolve(id()).resolve("cifar-10-batches-bin");
         List<java.net.URI> mirrors = request.mirrors().isEmpty() ? MIRRORS : request.mirrors();
         new Downloader().download(mirrors, ARCHIVE, (uri, body) -> {
-            String md5;
-            try {
-                md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(body));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            String md5 = md5(body);
             if (!md5.equals(archiveMd5)) {
                 throw new Downloader.ChecksumException("downloaded " + uri + " has MD5 " + md5 + ", expected " + archiveMd5
                         + ": the file was altered or is another version; nothing was stored. Try another --mirror");
             }
-            Path temp = Files.createTempFile("cifar10", ".tar.gz");
-            byte[] tar;
-            try {
-                Files.write(temp, body);
-                tar = DataFiles.read(temp);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
             Files.createDirectories(target.getParent());
             Path staging = Files.createTempDirectory(target.getParent(), ".extract");
-            try {
-                Tar.extract(tar, "cifar-10-batches-bin/", staging);
+            try (java.io.InputStream tar = new java.util.zip.GZIPInputStream(new java.io.BufferedInputStream(Files.newInputStream(body)),
+                    1 << 16)) {
+                // Streamed: no entry is held in memory, and only batch-sized entries are written.
+                Tar.extract(tar, "cifar-10-batches-bin/", staging, (long) recordsPerBatch * RECORD);
                 Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 if (Files.exists(staging)) {
@@ -139,44 +139,69 @@ public final class Cifar10Provider implements DatasetProvider {
         });
     }
 
-    private List<Path> candidates(DataRequest request) {
-        List<Path> result = new ArrayList<>();
-        for (Path directory : request.searchDirectories()) {
-            for (Path base : List.of(directory, directory.resolve(id()))) {
-                result.add(base);
-                result.add(base.resolve("cifar-10-batches-bin"));
+    private static String md5(Path file) throws java.io.IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("MD5");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
             }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        result.add(request.cacheDirectory().resolve(id()).resolve("cifar-10-batches-bin"));
-        return result;
     }
 
-    /** Reads binary batches into one normalised NCHW split. */
-    static DataSplit read(List<Path> files) {
-        List<byte[]> contents = new ArrayList<>();
-        long records = 0;
+    private FileSearch.Result search(DataRequest request) {
+        List<FileSearch.Candidate> candidates = new ArrayList<>(FileSearch.userCandidates(request, dir -> List.of(
+                dir.resolve(id()).resolve("cifar-10-batches-bin"), dir.resolve(id()), dir.resolve("cifar-10-batches-bin"))));
+        candidates.add(new FileSearch.Candidate(request.cacheDirectory().resolve(id()).resolve("cifar-10-batches-bin"),
+                FileSearch.Origin.CACHE));
+        List<String> names = new ArrayList<>(TRAIN);
+        names.add(TEST);
+        return FileSearch.search(candidates, names, List::of, "CIFAR-10 batch file");
+    }
+
+    /**
+     * Reads binary batches of exactly {@code recordsPerBatch} records each into one normalised NCHW
+     * split: a batch cut short, even at a record boundary, is an error, not a smaller data set.
+     */
+    static DataSplit read(List<Path> files, int recordsPerBatch) {
+        long batchBytes = (long) recordsPerBatch * RECORD;
+        long n = (long) files.size() * recordsPerBatch;
+        if (n * 3072 > IdxReader.MAX_ARRAY) {
+            throw new InputException("too many CIFAR-10 records for one array: " + n);
+        }
         for (Path file : files) {
-            byte[] bytes = DataFiles.read(file);
-            if (bytes.length == 0 || bytes.length % RECORD != 0) {
-                throw new InputException(file + " has " + bytes.length + " bytes, not a multiple of the " + RECORD
-                        + "-byte CIFAR-10 record (1 label + 3072 pixels): the file is truncated or not a CIFAR-10 binary batch");
+            // Raw files first, by their size: a truncated batch is named before any heap check or reading.
+            try (DataFiles.Content content = DataFiles.Content.open(file)) {
+                long size = Files.size(file);
+                if (!content.gzip() && size != batchBytes) {
+                    throw wrongSize(file, size, recordsPerBatch);
+                }
+            } catch (java.io.IOException e) {
+                throw new InputException("cannot read " + file + ": " + DataFiles.reason(e), e);
             }
-            records += bytes.length / RECORD;
-            contents.add(bytes);
         }
-        if (records > Integer.MAX_VALUE / 3072) {
-            throw new InputException("too many CIFAR-10 records: " + records);
-        }
-        int n = (int) records;
-        float[] features = new float[n * 3072];
-        int[] labels = new int[n];
+        // The split's floats and one batch's bytes are on the heap together.
+        DataFiles.requireFits(files.get(0).getParent(), n * 3072 * Float.BYTES + batchBytes,
+                "holds " + files.size() + " CIFAR-10 batches of " + recordsPerBatch + " records");
+        float[] features = new float[(int) n * 3072];
+        int[] labels = new int[(int) n];
         int sample = 0;
-        for (int f = 0; f < contents.size(); f++) {
-            byte[] bytes = contents.get(f);
+        for (Path file : files) {
+            byte[] bytes;
+            try (DataFiles.Content content = DataFiles.Content.open(file)) {
+                bytes = content.next((int) batchBytes);
+                if (bytes.length != batchBytes) {
+                    throw wrongSize(file, bytes.length, recordsPerBatch);
+                }
+                content.requireEnd(recordsPerBatch + " records of " + RECORD + " bytes, the size of every CIFAR-10 batch");
+            }
             for (int offset = 0; offset < bytes.length; offset += RECORD, sample++) {
                 int label = bytes[offset] & 0xff;
                 if (label > 9) {
-                    throw new InputException(files.get(f) + ": label " + label + " of record " + offset / RECORD
+                    throw new InputException(file + ": label " + label + " of record " + offset / RECORD
                             + " is out of range [0, 10): the file is corrupt or not a CIFAR-10 batch");
                 }
                 labels[sample] = label;
@@ -187,6 +212,13 @@ public final class Cifar10Provider implements DatasetProvider {
             }
         }
         return new DataSplit(Nd4j.create(features, new long[] {n, 3, 32, 32}, 'c'), Nd4j.createFromArray(labels));
+    }
+
+    private static InputException wrongSize(Path file, long length, int recordsPerBatch) {
+        return new InputException(file + " holds " + (length % RECORD == 0 ? length / RECORD + " records"
+                : length + " bytes (" + length / RECORD + " records of " + RECORD + " bytes and " + length % RECORD + " bytes more)")
+                + ", expected " + recordsPerBatch + " records of " + RECORD + " bytes (1 label + 3072 pixels): the batch is truncated"
+                + " or not a CIFAR-10 binary batch; extract cifar-10-binary.tar.gz again");
     }
 
     /** Random crop of 32x32 from the image padded by 4 zeros on each side, then a horizontal flip with p = 1/2. */

@@ -6,7 +6,6 @@ import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.InputException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,83 +15,89 @@ import java.util.Optional;
 
 /**
  * MNIST-format data sets (MNIST, Fashion-MNIST): the four IDX files, raw or gzip, found offline first
- * (request directories as is and with the id appended, well-known system directories, the cache),
- * downloaded into the cache only if absent and allowed.
+ * (request directories with the id appended and as is, well-known system directories, the cache; see
+ * {@link FileSearch} for why a broken set is an error), downloaded into the cache only if absent
+ * everywhere and allowed.
  */
 abstract class IdxDatasetProvider implements DatasetProvider {
 
     static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
             "t10k-labels-idx1-ubyte");
 
-    /** SHA-256 of each file's raw (decompressed) content. */
+    /** SHA-256 of each file's raw (decompressed) content, of the original data set. */
     abstract Map<String, String> checksums();
 
     abstract List<URI> defaultMirrors();
 
     abstract List<Path> systemDirectories();
 
+    /** Option: every file must be the original data set's ('data verify' sets it). */
+    static final String STRICT = "strict";
+
+    @Override
+    public Map<String, String> options() {
+        return Map.of(STRICT, "true: every file's content must match the original " + id()
+                + "'s SHA-256 (default false: any valid IDX files of this shape are accepted; 'data verify' sets it)");
+    }
+
     @Override
     public DataLocation locate(DataRequest request) {
-        List<Path> searched = new ArrayList<>();
-        for (Path directory : candidates(request)) {
-            searched.add(directory);
-            if (FILES.stream().allMatch(name -> file(directory, name).isPresent())) {
-                return DataLocation.found(directory, "");
-            }
+        FileSearch.Result result = search(request);
+        if (result.hit().isPresent() && result.hit().get().complete()) {
+            return DataLocation.found(result.hit().get().directory(), "");
         }
-        return DataLocation.missing("no directory with " + String.join(", ", FILES) + " (raw or .gz) among " + searched
-                + "; use --data-dir, set HYPERPRUNE_DATA, or 'hyperprune data fetch " + id() + "'");
+        String incomplete = result.hit().map(hit -> "; the cache " + hit.directory() + " lacks " + String.join(", ", hit.missing()))
+                .orElse("");
+        return DataLocation.missing("no directory with " + String.join(", ", FILES) + " (raw or .gz) among " + result.searched()
+                + incomplete + "; use --data-dir, set HYPERPRUNE_DATA, or 'hyperprune data fetch " + id() + "'");
     }
 
     @Override
     public Dataset load(DataRequest request) {
-        DataLocation location = locate(request);
+        boolean strict = Boolean.parseBoolean(request.options().getString(STRICT, "false"));
+        FileSearch.Result result = search(request);
+        Map<String, Path> files;
         Path directory;
-        if (location.isFound()) {
-            directory = location.directory().get();
+        if (result.hit().isPresent() && result.hit().get().complete()) {
+            directory = result.hit().get().directory();
+            files = result.hit().get().files();
         } else if (request.offline()) {
-            throw new InputException(id() + " data not found and --offline forbids downloading: " + location.detail());
+            throw new InputException(id() + " data not found and --offline forbids downloading: " + locate(request).detail());
         } else {
             directory = request.cacheDirectory().resolve(id());
             List<URI> mirrors = request.mirrors().isEmpty() ? defaultMirrors() : request.mirrors();
             Downloader downloader = new Downloader();
+            Map<String, Path> present = result.hit().map(FileSearch.Hit::files).orElse(Map.of());
+            files = new LinkedHashMap<>();
             for (String name : FILES) {
-                if (file(directory, name).isEmpty()) {
-                    downloader.fetch(mirrors, name + ".gz", directory.resolve(name), checksums().get(name));
+                Path file = present.get(name);
+                if (file == null) {
+                    file = directory.resolve(name);
+                    downloader.fetch(mirrors, name + ".gz", file, checksums().get(name));
                 }
+                files.put(name, file);
             }
         }
-        Path trainImages = file(directory, FILES.get(0)).orElseThrow();
-        Path trainLabels = file(directory, FILES.get(1)).orElseThrow();
-        Path testImages = file(directory, FILES.get(2)).orElseThrow();
-        Path testLabels = file(directory, FILES.get(3)).orElseThrow();
         Map<String, String> checksums = new LinkedHashMap<>();
-        for (Path p : List.of(trainImages, trainLabels, testImages, testLabels)) {
+        Map<Path, String> expected = new java.util.HashMap<>();
+        for (String name : FILES) {
+            Path p = files.get(name);
             checksums.put(p.getFileName().toString(), DataFiles.sha256(p));
+            if (strict) {
+                expected.put(p, checksums().get(name));
+            }
         }
-        return new Dataset(id(), IdxReader.read(trainImages, trainLabels, 28, 28, 10), IdxReader.read(testImages, testLabels, 28, 28, 10),
+        return new Dataset(id(), IdxReader.read(files.get(FILES.get(0)), files.get(FILES.get(1)), 28, 28, 10, expected),
+                IdxReader.read(files.get(FILES.get(2)), files.get(FILES.get(3)), 28, 28, 10, expected),
                 10, new long[] {784}, checksums, directory.toString(), Optional.empty());
     }
 
-    private List<Path> candidates(DataRequest request) {
-        List<Path> result = new ArrayList<>();
-        for (Path directory : request.searchDirectories()) {
-            result.add(directory);
-            result.add(directory.resolve(id()));
+    private FileSearch.Result search(DataRequest request) {
+        List<FileSearch.Candidate> candidates = new ArrayList<>(FileSearch.userCandidates(request, dir -> List.of(dir.resolve(id()))));
+        for (Path system : systemDirectories()) {
+            candidates.add(new FileSearch.Candidate(system, FileSearch.Origin.SYSTEM));
         }
-        result.addAll(systemDirectories());
-        result.add(request.cacheDirectory().resolve(id()));
-        return result;
-    }
-
-    /** The file, raw or with .gz appended. */
-    static Optional<Path> file(Path directory, String name) {
-        for (String candidate : List.of(name, name + ".gz")) {
-            Path p = directory.resolve(candidate);
-            if (Files.isRegularFile(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        candidates.add(new FileSearch.Candidate(request.cacheDirectory().resolve(id()), FileSearch.Origin.CACHE));
+        return FileSearch.search(candidates, FILES, name -> List.of(name, name + ".gz"), id() + " data file");
     }
 }

@@ -46,10 +46,19 @@ public final class SyntheticProvider implements DatasetProvider {
     @Override
     public Dataset load(DataRequest request) {
         ComponentOptions options = request.options();
-        int train = positive(options, "train-size", 6000);
-        int test = positive(options, "test-size", 1000);
-        int classes = positive(options, "classes", 10);
-        int features = positive(options, "features", 784);
+        int train = bounded(options, "train-size", 6000, MAX_SAMPLES, "the samples are generated in memory");
+        int test = bounded(options, "test-size", 1000, MAX_SAMPLES, "the samples are generated in memory");
+        int classes = bounded(options, "classes", 10, MAX_CLASSES, "each class is a centre of 'features' floats and a model output");
+        int features = bounded(options, "features", 784, MAX_FEATURES,
+                "the model's first layer has one row of weights per feature; CIFAR-10's 3x32x32 images are 3072");
+        for (String split : java.util.List.of("train-size", "test-size")) {
+            long floats = (long) (split.equals("train-size") ? train : test) * features;
+            if (floats > MAX_FLOATS) {
+                throw new InputException("option synthetic." + split + "=" + (split.equals("train-size") ? train : test) + " with synthetic.features="
+                        + features + " is too large: " + floats + " generated values, at most " + MAX_FLOATS + " (" + MAX_FLOATS * 4 / (1 << 20)
+                        + " MiB of floats, MNIST's training set is 47M values); generate fewer samples or features");
+            }
+        }
         double separation = options.getDouble("separation", 0.15);
         long seed = options.getLong("seed", 0);
         if (classes < 2) {
@@ -82,10 +91,19 @@ public final class SyntheticProvider implements DatasetProvider {
         return new DataSplit(Nd4j.create(x, new long[] {n, features}, 'c'), Nd4j.createFromArray(labels));
     }
 
-    private static int positive(ComponentOptions options, String name, int defaultValue) {
+    /** Bounds: the data are generated on the heap, and features and classes set the model's layer sizes. */
+    static final int MAX_SAMPLES = 1_000_000;
+    static final int MAX_CLASSES = 1000;
+    static final int MAX_FEATURES = 65_536;
+    static final long MAX_FLOATS = 64L << 20;
+
+    private static int bounded(ComponentOptions options, String name, int defaultValue, int max, String why) {
         int value = options.getInt(name, defaultValue);
         if (value < 1) {
             throw new InputException("option synthetic." + name + " must be positive, got " + value);
+        }
+        if (value > max) {
+            throw new InputException("option synthetic." + name + "=" + value + " is too large: at most " + max + " (" + why + ")");
         }
         return value;
     }

@@ -81,6 +81,18 @@ class DownloadTest {
     }
 
     @Test
+    void anUnreachableServerIsNamedWithTheCauseNeverNull(@TempDir Path cache) throws Exception {
+        int port;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = closed.getLocalPort(); // nobody listens once it is closed: connections are refused
+        }
+        URI base = URI.create("http://127.0.0.1:" + port + "/mnist/");
+        assertThatThrownBy(() -> new Downloader().fetch(List.of(base), "x.gz", cache.resolve("x"), DataFiles.sha256(content)))
+                .isInstanceOf(InputException.class).hasMessageContaining("http://127.0.0.1:" + port + "/mnist/x.gz: ConnectException")
+                .hasMessageNotContaining("null");
+    }
+
+    @Test
     void aServerErrorIsRetriedThenTheNextMirrorIsUsed(@TempDir Path cache) throws Exception {
         Path target = cache.resolve("mnist/labels");
         assertThatThrownBy(() -> new Downloader().fetch(List.of(base("broken")), "x.gz", target, DataFiles.sha256(content)))

@@ -105,7 +105,7 @@ class ProvidersTest {
             files[f] = content;
             Files.write(batches.resolve(f < 5 ? Cifar10Provider.TRAIN.get(f) : Cifar10Provider.TEST), content);
         }
-        Dataset cifar = new Cifar10Provider().load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10"));
+        Dataset cifar = new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3).load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10"));
         assertThat(cifar.train().features().shape()).containsExactly(15L, 3L, 32L, 32L);
         assertThat(cifar.test().size()).isEqualTo(3);
         int pixel = files[5][1 + 1024 + 5] & 0xff; // test record 0, channel 1, row 0, column 5
@@ -118,9 +118,19 @@ class ProvidersTest {
         assertThat(once.data().asFloat()).containsExactly(again.data().asFloat());
         assertThat(once.shape()).containsExactly(4L, 3L, 32L, 32L);
 
-        Files.write(batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], Cifar10Provider.RECORD + 7));
+        // Real batches hold 10000 records: these 3-record files are each a batch truncated at a record boundary.
         assertThatThrownBy(() -> new Cifar10Provider().load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
-                .isInstanceOf(InputException.class).hasMessageContaining("not a multiple of the 3073-byte");
+                .isInstanceOf(InputException.class).hasMessageContaining(batches.resolve(Cifar10Provider.TRAIN.get(0)).toString())
+                .hasMessageContaining("holds 3 records, expected 10000 records of 3073 bytes");
+        Files.write(batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], Cifar10Provider.RECORD + 7));
+        assertThatThrownBy(() -> new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
+                .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
+                .isInstanceOf(InputException.class).hasMessageContaining(batches.resolve(Cifar10Provider.TEST).toString())
+                .hasMessageContaining("holds 3080 bytes (1 records of 3073 bytes and 7 bytes more)");
+        Files.write(batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], 4 * Cifar10Provider.RECORD));
+        assertThatThrownBy(() -> new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
+                .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
+                .isInstanceOf(InputException.class).hasMessageContaining("holds 4 records, expected 3 records");
         Nd4j.getRandom();
     }
 }

@@ -41,12 +41,27 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
                 POSITIONS, "explicit pivot positions, comma-separated and strictly increasing, e.g. 0,0.2,0.5,1");
     }
 
+    /**
+     * Most pivots allowed: each pivot is a full copy of the model's tensors (means and log-sigmas, with
+     * Adam's two moments each), so the graph, its memory and a step's time grow by one model per pivot.
+     */
+    static final int MAX_PIVOTS = 64;
+
+    private static String tooMany(String option, int count) {
+        return "option piecewise." + option + " asks for " + count + " pivots, too many: at most " + MAX_PIVOTS
+                + " (each pivot is a full copy of the model's posterior tensors with their Adam state, so " + count
+                + " pivots make a graph " + count + " times the model's size; METHOD.md uses 6)";
+    }
+
     /** The pivot positions the options ask for. */
     static double[] pivots(ComponentOptions options) {
         if (options.get(POSITIONS).isPresent()) {
             List<Double> positions = options.getDoubleList(POSITIONS).orElseThrow();
             if (positions.size() < 2) {
                 throw new InputException("option piecewise.positions needs at least 2 pivots, got " + positions);
+            }
+            if (positions.size() > MAX_PIVOTS) {
+                throw new InputException(tooMany(POSITIONS, positions.size()));
             }
             double[] result = new double[positions.size()];
             for (int i = 0; i < result.length; i++) {
@@ -60,6 +75,9 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
         int count = options.getInt(PIVOTS, 6);
         if (count < 2) {
             throw new InputException("option piecewise.pivots must be at least 2, got " + count);
+        }
+        if (count > MAX_PIVOTS) {
+            throw new InputException(tooMany(PIVOTS, count));
         }
         double[] result = new double[count];
         for (int i = 0; i < count; i++) {

@@ -137,4 +137,19 @@ class PiecewiseHypernetworkTest {
         assertThat(Arrays.stream(PiecewiseHypernetwork.pivots(ComponentOptions.none("piecewise"))).boxed().toList())
                 .containsExactly(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
     }
+
+    @Test
+    void pivotCountsThatWouldBuildAHugeGraphAreRefusedUpFrontWithTheReason() {
+        // 100000 pivots once hung in graph building for minutes: now refused before any graph exists.
+        assertThatThrownBy(() -> new PiecewiseHypernetwork().attach(SameDiff.create(), null,
+                new ComponentOptions("piecewise", Map.of("pivots", "100000"))))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("option piecewise.pivots asks for 100000 pivots, too many: at most 64")
+                .hasMessageContaining("full copy of the model's posterior tensors");
+        String many = java.util.stream.IntStream.rangeClosed(0, 64).mapToObj(i -> String.valueOf(i / 64.0))
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThatThrownBy(() -> PiecewiseHypernetwork.pivots(new ComponentOptions("piecewise", Map.of("positions", many))))
+                .hasMessageContaining("option piecewise.positions asks for 65 pivots, too many: at most 64");
+        assertThat(PiecewiseHypernetwork.pivots(new ComponentOptions("piecewise", Map.of("pivots", "64")))).hasSize(64);
+    }
 }

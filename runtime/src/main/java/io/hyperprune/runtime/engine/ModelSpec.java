@@ -48,7 +48,8 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
             try {
                 int size = Integer.parseInt(part.trim());
                 if (size <= 0) {
-                    throw new NumberFormatException();
+                    throw new InputException("--model '" + abbreviated(text) + "': layer size " + size + " must be at least 1,"
+                            + " e.g. 784-50-10");
                 }
                 sizes.add(size);
             } catch (NumberFormatException e) {

@@ -19,6 +19,8 @@ class ModelSpecTest {
 
     @Test
     void oversizedLayersDepthAndParameterCountsNameTheBound() {
+        assertThatThrownBy(() -> ModelSpec.parse("784-0-10")).isInstanceOf(InputException.class)
+                .hasMessageContaining("layer size 0 must be at least 1");
         assertThatThrownBy(() -> ModelSpec.parse("784-100000-10")).isInstanceOf(InputException.class)
                 .hasMessageContaining("layer size 100000 is too large: at most 65536");
         assertThatThrownBy(() -> ModelSpec.parse("784-99999999999-10")).isInstanceOf(InputException.class)

@@ -10,12 +10,12 @@ import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
-import io.hyperprune.runtime.engine.EpochMetrics;
-import io.hyperprune.runtime.engine.ModelGraph;
-import io.hyperprune.runtime.engine.ModelSpec;
-import io.hyperprune.runtime.engine.OpTimes;
-import io.hyperprune.runtime.engine.Trainer;
-import io.hyperprune.runtime.engine.TrainingSettings;
+import io.hyperprune.engine.train.EpochMetrics;
+import io.hyperprune.engine.graph.ModelGraph;
+import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.engine.compiled.OpTimes;
+import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.engine.train.TrainingSettings;
 import io.hyperprune.runtime.run.Environments;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
@@ -155,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
         List<Double> lambdas = plain && samples > 1 ? TrainingSettings.REFERENCE_LAMBDAS.subList(0, samples) : List.of(1.0);
         Hypernetwork generator = plain && samples > 1
-                ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(lambdas, LambdaRange.REFERENCE)
+                ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(lambdas, LambdaRange.REFERENCE)
                 : hypernetwork;
         ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), generator,
                 ComponentOptions.none(hypernetwork.id()), plain ? lambdas.size() : samples, plain, loaded.train().size(), 0);

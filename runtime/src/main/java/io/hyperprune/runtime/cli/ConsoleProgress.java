@@ -1,6 +1,6 @@
 package io.hyperprune.runtime.cli;
 
-import io.hyperprune.runtime.engine.EpochMetrics;
+import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.runtime.run.Progress;
 import java.io.PrintStream;
 import java.util.Locale;

@@ -3,8 +3,8 @@ package io.hyperprune.runtime.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
-import io.hyperprune.runtime.engine.ModelSpec;
-import io.hyperprune.runtime.engine.NativeThreads;
+import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.engine.kernels.NativeThreads;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

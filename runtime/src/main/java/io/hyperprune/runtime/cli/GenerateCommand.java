@@ -9,7 +9,7 @@ import io.hyperprune.api.ParameterSpec;
 import io.hyperprune.api.PosteriorView;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.api.PruningMasks;
-import io.hyperprune.runtime.engine.StandaloneModel;
+import io.hyperprune.engine.graph.StandaloneModel;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;

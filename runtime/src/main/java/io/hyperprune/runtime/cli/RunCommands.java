@@ -3,7 +3,7 @@ package io.hyperprune.runtime.cli;
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.ParameterSpec;
-import io.hyperprune.runtime.engine.Trainer;
+import io.hyperprune.engine.train.Trainer;
 import io.hyperprune.runtime.run.RunConfig;
 import io.hyperprune.runtime.run.RunResolver;
 import io.hyperprune.runtime.run.TrainingRun;

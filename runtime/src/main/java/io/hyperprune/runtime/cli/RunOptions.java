@@ -2,7 +2,7 @@ package io.hyperprune.runtime.cli;
 
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
-import io.hyperprune.runtime.engine.TrainingSettings;
+import io.hyperprune.engine.train.TrainingSettings;
 import io.hyperprune.runtime.run.RunSpec;
 import java.util.ArrayList;
 import java.util.List;

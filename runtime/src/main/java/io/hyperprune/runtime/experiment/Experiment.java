@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.PruningCriterion;
-import io.hyperprune.runtime.engine.Trainer;
+import io.hyperprune.engine.train.Trainer;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.pruning.ScoreAgreement;
 import io.hyperprune.runtime.run.AtomicFiles;
@@ -99,7 +99,7 @@ public final class Experiment {
         for (int restart = 0; restart < config.restarts(); restart++) {
             for (String evidence : config.evidences()) {
                 for (String hypernetwork : config.hypernetworks()) {
-                    boolean plain = hypernetwork.equals(io.hyperprune.runtime.engine.ConstantHypernetwork.ID);
+                    boolean plain = hypernetwork.equals(io.hyperprune.engine.graph.ConstantHypernetwork.ID);
                     // Plain models: by default all lambdas' models in one run (one graph, trained side by side).
                     List<List<Double>> lambdaSets = plain && !config.batchPlain() ? config.lambdas().stream().map(List::of).toList()
                             : List.of(config.lambdas());

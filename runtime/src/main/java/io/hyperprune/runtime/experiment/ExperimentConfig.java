@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
 import io.hyperprune.api.PruningMasks;
-import io.hyperprune.runtime.engine.ModelSpec;
+import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.Suggestions;
 import java.io.IOException;

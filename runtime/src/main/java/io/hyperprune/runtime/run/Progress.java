@@ -1,6 +1,6 @@
 package io.hyperprune.runtime.run;
 
-import io.hyperprune.runtime.engine.EpochMetrics;
+import io.hyperprune.engine.train.EpochMetrics;
 
 /** Hears about training progress (a bar on a terminal, log lines otherwise, or nothing). */
 public interface Progress {

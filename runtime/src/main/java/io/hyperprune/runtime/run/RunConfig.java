@@ -3,8 +3,8 @@ package io.hyperprune.runtime.run;
 import static java.util.Objects.requireNonNull;
 
 import io.hyperprune.api.LambdaRange;
-import io.hyperprune.runtime.engine.ConstantHypernetwork;
-import io.hyperprune.runtime.engine.TrainingSettings;
+import io.hyperprune.engine.graph.ConstantHypernetwork;
+import io.hyperprune.engine.train.TrainingSettings;
 import java.util.List;
 import java.util.Map;
 

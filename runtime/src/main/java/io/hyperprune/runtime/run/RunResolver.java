@@ -9,7 +9,7 @@ import io.hyperprune.api.DataRequest;
 import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
-import io.hyperprune.runtime.engine.ModelSpec;
+import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.util.HashMap;
 import java.util.List;

@@ -8,11 +8,11 @@ import io.hyperprune.api.Dataset;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
-import io.hyperprune.runtime.engine.DivergedException;
-import io.hyperprune.runtime.engine.EpochMetrics;
-import io.hyperprune.runtime.engine.ModelGraph;
-import io.hyperprune.runtime.engine.ModelSpec;
-import io.hyperprune.runtime.engine.Trainer;
+import io.hyperprune.engine.train.DivergedException;
+import io.hyperprune.engine.train.EpochMetrics;
+import io.hyperprune.engine.graph.ModelGraph;
+import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.engine.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -178,7 +178,7 @@ public final class TrainingRun {
             deleteIfExists(checkpointFile);
             // Several plain models (one per lambda) train side by side, each with its own tensors.
             Hypernetwork generator = config.plain() && config.lambdas().size() > 1
-                    ? io.hyperprune.runtime.engine.ConstantHypernetwork.independent(config.lambdas(), config.range())
+                    ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(config.lambdas(), config.range())
                     : hypernetwork;
             graph = ModelGraph.build(model, evidence, evidenceOptions, generator,
                     new ComponentOptions(hypernetwork.id(), config.hypernetwork().options()), config.modelsPerPass(),

@@ -97,7 +97,11 @@ public final class PluginCalls {
         }
         StackTraceElement[] trace = e.getStackTrace();
         if (trace.length > 0) {
-            text.append(" at ").append(trace[0]);
+            // Class, method, file and line only: StackTraceElement.toString adds the class loader's name.
+            StackTraceElement top = trace[0];
+            text.append(" at ").append(top.getClassName()).append('.').append(top.getMethodName()).append('(')
+                    .append(top.getFileName() == null ? "unknown source" : top.getFileName())
+                    .append(top.getLineNumber() > 0 ? ":" + top.getLineNumber() : "").append(')');
         }
         return text.toString();
     }

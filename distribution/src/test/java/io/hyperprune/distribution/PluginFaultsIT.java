@@ -47,6 +47,7 @@ class PluginFaultsIT {
         PluginJars.criterionJar(faulty, "NotANumber", "\"not-a-number\"", "",
                 "INDArray s = p.mean().dup(); s.putScalar(new long[] {2, 7}, Double.NaN); return s;");
         PluginJars.criterionJar(faulty, "Thrower", "\"thrower\"", "", "throw new IllegalStateException();");
+        PluginJars.criterionJar(faulty, "Exiter", "\"exiter\"", "", "System.exit(0); return null;");
         // An id that changes on every call after the first.
         PluginJars.criterionJar(faulty, "Shifty", "calls++ == 0 ? \"shifty\" : \"shifty-\" + calls", "",
                 "return p.mean().mul(p.mean());");
@@ -78,6 +79,12 @@ class PluginFaultsIT {
     void aThrowingCriterionWithoutMessageIsNamedWithItsException() throws Exception {
         assertThat(pruneFails("thrower")).contains("error: pruning criterion 'thrower' from " + faulty.resolve("thrower.jar")
                 + ": scores failed: IllegalStateException: no message at example.Thrower.scores(").doesNotContain("failed: null");
+    }
+
+    @Test
+    void aCriterionCallingSystemExitIsNamedAndTheExitIsNotASuccess() throws Exception {
+        assertThat(pruneFails("exiter")).contains("error: plugin class example.Exiter from " + faulty.resolve("exiter.jar")
+                + " called System.exit while running scores of pruning criterion 'exiter'");
     }
 
     @Test

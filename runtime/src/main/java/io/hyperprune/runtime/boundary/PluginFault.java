@@ -2,6 +2,7 @@ package io.hyperprune.runtime.boundary;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hyperprune.api.Component;
 import io.hyperprune.api.InputException;
 
 /**
@@ -34,5 +35,13 @@ public class PluginFault extends InputException {
     /** The component at fault. */
     public PluginRef plugin() {
         return plugin;
+    }
+
+    /**
+     * Whether this is a fault of {@code component} (e.g. of the criterion a sweep was given, rather than
+     * of the evidence whose view it scores).
+     */
+    public boolean isFaultOf(Class<? extends Component> spi, Component component) {
+        return plugin.equals(Boundary.plugin(spi, component));
     }
 }

@@ -119,7 +119,11 @@ class PruningSweepTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> sweep.sweep(LAMBDAS, transposed, ComponentOptions.none("transposed"),
                 PruningMasks.Scope.LAYER, FRACTIONS))
                 .isInstanceOfSatisfying(io.hyperprune.runtime.boundary.PluginFault.class,
-                        fault -> assertThat(fault.plugin().id()).isEqualTo("transposed"))
+                        fault -> {
+                            assertThat(fault.plugin().id()).isEqualTo("transposed");
+                            assertThat(fault.isFaultOf(PruningCriterion.class, transposed)).isTrue();
+                            assertThat(fault.isFaultOf(PruningCriterion.class, good)).isFalse();
+                        })
                 .hasMessageStartingWith("pruning criterion 'transposed' from built-in: scores returned shape [16, 20] for parameter"
                         + " dense0/W of shape [20, 16]");
         assertThat(sweep.sweep(LAMBDAS, good, options, PruningMasks.Scope.LAYER, FRACTIONS)).isEqualTo(before);

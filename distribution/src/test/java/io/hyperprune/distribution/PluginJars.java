@@ -23,18 +23,37 @@ final class PluginJars {
 
     /** A PruningCriterion class with the given id; {@code constructorBody} runs in its constructor. */
     static String criterionSource(String packageName, String className, String id, String constructorBody) {
+        return criterionSource(packageName, className, "\"" + id + "\"", constructorBody,
+                "INDArray abs = org.nd4j.linalg.ops.transforms.Transforms.abs(p.mean(), true);\n"
+                        + "    return p.sigma().map(s -> abs.div(s)).orElse(abs);");
+    }
+
+    /**
+     * A PruningCriterion class whose {@code id()} returns the Java expression {@code idExpression} and whose
+     * {@code scores(PosteriorView p, long seed, ComponentOptions o)} has the body {@code scoresBody}.
+     */
+    static String criterionSource(String packageName, String className, String idExpression, String constructorBody,
+            String scoresBody) {
         return "package " + packageName + ";\n"
                 + "import io.hyperprune.api.*;\n"
                 + "import org.nd4j.linalg.api.ndarray.INDArray;\n"
                 + "public final class " + className + " implements PruningCriterion {\n"
+                + "  private static int calls;\n"
                 + "  public " + className + "() { " + constructorBody + " }\n"
-                + "  public String id() { return \"" + id + "\"; }\n"
-                + "  public String description() { return \"test criterion " + id + ": |mu|/sigma\"; }\n"
+                + "  public String id() { return " + idExpression + "; }\n"
+                + "  public String description() { return \"test criterion " + className + "\"; }\n"
                 + "  public INDArray scores(PosteriorView p, long seed, ComponentOptions o) {\n"
-                + "    INDArray abs = org.nd4j.linalg.ops.transforms.Transforms.abs(p.mean(), true);\n"
-                + "    return p.sigma().map(s -> abs.div(s)).orElse(abs);\n"
+                + "    " + scoresBody + "\n"
                 + "  }\n"
                 + "}\n";
+    }
+
+    /** A jar holding one criterion class (see {@link #criterionSource(String, String, String, String, String)}). */
+    static Path criterionJar(Path directory, String className, String idExpression, String constructorBody, String scoresBody)
+            throws IOException {
+        return build(directory, className.toLowerCase(java.util.Locale.ROOT) + ".jar", Map.of("example." + className,
+                criterionSource("example", className, idExpression, constructorBody, scoresBody)),
+                Map.of("io.hyperprune.api.PruningCriterion", "example." + className + "\n"), Map.of());
     }
 
     /**

@@ -84,10 +84,15 @@ public final class ModelGraph {
      *
      * @param independent true: the K models are independent plain models and the loss is their sum
      */
-    public static ModelGraph build(ModelSpec model, Evidence evidence, ComponentOptions evidenceOptions,
-            Hypernetwork hypernetwork, ComponentOptions hypernetworkOptions, int models, boolean independent,
+    public static ModelGraph build(ModelSpec model, Evidence pluginEvidence, ComponentOptions evidenceOptions,
+            Hypernetwork pluginHypernetwork, ComponentOptions hypernetworkOptions, int models, boolean independent,
             long trainingSamples, long seed) {
         requireNonNull(model, "model is null");
+        Evidence evidence = requireNonNull(pluginEvidence, "evidence is null");
+        Hypernetwork hypernetwork = requireNonNull(pluginHypernetwork, "hypernetwork is null");
+        PluginOutputs.Plugin evidencePlugin = new PluginOutputs.Plugin(Evidence.class, evidence);
+        PluginOutputs.Plugin hypernetworkPlugin = new PluginOutputs.Plugin(Hypernetwork.class, hypernetwork);
+        PluginOutputs outputs = new PluginOutputs(models);
         if (models < 1) {
             throw new IllegalArgumentException("models per pass must be >= 1, got " + models);
         }
@@ -112,23 +117,33 @@ public final class ModelGraph {
             for (PosteriorTensor tensor : tensors) {
                 String name = parameter.name() + "/" + tensor.role();
                 SDVariable generated = generator.generate(new TensorSpec(name, parameter.shape(), tensor.init(), mix(seed, name)));
+                if (generated.name().startsWith(POSTERIOR_PREFIX)) {
+                    throw new ComponentFault(Hypernetwork.class, hypernetwork, "generate returned for tensor " + name + " the variable it returned for "
+                            + generated.name().substring(POSTERIOR_PREFIX.length()) + "; generate one variable per tensor");
+                }
                 posterior.put(tensor.role(), generated.rename(POSTERIOR_PREFIX + name));
+                outputs.expectModelAxis(hypernetworkPlugin, "generate's tensor " + name, generated, parameter.shape());
             }
             // One noise placeholder per parameter: slicing one [K, P] input cost a strided slice and a
             // reshape per parameter and step.
             SDVariable noise = evidence.stochastic()
                     ? sd.placeHolder(EPS_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape()))
                     : null;
-            trainingWeights.add(evidence.trainingWeight(sd, parameter, posterior, noise, evidenceOptions));
+            SDVariable trainingWeight = evidence.trainingWeight(sd, parameter, posterior, noise, evidenceOptions);
+            outputs.expectModelAxis(evidencePlugin, "trainingWeight of parameter " + parameter.name(), trainingWeight, parameter.shape());
+            trainingWeights.add(trainingWeight);
             SDVariable mean = evidence.evaluationWeight(sd, parameter, posterior, evidenceOptions);
+            outputs.expectModelAxis(evidencePlugin, "evaluationWeight of parameter " + parameter.name(), mean, parameter.shape());
             if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
                 // One mask per model: a pruning sweep evaluates K lambdas, each with its own mask, in one pass.
                 mean = mean.mul(sd.placeHolder(MASK_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape())));
             }
             evaluationWeights.add(mean);
             SDVariable term = evidence.penalty(sd, parameter, posterior, lambda, evidenceOptions);
+            outputs.expectShape(evidencePlugin, "penalty of parameter " + parameter.name(), term, new long[] {models});
             penalty = penalty == null ? term : penalty.add(term);
         }
+        outputs.verify(sd, probeInputs(parameters, models, evidence.stochastic()));
 
         SDVariable logitsTrain = forward(sd, model, x, trainingWeights, models).rename(LOGITS_TRAIN);
         forward(sd, model, x, evaluationWeights, models).rename(LOGITS_EVAL);
@@ -158,12 +173,28 @@ public final class ModelGraph {
         return new ModelGraph(sd, model, parameters, posteriorTensors, models, noiseSize, evidence.stochastic());
     }
 
+    /** Inputs for checking the plugins' pieces once: mid-range t, lambda 1, zero noise. */
+    private static Map<String, org.nd4j.linalg.api.ndarray.INDArray> probeInputs(List<ParameterSpec> parameters, int models,
+            boolean stochastic) {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> inputs = new java.util.HashMap<>();
+        inputs.put(T, org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {models}, 0.5f));
+        inputs.put(LAMBDA, org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {models}, 1f));
+        if (stochastic) {
+            for (ParameterSpec parameter : parameters) {
+                inputs.put(EPS_PREFIX + parameter.name(), org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT,
+                        withModelAxis(models, parameter.shape())));
+            }
+        }
+        return inputs;
+    }
+
     /**
      * Wraps a graph saved by a run (with {@code sd.save}) and loaded again: the metadata is derived from
      * the model spec and the evidence exactly as {@link #build} derived it.
      */
-    public static ModelGraph restore(SameDiff loaded, ModelSpec model, Evidence evidence, ComponentOptions evidenceOptions,
+    public static ModelGraph restore(SameDiff loaded, ModelSpec model, Evidence pluginEvidence, ComponentOptions evidenceOptions,
             int models) {
+        Evidence evidence = requireNonNull(pluginEvidence, "evidence is null");
         List<ParameterSpec> parameters = model.parameters();
         Map<String, List<PosteriorTensor>> posteriorTensors = new LinkedHashMap<>();
         for (ParameterSpec parameter : parameters) {

@@ -47,6 +47,9 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("memory limit    " + cgroupLimit());
         out.println("plugins dir     " + Main.pluginsDirectory(new String[0]).map(Path::toString).orElse("none (use --plugins-dir)"));
         out.println("plugins         " + registry.plugins().size() + " loaded, " + registry.problems().size() + " problems");
+        long unusable = registry.describe().stream().filter(d -> d.problem().isPresent()).count();
+        out.println("components      " + (registry.describe().size() - unusable) + " usable, " + unusable + " unusable"
+                + (unusable > 0 ? " (see hyperprune plugins)" : ""));
         out.println("HYPERPRUNE_DATA " + System.getenv().getOrDefault("HYPERPRUNE_DATA", "unset"));
         return 0;
     }

@@ -4,6 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.hyperprune.api.InputException;
+import io.hyperprune.engine.graph.ComponentFault;
+import io.hyperprune.runtime.boundary.Boundary;
 import io.hyperprune.runtime.run.FileWriteException;
 import io.hyperprune.runtime.run.IoFailures;
 import io.hyperprune.runtime.wiring.ComponentModule;
@@ -87,6 +89,9 @@ public final class Main {
      */
     static int handle(Throwable e, PrintStream err, boolean verbose, String command) {
         Throwable input = firstInChain(e, InputException.class);
+        if (input instanceof ComponentFault fault) {
+            input = Boundary.fault(fault); // the engine knows the component, the registry its jar
+        }
         if (input != null) {
             err.println("error: " + input.getMessage());
             return BAD_INPUT;

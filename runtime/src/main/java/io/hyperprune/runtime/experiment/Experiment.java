@@ -6,6 +6,7 @@ import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.runtime.boundary.PluginFault;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.pruning.ScoreAgreement;
 import io.hyperprune.runtime.run.AtomicFiles;
@@ -316,8 +317,8 @@ public final class Experiment {
     }
 
     /**
-     * Prunes a trained run by every criterion and writes {@value #PRUNE}: a criterion that fails (a
-     * plugin fault, or anything else) loses only its own rows, recorded in {@value #PRUNE_FAILED}; the
+     * Prunes a trained run by every criterion and writes {@value #PRUNE}: a criterion that breaks its
+     * contract (a {@link PluginFault} of that criterion) loses only its own rows, recorded in {@value #PRUNE_FAILED}; the
      * rows of criteria that succeeded earlier are kept, so a retry redoes only the failed ones.
      *
      * @return one message per failed criterion
@@ -344,11 +345,11 @@ public final class Experiment {
                             point.deletedPercent(), point.accuracy(), point.remainingParameters()));
                 }
                 rows.put(criterion.id(), byLambda);
-            } catch (RuntimeException e) {
-                if (DiskFull.isCause(e)) {
-                    throw e;
+            } catch (PluginFault e) {
+                if (!e.isFaultOf(PruningCriterion.class, criterion)) {
+                    throw e; // e.g. the evidence's view: every criterion would fail the same way
                 }
-                failures.put(criterion.id(), Failures.describe(e));
+                failures.put(criterion.id(), e.getMessage());
             }
         }
         StringBuilder csv = new StringBuilder(PRUNE_HEADER).append('\n');

@@ -6,6 +6,9 @@ import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.PruningCriterion;
+import io.hyperprune.runtime.boundary.Boundary;
+import io.hyperprune.runtime.boundary.PluginCalls;
+import io.hyperprune.runtime.boundary.PluginRef;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -212,9 +216,9 @@ public final class PluginLoader {
                 }
                 provider = iterator.next();
             } catch (ServiceConfigurationError e) {
-                result.add(new LoadedComponent(spi, "unknown", origin, version, Optional.empty(),
-                        Optional.of("a provider listed in META-INF/services/" + spi.getName() + " cannot be loaded: "
-                                + rootMessage(e) + "; fix the service file or the class")));
+                result.add(LoadedComponent.unusable(spi, "unknown", origin, version,
+                        "a provider listed in META-INF/services/" + spi.getName() + " cannot be loaded: "
+                                + rootMessage(e) + "; fix the service file or the class"));
                 continue;
             }
             Class<? extends Component> type = provider.type();
@@ -222,23 +226,50 @@ public final class PluginLoader {
                 continue; // visible through the platform loader, not this plugin's
             }
             String componentVersion = own == null ? versionOf(type) : version;
-            try {
-                Component component = provider.get();
-                String id = component.id();
-                if (id == null || !ID.matcher(id).matches()) {
-                    result.add(new LoadedComponent(spi, type.getName(), origin, componentVersion, Optional.empty(),
-                            Optional.of("class " + type.getName() + " in " + origin + " has the id '" + id + "', which is not"
-                                    + " kebab-case ([a-z0-9]+(-[a-z0-9]+)*); change its id()")));
-                    continue;
-                }
-                result.add(new LoadedComponent(spi, type.getName(), origin, componentVersion, Optional.of(component), Optional.empty()));
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                result.add(new LoadedComponent(spi, type.getName(), origin, componentVersion, Optional.empty(),
-                        Optional.of("class " + type.getName() + " in " + origin + " failed to start: " + rootMessage(e)
-                                + "; fix its public no-argument constructor")));
-            }
+            result.add(instantiate(spi, provider, origin, componentVersion));
         }
         return result;
+    }
+
+    /**
+     * Creates one provider and reads its id, description and options, once: the component handed out is
+     * the boundary's guarded form, which keeps these values (a plugin cannot change its id later) and
+     * checks every later call. Runs tracked, so a constructor calling System.exit is named.
+     */
+    private static <T extends Component> LoadedComponent instantiate(Class<T> spi, ServiceLoader.Provider<? extends Component> provider,
+            String origin, String version) {
+        String className = provider.type().getName();
+        String where = "class " + className + " in " + origin;
+        return PluginCalls.tracked(className, origin, "being loaded (its constructor, id(), description() or options())", () -> {
+            String step = "failed to start";
+            try {
+                T component = spi.cast(provider.get());
+                step = "failed in id()";
+                String id = component.id();
+                if (id == null || !ID.matcher(id).matches()) {
+                    return LoadedComponent.unusable(spi, className, origin, version, where + " has the id '" + id + "', which is not"
+                            + " kebab-case ([a-z0-9]+(-[a-z0-9]+)*); change its id()");
+                }
+                step = "failed in description()";
+                String description = component.description();
+                step = "failed in options()";
+                Map<String, String> options = component.options();
+                String wrong = description == null ? "description() returned null; return one line"
+                        : options == null ? "options() returned null; return Map.of() for no options"
+                        : options.entrySet().stream().anyMatch(o -> o.getKey() == null || o.getValue() == null)
+                                ? "options() holds null names or help texts"
+                        : null;
+                if (wrong != null) {
+                    return LoadedComponent.unusable(spi, className, origin, version, where + ": " + wrong);
+                }
+                PluginRef plugin = new PluginRef(Boundary.kind(spi), id, className, origin);
+                T guarded = Boundary.wrap(spi, component, plugin, description, options);
+                return new LoadedComponent(spi, className, origin, version, id, Optional.of(guarded), Optional.empty());
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError | StackOverflowError e) {
+                return LoadedComponent.unusable(spi, className, origin, version, where + " " + step + ": " + rootMessage(e)
+                        + (step.equals("failed to start") ? "; fix its public no-argument constructor" : "; fix the plugin"));
+            }
+        });
     }
 
     private static String versionOf(Class<?> type) {

@@ -10,6 +10,8 @@ import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.api.PruningMasks;
 import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.runtime.boundary.Boundary;
+import io.hyperprune.runtime.boundary.PluginFault;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,7 @@ public final class PruningSweep {
 
     public PruningSweep(Trainer trainer, Evidence evidence, ComponentOptions evidenceOptions, long seed) {
         this.trainer = requireNonNull(trainer, "trainer is null");
-        this.evidence = requireNonNull(evidence, "evidence is null");
+        this.evidence = Boundary.guard(Evidence.class, requireNonNull(evidence, "evidence is null"));
         this.evidenceOptions = requireNonNull(evidenceOptions, "evidenceOptions is null");
         this.seed = seed;
     }
@@ -52,11 +54,16 @@ public final class PruningSweep {
         return views;
     }
 
-    /** Scores of every weight tensor, in parameter order. */
+    /**
+     * Scores of every weight tensor, in parameter order, each checked against the criterion's contract.
+     *
+     * @throws PluginFault naming the criterion if it throws or returns scores of the wrong shape or not finite
+     */
     public List<INDArray> scores(Map<ParameterSpec, PosteriorView> weights, PruningCriterion criterion, ComponentOptions options) {
+        PruningCriterion guarded = Boundary.guard(PruningCriterion.class, criterion);
         List<INDArray> scores = new ArrayList<>();
         for (PosteriorView view : weights.values()) {
-            scores.add(criterion.scores(view, ModelGraph.mix(seed, view.parameter().name()), options));
+            scores.add(guarded.scores(view, ModelGraph.mix(seed, view.parameter().name()), options));
         }
         return scores;
     }
@@ -71,10 +78,16 @@ public final class PruningSweep {
      * Evaluates every deletion level at each lambda; the lambdas' masked models of one level are evaluated
      * together (K per pass), so a sweep costs one pass per level and group of K lambdas, not per lambda.
      *
+     * <p>Every score is computed and checked before anything is evaluated, and a sweep keeps no state
+     * between calls: when one criterion fails, the same sweep serves the other criteria unchanged.
+     *
      * @return the points lambda by lambda, each lambda's levels in the given order
+     * @throws PluginFault naming the criterion (or the evidence, for its view of the weights) when it
+     *     breaks its SPI contract; {@link PluginFault#plugin()} says which
      */
-    public List<Point> sweep(List<Double> lambdas, PruningCriterion criterion, ComponentOptions criterionOptions,
+    public List<Point> sweep(List<Double> lambdas, PruningCriterion pluginCriterion, ComponentOptions criterionOptions,
             PruningMasks.Scope scope, List<Double> fractions) {
+        PruningCriterion criterion = Boundary.guard(PruningCriterion.class, pluginCriterion);
         long total = trainer.graph().model().parameterCount();
         List<String> names = new ArrayList<>();
         long prunable = 0;

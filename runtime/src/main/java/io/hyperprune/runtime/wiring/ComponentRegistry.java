@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.hyperprune.api.Component;
 import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.boundary.Boundary;
 import io.hyperprune.runtime.loading.LoadedComponent;
 import io.hyperprune.runtime.loading.PluginLoader;
 import io.hyperprune.runtime.loading.PluginProblem;
@@ -20,7 +21,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The discovered components by SPI and id. Selecting a broken, incompatible or duplicated component
+ * The discovered components by SPI and id. Every component it hands out is the boundary's guarded form
+ * made by the loader ({@link Boundary}), never a plugin's own object, so its id is the one read at load
+ * and every call into it is checked; {@link #versionOf} and {@link #originOf} know these instances.
+ * Selecting a broken, incompatible or duplicated component
  * fails with a message naming the jar, the class and the fix; the others stay usable.
  */
 public final class ComponentRegistry {
@@ -137,13 +141,7 @@ public final class ComponentRegistry {
 
     /** The kebab-case name of an SPI as users see it: "evidence", "hypernetwork", ... */
     public static String kind(Class<?> spi) {
-        return switch (spi.getSimpleName()) {
-            case "Evidence" -> "evidence";
-            case "Hypernetwork" -> "hypernetwork";
-            case "PruningCriterion" -> "pruning criterion";
-            case "DatasetProvider" -> "data set";
-            default -> spi.getSimpleName();
-        };
+        return Boundary.kind(spi);
     }
 
     private static String duplicateMessage(Class<?> spi, String id, List<LoadedComponent> matches) {

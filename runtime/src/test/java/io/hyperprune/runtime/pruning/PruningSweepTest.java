@@ -83,4 +83,49 @@ class PruningSweepTest {
         assertThat(together.stream().filter(p -> p.deletedPercent() == 90).map(PruningSweep.Point::accuracy).distinct().count())
                 .isGreaterThan(1);
     }
+
+    @Test
+    void aFaultyCriterionFailsAloneNamedAndLeavesTheSweepToTheOthers() {
+        Dataset data = TinyData.clusters(20, 4, 256, 128, 8);
+        Evidence evidence = component(Evidence.class, "variational", Evidence::id);
+        ModelGraph graph = ModelGraph.build(ModelSpec.parse("20-16-4"), evidence, ComponentOptions.none("variational"),
+                ConstantHypernetwork.independent(LAMBDAS, LambdaRange.REFERENCE), ComponentOptions.none("constant"), LAMBDAS.size(),
+                true, data.train().size(), 8);
+        Trainer trainer = new Trainer(graph, data, new TrainingSettings(1, 32, 5e-3, 1.0, 8, LAMBDAS, 1, LambdaRange.REFERENCE), false);
+        trainer.trainEpoch(1, step -> { });
+        PruningSweep sweep = new PruningSweep(trainer, evidence, ComponentOptions.none("variational"), 8);
+        PruningCriterion good = component(PruningCriterion.class, "magnitude", PruningCriterion::id);
+        ComponentOptions options = ComponentOptions.none("magnitude");
+        List<PruningSweep.Point> before = sweep.sweep(LAMBDAS, good, options, PruningMasks.Scope.LAYER, FRACTIONS);
+
+        // A raw criterion (not from the registry) is guarded by the sweep itself: transposed scores of a
+        // [20, 16] weight have the right element count and would silently scramble the masks.
+        PruningCriterion transposed = new PruningCriterion() {
+            @Override
+            public String id() {
+                return "transposed";
+            }
+
+            @Override
+            public String description() {
+                return "test";
+            }
+
+            @Override
+            public org.nd4j.linalg.api.ndarray.INDArray scores(io.hyperprune.api.PosteriorView p, long seed, ComponentOptions o) {
+                return p.mean().transpose().dup();
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sweep.sweep(LAMBDAS, transposed, ComponentOptions.none("transposed"),
+                PruningMasks.Scope.LAYER, FRACTIONS))
+                .isInstanceOfSatisfying(io.hyperprune.runtime.boundary.PluginFault.class,
+                        fault -> {
+                            assertThat(fault.plugin().id()).isEqualTo("transposed");
+                            assertThat(fault.isFaultOf(PruningCriterion.class, transposed)).isTrue();
+                            assertThat(fault.isFaultOf(PruningCriterion.class, good)).isFalse();
+                        })
+                .hasMessageStartingWith("pruning criterion 'transposed' from built-in: scores returned shape [16, 20] for parameter"
+                        + " dense0/W of shape [20, 16]");
+        assertThat(sweep.sweep(LAMBDAS, good, options, PruningMasks.Scope.LAYER, FRACTIONS)).isEqualTo(before);
+    }
 }

@@ -71,7 +71,8 @@ final class PluginOutputs {
                 : Arrays.equals(actual, piece.shape()));
         if (!fits) {
             long[] withK = ModelGraph.withModelAxis(models, piece.shape());
-            String promised = piece.modelAxis()
+            String promised = piece.modelAxis() && models == 1 ? Arrays.toString(withK)
+                    : piece.modelAxis()
                     ? Arrays.toString(withK) + " (K = " + models + " models per pass) or " + Arrays.toString(ModelGraph.withModelAxis(1, piece.shape()))
                     : Arrays.toString(piece.shape());
             throw new ComponentFault(piece.plugin().spi(), piece.plugin().component(), piece.what() + " has shape " + (actual == null ? "none" : Arrays.toString(actual))

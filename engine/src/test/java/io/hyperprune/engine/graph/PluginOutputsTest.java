@@ -109,7 +109,7 @@ class PluginOutputsTest {
     void aTransposedGeneratedTensorNamesTheHypernetwork() {
         assertThatThrownBy(() -> build(TinyData.evidence("variational"), new Transposing(), 1))
                 .isInstanceOf(ComponentFault.class)
-                .hasMessageStartingWith("hypernetwork 'transposing' : generate's tensor dense0/W/mean has shape"
+                .hasMessageStartingWith("hypernetwork 'transposing': generate's tensor dense0/W/mean has shape"
                         + " [1, 16, 20], but its SPI promises [1, 20, 16]");
     }
 
@@ -124,7 +124,7 @@ class PluginOutputsTest {
         };
         assertThatThrownBy(() -> build(columns, new ConstantHypernetwork(), 2))
                 .isInstanceOf(ComponentFault.class)
-                .hasMessageStartingWith("evidence 'changed' : penalty of parameter dense0/W has shape [2, 1], but its SPI"
+                .hasMessageStartingWith("evidence 'changed': penalty of parameter dense0/W has shape [2, 1], but its SPI"
                         + " promises [2]");
     }
 

@@ -2,7 +2,6 @@ package io.hyperprune.engine.graph;
 
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.Hypernetwork;
-import io.hyperprune.api.TensorSpec;
 import java.util.Arrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

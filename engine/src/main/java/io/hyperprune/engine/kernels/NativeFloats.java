@@ -4,7 +4,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * Direct access to the floats of ND4J arrays, for the few computations done in Java because libnd4j

@@ -1,6 +1,5 @@
 package io.hyperprune.engine.kernels;
 
-import io.hyperprune.engine.compiled.CompiledTrainingStep;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A second thread that takes part in a large matrix product (or element-wise pass) while the training
  * thread computes the rest of it: both claim blocks of the work until none are left (see {@link
- * SplitProduct}, {@link SparseInput}, the Adam step of {@link CompiledTrainingStep}).
+ * SplitProduct}, {@link SparseInput}, the Adam step of {@link io.hyperprune.engine.compiled.CompiledTrainingStep}).
  *
  * <p>Why: with one native thread per MLP process (the batch thread keeps the second core, see
  * {@link NativeThreads}) the batch thread needs only a part of its core, and the first layer's two

@@ -8,7 +8,6 @@ import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.ParameterSpec;
 import io.hyperprune.api.PosteriorTensor;
 import io.hyperprune.api.PosteriorView;
-import io.hyperprune.api.TensorSpec;
 import io.hyperprune.engine.train.TinyData;
 import java.util.List;
 import java.util.Map;

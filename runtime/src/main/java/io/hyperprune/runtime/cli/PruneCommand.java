@@ -7,8 +7,8 @@ import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.api.PruningMasks;
+import io.hyperprune.runtime.pruning.PruneCsv;
 import io.hyperprune.runtime.pruning.PruningSweep;
-import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.ComponentOptionsParser;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
@@ -77,13 +77,8 @@ final class PruneCommand implements Callable<Integer> {
         PruningSweep sweep = new PruningSweep(loaded.trainer(), loaded.resolved().evidence(), loaded.evidenceOptions(),
                 loaded.resolved().config().seed());
         List<PruningSweep.Point> points = sweep.sweep(loaded.lambdas(lambdas), selected, criterionOptions, pruningScope, fractions);
-        StringBuilder csv = new StringBuilder("lambda,criterion,scope,deleted_percent,accuracy,remaining_parameters\n");
-        for (PruningSweep.Point p : points) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%d%n", p.lambda(), p.criterion(),
-                    p.scope().name().toLowerCase(Locale.ROOT), p.deletedPercent(), p.accuracy(), p.remainingParameters()));
-        }
         Path file = run.resolve(fileName(selected.id(), scope, levels, lambdas, criterionOptions));
-        AtomicFiles.writeString(file, csv.toString());
+        PruneCsv.write(file, points.stream().map(PruneCsv.Row::of).toList());
         console.err().println("wrote " + file);
         if (json) {
             console.out().print(Json.write(points));

@@ -3,10 +3,6 @@ package io.hyperprune.runtime.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
-import io.hyperprune.api.Dataset;
-import io.hyperprune.api.DatasetProvider;
-import io.hyperprune.api.Evidence;
-import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.OutputDirectory;
 import io.hyperprune.runtime.run.RunConfig;

@@ -2,13 +2,9 @@ package io.hyperprune.runtime.experiment;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.engine.train.Trainer;
-import io.hyperprune.runtime.boundary.PluginFault;
-import io.hyperprune.runtime.pruning.PruningSweep;
-import io.hyperprune.runtime.pruning.ScoreAgreement;
 import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.DiskFull;
 import io.hyperprune.runtime.run.Json;
@@ -25,10 +21,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,18 +47,15 @@ public final class Experiment {
     /** The claim of the one process running a whole (unsharded) grid in a directory. */
     public static final String OWNER_CLAIM = "experiment-claim.json";
     static final String PRUNE_FAILED = "prune-failed.json";
-    static final String PRUNE_HEADER = "lambda,criterion,scope,deleted_percent,accuracy,remaining_parameters";
     static final String FAILED = "failed.json";
-    static final String RESULTS_HEADER =
-            "run,model,evidence,hypernetwork,lambda,restart,criterion,scope,deleted_percent,accuracy,remaining_parameters,training_seconds";
-    static final String AGREEMENT_HEADER = "evidence,hypernetwork,lambda,restart,criterion,spearman,iou_50,iou_80,iou_90";
-    private static final List<Double> AGREEMENT_LEVELS = List.of(0.5, 0.8, 0.9);
 
     private final ExperimentConfig config;
     private final Path directory;
     private final RunResolver resolver;
     private final ComponentRegistry registry;
     private final TrainingRun.Schedule schedule;
+    private final RunPruning pruning;
+    private final GridResults results;
 
     public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry) {
         this(config, directory, resolver, registry, TrainingRun.Schedule.EVERY_EPOCH);
@@ -78,6 +69,8 @@ public final class Experiment {
         this.directory = requireNonNull(directory, "directory is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.registry = requireNonNull(registry, "registry is null");
+        this.pruning = new RunPruning(config);
+        this.results = new GridResults(this, config, directory, resolver, registry);
     }
 
     /** Hears about runs starting and ending, and gives each run its epoch progress. */
@@ -215,7 +208,7 @@ public final class Experiment {
                 skipped++;
                 if (finished.get().completed()) {
                     completed++;
-                    List<String> earlier = failedCriteria(runDirectory).values().stream().map(m -> run.name() + ": " + m).toList();
+                    List<String> earlier = RunPruning.failedCriteria(runDirectory).values().stream().map(m -> run.name() + ": " + m).toList();
                     criterionFailures.addAll(earlier);
                     listener.runFinished(run, earlier.isEmpty() ? "done earlier"
                             : "done earlier; " + earlier.size() + " criterion failed (use --retry-failed)", 0);
@@ -259,7 +252,7 @@ public final class Experiment {
                     trainer = outcome.trainer();
                 }
                 if (result.completed()) {
-                    List<String> failures = writePrune(runDirectory, trainer, resolved, criteria);
+                    List<String> failures = pruning.write(runDirectory, trainer, resolved, criteria);
                     failures.forEach(failure -> criterionFailures.add(run.name() + ": " + failure));
                     completed++;
                     listener.runFinished(run, failures.isEmpty() ? result.status() : result.status() + "; " + failures.size()
@@ -316,87 +309,6 @@ public final class Experiment {
         return directory.resolve("runs").resolve(run.name());
     }
 
-    /**
-     * Prunes a trained run by every criterion and writes {@value #PRUNE}: a criterion that breaks its
-     * contract (a {@link PluginFault} of that criterion) loses only its own rows, recorded in {@value #PRUNE_FAILED}; the
-     * rows of criteria that succeeded earlier are kept, so a retry redoes only the failed ones.
-     *
-     * @return one message per failed criterion
-     */
-    private List<String> writePrune(Path runDirectory, Trainer trainer, RunResolver.Resolved resolved, List<PruningCriterion> criteria) {
-        ComponentOptions evidenceOptions = new ComponentOptions(resolved.evidence().id(), resolved.config().evidence().options());
-        PruningSweep sweep = new PruningSweep(trainer, resolved.evidence(), evidenceOptions, resolved.config().seed());
-        List<Double> fractions = config.levels().stream().map(level -> level / 100).toList();
-        List<Double> lambdas = resolved.config().lambdas();
-        Path pruneFile = runDirectory.resolve(PRUNE);
-        // Rows by criterion, then lambda (a sweep evaluates all lambdas of a criterion together).
-        Map<String, Map<Double, List<String>>> rows = Files.exists(pruneFile) ? readPruneRows(pruneFile) : new LinkedHashMap<>();
-        Map<String, String> failures = new LinkedHashMap<>();
-        for (PruningCriterion criterion : criteria) {
-            if (rows.containsKey(criterion.id())) {
-                continue; // pruned by this criterion earlier
-            }
-            ComponentOptions criterionOptions = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
-            try {
-                Map<Double, List<String>> byLambda = new LinkedHashMap<>();
-                for (PruningSweep.Point point : sweep.sweep(lambdas, criterion, criterionOptions, config.pruningScope(), fractions)) {
-                    byLambda.computeIfAbsent(point.lambda(), l -> new ArrayList<>()).add(String.format(Locale.ROOT,
-                            "%s,%s,%s,%s,%.4f,%d", point.lambda(), point.criterion(), point.scope().name().toLowerCase(Locale.ROOT),
-                            point.deletedPercent(), point.accuracy(), point.remainingParameters()));
-                }
-                rows.put(criterion.id(), byLambda);
-            } catch (PluginFault e) {
-                if (!e.isFaultOf(PruningCriterion.class, criterion)) {
-                    throw e; // e.g. the evidence's view: every criterion would fail the same way
-                }
-                failures.put(criterion.id(), e.getMessage());
-            }
-        }
-        StringBuilder csv = new StringBuilder(PRUNE_HEADER).append('\n');
-        for (double lambda : lambdas) { // lambda by lambda, criteria in the experiment's order
-            for (PruningCriterion criterion : criteria) {
-                rows.getOrDefault(criterion.id(), Map.of()).getOrDefault(lambda, List.of()).forEach(row -> csv.append(row).append('\n'));
-            }
-        }
-        AtomicFiles.writeString(pruneFile, csv.toString());
-        if (failures.isEmpty()) {
-            deleteIfExists(runDirectory.resolve(PRUNE_FAILED));
-        } else {
-            AtomicFiles.writeString(runDirectory.resolve(PRUNE_FAILED), Json.write(failures));
-        }
-        return failures.entrySet().stream().map(e -> "criterion '" + e.getKey() + "': " + e.getValue()).toList();
-    }
-
-    /** {@value #PRUNE}'s rows by criterion and lambda. */
-    private static Map<String, Map<Double, List<String>>> readPruneRows(Path file) {
-        Map<String, Map<Double, List<String>>> rows = new LinkedHashMap<>();
-        List<String> lines = readLines(file);
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.split(",");
-            rows.computeIfAbsent(f[1], c -> new LinkedHashMap<>()).computeIfAbsent(Double.parseDouble(f[0]), l -> new ArrayList<>()).add(line);
-        }
-        return rows;
-    }
-
-    /** The criteria that failed on a run, with their messages. */
-    private static Map<String, String> failedCriteria(Path runDirectory) {
-        Path file = runDirectory.resolve(PRUNE_FAILED);
-        if (!Files.exists(file)) {
-            return Map.of();
-        }
-        try {
-            Map<String, String> failures = new LinkedHashMap<>();
-            Json.MAPPER.readTree(file.toFile()).fields().forEachRemaining(e -> failures.put(e.getKey(),
-                    "criterion '" + e.getKey() + "': " + e.getValue().asText()));
-            return failures;
-        } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete it and run with --resume --retry-failed", e);
-        }
-    }
-
     private static ExperimentConfig readConfig(Path file) {
         try {
             return Json.MAPPER.readValue(file.toFile(), ExperimentConfig.class);
@@ -420,143 +332,21 @@ public final class Experiment {
     }
 
     /**
-     * Rebuilds {@code results.csv} (and {@code agreement.csv}, {@code summary.json}) from every
-     * finished run directory of the whole grid, whichever process or shard ran it.
+     * Rebuilds {@code results.csv} and {@code summary.json} from every finished run directory of the
+     * whole grid, whichever process or shard ran it.
      */
     public void writeResults(Map<String, Object> summary) {
-        // Shards of one grid finish at any time: one writer at a time, each reading every run anew.
-        try (Claim writer = awaitClaim(directory.resolve(RESULTS_CLAIM))) {
-            writeResultsHoldingClaim(summary);
-        }
-    }
-
-    private void writeResultsHoldingClaim(Map<String, Object> summary) {
-        StringBuilder results = new StringBuilder(RESULTS_HEADER).append('\n');
-        int rows = 0;
-        for (GridRun run : grid()) {
-            Path runDirectory = runDirectory(run);
-            Optional<RunResult> result = Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
-            Path prune = runDirectory.resolve(PRUNE);
-            if (result.isEmpty() || !result.get().completed() || !Files.exists(prune)) {
-                continue;
-            }
-            List<String> lines = readLines(prune);
-            for (String line : lines.subList(1, lines.size())) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split(",");
-                results.append(String.join(",", run.name(), run.model(), run.spec().evidence(), run.spec().hypernetwork(), f[0],
-                        String.valueOf(run.restart()), f[1], f[2], f[3], f[4], f[5],
-                        String.format(Locale.ROOT, "%.3f", result.get().trainingSeconds()))).append('\n');
-                rows++;
-            }
-        }
-        AtomicFiles.writeString(directory.resolve(RESULTS), results.toString());
-        Map<String, Object> all = new LinkedHashMap<>(summary);
-        all.put("results", rows);
-        all.put("config", config);
-        AtomicFiles.writeString(directory.resolve(SUMMARY), Json.write(all));
-    }
-
-    /** Waits for a short-lived claim (one writer of the shared result files); a dead holder's is taken over. */
-    private static Claim awaitClaim(Path file) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
-        while (true) {
-            Optional<Claim> claim = Claim.tryAcquire(file);
-            if (claim.isPresent()) {
-                return claim.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new InputException(file + " has been held by " + Claim.liveHolder(file).map(Object::toString).orElse("another process")
-                        + " for 10 minutes; if that process is stuck, stop it, then run 'hyperprune report' on this directory");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + file, e);
-            }
-        }
+        results.writeResults(summary);
     }
 
     /**
-     * The theorem check: for every finished hypernetwork run and lambda, the agreement of its pruning
-     * scores with those of the plain run of the same evidence, lambda and restart. A run whose model
-     * cannot be used, or a criterion that fails, loses only its rows.
+     * The theorem check ({@code agreement.csv}): a hypernetwork's pruning scores against the plain model's
+     * at each lambda. A run whose model cannot be used, or a criterion that fails, loses only its rows.
      *
      * @return what could not be compared, and why
      */
     public List<String> writeAgreement() {
-        List<String> problems = new ArrayList<>();
-        try (Claim writer = awaitClaim(directory.resolve(RESULTS_CLAIM))) {
-            writeAgreementHoldingClaim(problems);
-        }
-        return problems;
-    }
-
-    private void writeAgreementHoldingClaim(List<String> problems) {
-        List<GridRun> grid = grid();
-        StringBuilder csv = new StringBuilder(AGREEMENT_HEADER).append('\n');
-        List<PruningCriterion> criteria = config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
-        // A plain run (all its lambdas side by side) serves every lambda of each hypernetwork of its evidence: loaded once.
-        Map<GridRun, PruningSweep> plainSweeps = new HashMap<>();
-        for (GridRun hyper : grid) {
-            if (hyper.spec().plain() || !finished(hyper)) {
-                continue;
-            }
-            try {
-                RunResolver.Resolved hyperResolved = resolver.resolve(hyper.spec());
-                Trainer hyperTrainer = trainingRun(hyper, hyperResolved).load();
-                for (double lambda : hyper.spec().lambdas()) {
-                    Optional<GridRun> plain = grid.stream().filter(p -> p.spec().plain() && p.restart() == hyper.restart()
-                            && p.spec().evidence().equals(hyper.spec().evidence()) && p.spec().lambdas().contains(lambda) && finished(p))
-                            .findFirst();
-                    if (plain.isEmpty()) {
-                        continue;
-                    }
-                    ComponentOptions evidenceOptions = new ComponentOptions(hyper.spec().evidence(), hyperResolved.config().evidence().options());
-                    PruningSweep hyperSweep = new PruningSweep(hyperTrainer, hyperResolved.evidence(), evidenceOptions, hyper.spec().seed());
-                    PruningSweep plainSweep;
-                    try {
-                        plainSweep = plainSweeps.computeIfAbsent(plain.get(), run -> {
-                            RunResolver.Resolved plainResolved = resolver.resolve(run.spec());
-                            return new PruningSweep(trainingRun(run, plainResolved).load(), plainResolved.evidence(), evidenceOptions,
-                                    hyper.spec().seed());
-                        });
-                    } catch (RuntimeException e) {
-                        problems.add(plain.get().name() + ": " + Failures.describe(e));
-                        continue;
-                    }
-                    for (PruningCriterion criterion : criteria) {
-                        ComponentOptions options = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
-                        try {
-                            ScoreAgreement.Result agreement = ScoreAgreement.compare(
-                                    hyperSweep.scores(hyperSweep.weights(lambda), criterion, options),
-                                    plainSweep.scores(plainSweep.weights(lambda), criterion, options), config.pruningScope(), AGREEMENT_LEVELS);
-                            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%.4f,%.4f,%.4f,%.4f%n", hyper.spec().evidence(),
-                                    hyper.spec().hypernetwork(), lambda, hyper.restart(), criterion.id(), agreement.spearman(),
-                                    agreement.iou().get(0), agreement.iou().get(1), agreement.iou().get(2)));
-                        } catch (RuntimeException e) {
-                            problems.add(hyper.name() + " at lambda " + lambda + ", criterion '" + criterion.id() + "': " + Failures.describe(e));
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                problems.add(hyper.name() + ": " + Failures.describe(e));
-            }
-        }
-        AtomicFiles.writeString(directory.resolve(AGREEMENT), csv.toString());
-    }
-
-    private boolean finished(GridRun run) {
-        Path runDirectory = runDirectory(run);
-        return Files.exists(runDirectory.resolve(PRUNE))
-                && TrainingRun.readResult(runDirectory).map(RunResult::completed).orElse(false);
-    }
-
-    private TrainingRun trainingRun(GridRun run, RunResolver.Resolved resolved) {
-        return new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), runDirectory(run));
+        return results.writeAgreement();
     }
 
     private static List<String> readLines(Path file) {

@@ -14,7 +14,7 @@ import io.hyperprune.api.LambdaRange;
 import io.hyperprune.api.PruningMasks;
 import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.runtime.run.Json;
-import io.hyperprune.runtime.run.Suggestions;
+import io.hyperprune.runtime.wiring.Suggestions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;

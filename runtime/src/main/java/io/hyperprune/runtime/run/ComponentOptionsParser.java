@@ -1,5 +1,7 @@
 package io.hyperprune.runtime.run;
 
+import io.hyperprune.runtime.wiring.Suggestions;
+
 import io.hyperprune.api.Component;
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;

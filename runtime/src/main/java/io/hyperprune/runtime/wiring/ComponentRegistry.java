@@ -8,7 +8,6 @@ import io.hyperprune.runtime.boundary.Boundary;
 import io.hyperprune.runtime.loading.LoadedComponent;
 import io.hyperprune.runtime.loading.PluginLoader;
 import io.hyperprune.runtime.loading.PluginProblem;
-import io.hyperprune.runtime.run.Suggestions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

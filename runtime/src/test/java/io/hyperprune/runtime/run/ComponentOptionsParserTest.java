@@ -1,5 +1,7 @@
 package io.hyperprune.runtime.run;
 
+import io.hyperprune.runtime.wiring.Suggestions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.hyperprune.runtime.run;
+package io.hyperprune.runtime.wiring;
 
 import java.util.Collection;
 

@@ -138,8 +138,8 @@ final class BenchCommand implements Callable<Integer> {
                 console.out().printf(Locale.ROOT,
                         "%-22s %-8s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f,"
                                 + " %d native thread(s)%s%n",
-                        r.get("workload"), r.get("executor"), r.get("epoch_seconds_median"), r.get("samples_per_second"), r.get("peak_rss_mb"),
-                        r.get("rss_growth_mb"), r.get("test_accuracy"), r.get("native_threads"),
+                        r.get("workload"), r.get("executor"), number(r, "epoch_seconds_median"), number(r, "samples_per_second"),
+                        number(r, "peak_rss_mb"), number(r, "rss_growth_mb"), number(r, "test_accuracy"), (long) number(r, "native_threads"),
                         Boolean.TRUE.equals(r.get("product_helper")) ? " + product helper" : "");
             }
         }
@@ -277,5 +277,10 @@ final class BenchCommand implements Callable<Integer> {
         } catch (Exception e) {
             return "unknown";
         }
+    }
+
+    /** A measured figure of a workload's result. */
+    private static double number(Map<String, Object> result, String key) {
+        return ((Number) result.get(key)).doubleValue();
     }
 }

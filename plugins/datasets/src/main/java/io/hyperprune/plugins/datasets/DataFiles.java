@@ -50,7 +50,10 @@ final class DataFiles {
     static String problem(Path p) {
         if (Files.isSymbolicLink(p)) {
             try {
-                p.toRealPath();
+                Path target = p.toRealPath();
+                if (Files.isDirectory(target)) {
+                    return "is a symbolic link to the directory " + target;
+                }
             } catch (NoSuchFileException e) {
                 return "is a dangling symbolic link (to " + linkTarget(p) + ")";
             } catch (FileSystemException e) {

@@ -95,9 +95,7 @@ public final class CompiledTrainingStep {
     private final List<String> parameters;
     private final List<String> gradients;
     /** The ops the gradients depend on, in execution order. */
-    private final List<SameDiffOp> ops;
-    /** Variables some planned op reads, or a gradient: the outputs a step must compute. */
-    private final Set<String> needed;
+    private final OpSchedule schedule;
     private final Map<String, Plan> plans = new HashMap<>();
     /** Times the ops of every step if not null (set before the first step). */
     private OpTimes opTimes;
@@ -108,26 +106,14 @@ public final class CompiledTrainingStep {
     /** Clip, Adam and update in one Java pass, when the training config is one it reproduces. */
     private final Optional<FusedAdam> fusedAdam;
 
-    private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, List<SameDiffOp> ops) {
+    private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, OpSchedule schedule) {
         this.sd = sd;
         this.grad = grad;
         this.config = sd.getTrainingConfig();
         this.parameters = parameters;
         this.gradients = gradients;
-        this.ops = ops;
-        this.needed = needed(ops, gradients);
+        this.schedule = schedule;
         this.fusedAdam = FusedAdam.of(config);
-    }
-
-    /** The variables some of these ops read, plus the outputs the caller reads. */
-    static Set<String> needed(List<SameDiffOp> ops, List<String> outputs) {
-        Set<String> needed = new HashSet<>(outputs);
-        for (SameDiffOp op : ops) {
-            if (op.getInputsToOp() != null) {
-                needed.addAll(op.getInputsToOp());
-            }
-        }
-        return needed;
     }
 
     /**
@@ -152,71 +138,9 @@ public final class CompiledTrainingStep {
                 gradients.add(gradient.name());
             }
         }
-        List<SameDiffOp> ordered = new ArrayList<>();
-        Set<String> visited = new HashSet<>();
-        for (String gradient : gradients) {
-            if (!order(grad, gradient, visited, ordered)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(new CompiledTrainingStep(sd, grad, List.copyOf(parameters), List.copyOf(gradients), List.copyOf(ordered)));
-    }
-
-    /** Depth-first post-order of the ops producing {@code variable}; false if one is not supported. */
-    static boolean order(SameDiff grad, String variable, Set<String> visited, List<SameDiffOp> ordered) {
-        // Iterative, so deep graphs cannot overflow the stack: frames of (variable, inputs expanded?).
-        List<String> stack = new ArrayList<>(List.of(variable));
-        List<Boolean> expanded = new ArrayList<>(List.of(false));
-        while (!stack.isEmpty()) {
-            int top = stack.size() - 1;
-            String name = stack.get(top);
-            Variable v = grad.getVariables().get(name);
-            if (v == null) {
-                return false;
-            }
-            String opName = v.getOutputOfOp();
-            if (opName == null || visited.contains(opName)) {
-                stack.remove(top);
-                expanded.remove(top);
-                continue;
-            }
-            SameDiffOp op = grad.getOps().get(opName);
-            if (expanded.get(top)) {
-                stack.remove(top);
-                expanded.remove(top);
-                visited.add(opName);
-                ordered.add(op);
-                continue;
-            }
-            if (!supported(op) || notEmpty(op.getControlDeps()) || notEmpty(op.getVarControlDeps()) || notEmpty(v.getControlDeps())) {
-                return false;
-            }
-            expanded.set(top, true);
-            for (String input : op.getInputsToOp() == null ? List.<String>of() : op.getInputsToOp()) {
-                stack.add(input);
-                expanded.add(false);
-            }
-        }
-        return true;
-    }
-
-    private static boolean notEmpty(List<String> list) {
-        return list != null && !list.isEmpty();
-    }
-
-    private static boolean supported(SameDiffOp op) {
-        DifferentialFunction f = op.getOp();
-        if (f instanceof GradientBackwardsMarker || f instanceof Identity) {
-            return true;
-        }
-        // Control flow, tensor arrays, views, invocations, assertions and external errors are session-managed.
-        boolean sessionManaged = f.getClass().getPackageName().startsWith("org.nd4j.linalg.api.ops.impl.controlflow")
-                || f instanceof org.nd4j.linalg.api.ops.impl.shape.tensorops.BaseTensorOp
-                || f instanceof org.nd4j.linalg.api.ops.impl.shape.CreateView
-                || f instanceof org.nd4j.linalg.api.ops.impl.layers.ExternalErrorsFunction
-                || f instanceof org.nd4j.linalg.api.ops.custom.Invoke
-                || f instanceof org.nd4j.linalg.api.ops.impl.transforms.Assert;
-        return !sessionManaged && (f instanceof DynamicCustomOp || f instanceof BaseOp);
+        List<String> names = List.copyOf(parameters);
+        List<String> gradientNames = List.copyOf(gradients);
+        return OpSchedule.of(grad, gradientNames).map(schedule -> new CompiledTrainingStep(sd, grad, names, gradientNames, schedule));
     }
 
     /**
@@ -224,7 +148,8 @@ public final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     public void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients), opTimes, productHelper));
+        Plan plan = plans.computeIfAbsent(OpSchedule.signature(placeholders),
+                key -> new Plan(schedule, Set.copyOf(gradients), opTimes, productHelper));
         plan.execute(placeholders);
         if (opTimes == null) {
             applyUpdates(plan);
@@ -276,13 +201,6 @@ public final class CompiledTrainingStep {
     /** Counts a finished epoch, as SameDiff's fit does. */
     public void epochDone() {
         config.incrementEpochCount();
-    }
-
-    static String signature(Map<String, INDArray> placeholders) {
-        StringBuilder key = new StringBuilder();
-        placeholders.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> key.append(e.getKey())
-                .append(java.util.Arrays.toString(e.getValue().shape())).append(';'));
-        return key.toString();
     }
 
     private void applyUpdates(Plan plan) {
@@ -380,6 +298,7 @@ public final class CompiledTrainingStep {
     static final class Plan {
 
         private final SameDiff grad;
+        private final OpSchedule schedule;
         private final List<SameDiffOp> ops;
         private final Set<String> needed;
         private final Set<String> results;
@@ -421,25 +340,21 @@ public final class CompiledTrainingStep {
         private int takes;
         private final Map<INDArray, Integer> takenAt = new java.util.IdentityHashMap<>();
         private final int[] takesAfterOp;
-        /** Op indices by op name, and the index of the op being wired. */
-        private final Map<String, Integer> indexOf = new HashMap<>();
+        /** The index of the op being wired. */
         private int building;
 
-        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes, ProductHelper productHelper) {
-            this.grad = graph;
-            this.ops = ops;
-            this.needed = needed;
+        Plan(OpSchedule schedule, Set<String> results, OpTimes opTimes, ProductHelper productHelper) {
+            this.grad = schedule.graph();
+            this.schedule = schedule;
+            this.ops = schedule.ops();
+            this.needed = schedule.needed();
             this.results = results;
             this.opTimes = opTimes;
             this.productHelper = productHelper;
-            this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
-                    || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
+            this.writesInPlace = schedule.writesInPlace();
             this.reuse = !writesInPlace;
             this.repeatHorizon = new int[ops.size()];
             this.takesAfterOp = new int[ops.size()];
-            for (int i = 0; i < ops.size(); i++) {
-                indexOf.put(ops.get(i).getName(), i);
-            }
             Map<String, Integer> lastOfItsKind = new HashMap<>();
             for (int i = ops.size() - 1; i >= 0; i--) {
                 DifferentialFunction f = ops.get(i).getOp();
@@ -628,7 +543,7 @@ public final class CompiledTrainingStep {
             if (f.getClass() != Log.class || args.length != 1 || outputs.size() != 1 || writesInPlace) {
                 return null;
             }
-            SameDiffOp add = producer(f.argNames()[0]);
+            SameDiffOp add = schedule.producer(f.argNames()[0]);
             if (add == null || add.getOp().getClass() != ScalarAdd.class || add.getOp().argNames().length != 1) {
                 return null;
             }
@@ -637,7 +552,7 @@ public final class CompiledTrainingStep {
                 return null;
             }
             String e = add.getOp().argNames()[0];
-            SameDiffOp exp = producer(e);
+            SameDiffOp exp = schedule.producer(e);
             if (exp == null || exp.getOp().getClass() != Exp.class || exp.getOp().argNames().length != 1) {
                 return null;
             }
@@ -649,18 +564,6 @@ public final class CompiledTrainingStep {
             values.put(outputs.get(0), out);
             labels.put(sdOp.getName(), "log of exp + c (java)");
             return new LogOfShiftedExp(values.get(x), values.get(e), scalar.getFloat(0), out);
-        }
-
-        /** The op of this plan whose output the variable is, or null. */
-        private SameDiffOp producer(String variable) {
-            Integer index = producerIndex(variable);
-            return index == null ? null : ops.get(index);
-        }
-
-        /** The index of that op in this plan's order, or null. */
-        private Integer producerIndex(String variable) {
-            Variable v = grad.getVariables().get(variable);
-            return v == null || v.getOutputOfOp() == null ? null : indexOf.get(v.getOutputOfOp());
         }
 
         /**
@@ -677,7 +580,7 @@ public final class CompiledTrainingStep {
             if (base == null) {
                 return true;
             }
-            Integer index = producerIndex(variable);
+            Integer index = schedule.producerIndex(variable);
             return index != null && index < building && inUse.containsKey(base) && takenAt.get(base) <= takesAfterOp[index];
         }
 

@@ -24,7 +24,7 @@ public final class CompiledOutputs {
     private final OpSchedule schedule;
     private final Set<String> needed;
     private final Set<String> placeholders = new HashSet<>();
-    private final Map<String, CompiledTrainingStep.Plan> plans = new HashMap<>();
+    private final Map<String, Plan> plans = new HashMap<>();
 
     private CompiledOutputs(SameDiff sd, List<String> outputs, OpSchedule schedule) {
         this.sd = sd;
@@ -48,33 +48,33 @@ public final class CompiledOutputs {
                 inputs.put(name, value);
             }
         });
-        CompiledTrainingStep.Plan plan = plans.computeIfAbsent(OpSchedule.signature(inputs),
-                key -> new CompiledTrainingStep.Plan(schedule, Set.copyOf(outputs), null, null));
+        Plan plan = plans.computeIfAbsent(OpSchedule.signature(inputs),
+                key -> new Plan(schedule, Set.copyOf(outputs), null, null));
         plan.execute(inputs);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String output : outputs) {
-            result.put(output, plan.values.get(output));
+            result.put(output, plan.value(output));
         }
         return result;
     }
 
     /** Ops skipped in the plans built so far because an earlier op computes the same (for tests). */
     int repeats() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::repeats).sum();
+        return plans.values().stream().mapToInt(Plan::repeats).sum();
     }
 
     /** Reshapes in the plans built so far whose output is a view of their input (for tests). */
     int views() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::views).sum();
+        return plans.values().stream().mapToInt(Plan::views).sum();
     }
 
     /** Output arrays the plans built so far took that were free again: dead arrays of earlier ops (for tests). */
     int reused() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::reused).sum();
+        return plans.values().stream().mapToInt(Plan::reused).sum();
     }
 
     /** Shape ops in the plans built so far computed once, when the plan was built (for tests). */
     int folded() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::folded).sum();
+        return plans.values().stream().mapToInt(Plan::folded).sum();
     }
 }

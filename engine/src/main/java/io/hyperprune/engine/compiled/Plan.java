@@ -86,29 +86,8 @@ final class Plan {
     /** The sparse form of each input placeholder array a first-layer product reads ({@link SparseInput}). */
     private final Map<INDArray, SparseInput> sparseInputs = new java.util.IdentityHashMap<>();
     private int folded;
-    /**
-     * Array reuse: an array this plan allocated is free for a later op's output of the same shape and
-     * type once no later op reads it. A step then touches a fraction of the memory (a hypernetwork's
-     * per-model tensors are ~0.8 MB each, ~30 of them per step), more of it in cache: a linear
-     * hypernetwork's epoch 1.64 -> 1.50 s.
-     */
-    private final boolean reuse;
-    /** Per variable, the index of the last op reading it ({@link Integer#MAX_VALUE} for results). */
-    private final Map<String, Integer> lastRead = new HashMap<>();
-    /** Per op, the index of the last later op of the same kind on the same input names (or its own). */
-    private final int[] repeatHorizon;
-    /** For each array this plan allocated, and each view of one: the allocated array. */
-    private final Map<INDArray, INDArray> baseOf = new java.util.IdentityHashMap<>();
-    /** Allocated arrays still in use, with the index of the last op that reads them. */
-    private final Map<INDArray, Integer> inUse = new java.util.IdentityHashMap<>();
-    private final Map<String, java.util.ArrayDeque<INDArray>> free = new HashMap<>();
-    private int reused;
-    /** Arrays taken so far, when each array was last taken, and the count after each op was wired. */
-    private int takes;
-    private final Map<INDArray, Integer> takenAt = new java.util.IdentityHashMap<>();
-    private final int[] takesAfterOp;
-    /** The index of the op being wired. */
-    private int building;
+    /** The output arrays: which are free again for a later op's output. */
+    private final MemoryPlan memory;
 
     Plan(OpSchedule schedule, Set<String> results, OpTimes opTimes, ProductHelper productHelper) {
         this.grad = schedule.graph();
@@ -119,71 +98,22 @@ final class Plan {
         this.opTimes = opTimes;
         this.productHelper = productHelper;
         this.writesInPlace = schedule.writesInPlace();
-        this.reuse = !writesInPlace;
-        this.repeatHorizon = new int[ops.size()];
-        this.takesAfterOp = new int[ops.size()];
-        Map<String, Integer> lastOfItsKind = new HashMap<>();
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            DifferentialFunction f = ops.get(i).getOp();
-            String[] inputs = f.argNames() == null ? new String[0] : f.argNames();
-            for (String input : inputs) {
-                lastRead.putIfAbsent(input, i);
-            }
-            // A later op of the same kind on the same inputs may repeat this one (see build): keep the
-            // outputs until then (exp's gradient recomputes exp of the same input, far after the forward).
-            String kind = f.getClass().getName() + f.opName() + java.util.Arrays.toString(inputs);
-            repeatHorizon[i] = lastOfItsKind.getOrDefault(kind, i);
-            lastOfItsKind.putIfAbsent(kind, i);
-        }
-        results.forEach(result -> lastRead.put(result, Integer.MAX_VALUE));
+        this.memory = new MemoryPlan(schedule, results);
     }
 
     /** Output arrays this plan took that were free again, dead arrays of earlier ops (for tests). */
     int reused() {
-        return reused;
-    }
-
-    /** An output array: a free one of this shape and type, else a new one. */
-    private INDArray take(long[] shape, DataType dataType) {
-        java.util.ArrayDeque<INDArray> pool = reuse ? free.get(dataType + java.util.Arrays.toString(shape)) : null;
-        INDArray array = pool == null ? null : pool.poll();
-        if (array != null) {
-            reused++;
-        } else {
-            array = Nd4j.createUninitializedDetached(dataType, shape);
-        }
-        takenAt.put(array, ++takes);
-        baseOf.put(array, array);
-        inUse.put(array, -1);
-        return array;
-    }
-
-    private INDArray allocate(LongShapeDescriptor shape, DataType dataType) {
-        return shape.isEmpty() ? Nd4j.empty(dataType) : take(shape.getShape(), dataType);
+        return memory.reused();
     }
 
     /**
-     * After op {@code index} is wired: extends the life of the arrays its outputs name to their last
-     * reader, then frees the arrays nothing after this op reads, forgetting them as repeat candidates
-     * (their identity will mean other values).
+     * After op {@code index} has run: its outputs live until their last reader; arrays nothing later
+     * reads are free, and no longer repeat candidates (their identity will mean other values).
      */
     private void afterOp(int index, List<String> outputs, boolean constant) {
-        for (String output : outputs) {
-            INDArray base = baseOf.get(values.get(output));
-            if (base != null && inUse.containsKey(base)) {
-                int last = constant ? Integer.MAX_VALUE : Math.max(lastRead.getOrDefault(output, index), repeatHorizon[index]);
-                inUse.put(base, Math.max(inUse.get(base), last));
-            }
-        }
-        if (!reuse) {
-            return;
-        }
-        List<INDArray> dead = inUse.entrySet().stream().filter(e -> e.getValue() <= index).map(Map.Entry::getKey).toList();
-        for (INDArray base : dead) {
-            inUse.remove(base);
-            free.computeIfAbsent(base.dataType() + java.util.Arrays.toString(base.shape()), key -> new java.util.ArrayDeque<>()).add(base);
-            computed.entrySet().removeIf(e -> e.getValue().stream().anyMatch(a -> baseOf.get(a) == base)
-                    || e.getKey().stream().anyMatch(k -> k instanceof Same same && baseOf.get(same.array()) == base));
+        for (INDArray base : memory.afterOp(index, outputs, values, constant)) {
+            computed.entrySet().removeIf(e -> e.getValue().stream().anyMatch(a -> memory.baseOf(a) == base)
+                    || e.getKey().stream().anyMatch(k -> k instanceof Same same && memory.baseOf(same.array()) == base));
         }
     }
 
@@ -241,9 +171,9 @@ final class Plan {
         for (int i = 0; i < ops.size(); i++) {
             SameDiffOp op = ops.get(i);
             int foldedBefore = folded;
-            building = i;
+            memory.wiring(i);
             Runnable step = build(op);
-            takesAfterOp[i] = takes;
+            memory.wired();
             step.run();
             if (step != SKIPPED) {
                 steps.add(opTimes == null ? step : opTimes.timed(labels.getOrDefault(op.getName(), op.getOp().opName()), step));
@@ -340,7 +270,7 @@ final class Plan {
         if (!holds(x) || !holds(e) || !LogOfShiftedExp.applies(values.get(x), values.get(e), args[0])) {
             return null;
         }
-        INDArray out = take(args[0].shape(), DataType.FLOAT);
+        INDArray out = memory.take(args[0].shape(), DataType.FLOAT);
         values.put(outputs.get(0), out);
         labels.put(sdOp.getName(), "log of exp + c (java)");
         return new LogOfShiftedExp(values.get(x), values.get(e), scalar.getFloat(0), out);
@@ -352,16 +282,7 @@ final class Plan {
      * taking was for the op producing the variable or earlier, so no op since wrote into it.
      */
     private boolean holds(String variable) {
-        INDArray array = values.get(variable);
-        if (array == null) {
-            return false;
-        }
-        INDArray base = baseOf.get(array);
-        if (base == null) {
-            return true;
-        }
-        Integer index = schedule.producerIndex(variable);
-        return index != null && index < building && inUse.containsKey(base) && takenAt.get(base) <= takesAfterOp[index];
+        return memory.holds(values.get(variable), schedule.producerIndex(variable));
     }
 
     /** Element-wise arithmetic on small arrays in Java (see {@link SmallArithmetic}), or null. */
@@ -398,7 +319,7 @@ final class Plan {
             return null;
         }
         // d(x*y)/dx = g * y, d(x*y)/dy = g * x.
-        INDArray out = take(args[2].shape(), args[2].dataType());
+        INDArray out = memory.take(args[2].shape(), args[2].dataType());
         values.put(outputs.get(first ? 0 : 1), out);
         MulOp product = new MulOp();
         OpContext context = Nd4j.getExecutioner().buildContext();
@@ -453,7 +374,7 @@ final class Plan {
             sparseInputs.remove(args[0]);
             return null;
         }
-        INDArray out = take(new long[] {args[0].rows(), args[1].columns()}, DataType.FLOAT);
+        INDArray out = memory.take(new long[] {args[0].rows(), args[1].columns()}, DataType.FLOAT);
         values.put(outputs.get(0), out);
         ProductHelper helper = SplitProduct.splits(args[0], false, args[1], productHelper) ? productHelper : null;
         if (helper != null) {
@@ -477,7 +398,7 @@ final class Plan {
                 && args[2].rank() == 2 && java.util.Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0)) {
             // The gradient of x in x.mmul(w) is not needed when x is an input (the first layer): SameDiff's
             // matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward work.
-            INDArray weightGradient = take(args[1].shape(), args[1].dataType());
+            INDArray weightGradient = memory.take(args[1].shape(), args[1].dataType());
             values.put(outputs.get(1), weightGradient);
             Runnable dense = weightGradient(sdOp, args, weightGradient);
             SparseInput sparse = sparseInputs.get(args[0]);
@@ -506,7 +427,7 @@ final class Plan {
         }
         java.util.function.Function<INDArray, Runnable> kernel = javaKernel(f, args, outputs.stream().skip(1).noneMatch(needed::contains));
         if (kernel != null) {
-            INDArray out = take(args[0].shape(), args[0].dataType());
+            INDArray out = memory.take(args[0].shape(), args[0].dataType());
             values.put(outputs.get(0), out);
             labels.put(sdOp.getName(), f.opName() + " (java)");
             return kernel.apply(out);
@@ -526,16 +447,14 @@ final class Plan {
                 }
                 INDArray view = reshapeView(custom, args, outputs, shapes);
                 if (view != null) {
-                    if (baseOf.containsKey(args[0])) {
-                        baseOf.put(view, baseOf.get(args[0]));
-                    }
+                    memory.viewOf(view, args[0]);
                     values.put(outputs.get(0), view);
                     views++;
                     return SKIPPED;
                 }
                 INDArray[] outs = new INDArray[shapes.size()];
                 for (int i = 0; i < shapes.size(); i++) {
-                    outs[i] = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
+                    outs[i] = memory.allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
                     context.setOutputArray(i, outs[i]);
                     values.put(outputs.get(i), outs[i]);
                 }
@@ -572,10 +491,10 @@ final class Plan {
         }
         INDArray out;
         if (axisArgument && second.isEmpty()) {
-            out = take(args[0].shape(), args[0].dataType());
+            out = memory.take(args[0].shape(), args[0].dataType());
         } else {
             List<LongShapeDescriptor> shapes = ((BaseOp) op).calculateOutputShape(context);
-            out = allocate(shapes.get(0), shapes.get(0).dataType());
+            out = memory.allocate(shapes.get(0), shapes.get(0).dataType());
         }
         context.setOutputArray(0, out);
         values.put(outputs.get(0), out);

@@ -77,9 +77,8 @@ final class Plan {
     private final Map<String, String> labels = new HashMap<>();
     /** Whether some op writes into its input array: then no output may be a view of another. */
     private final boolean writesInPlace;
-    /** The outputs of the ops executed so far, by what they compute ({@link #repeatKey}). */
-    private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
-    private int repeats;
+    /** Ops not executed again because an earlier op computes the same. */
+    private final Repeats repeats = new Repeats();
     private int views;
     /** Products this plan shares with the helper. */
     private int splits;
@@ -112,14 +111,13 @@ final class Plan {
      */
     private void afterOp(int index, List<String> outputs, boolean constant) {
         for (INDArray base : memory.afterOp(index, outputs, values, constant)) {
-            computed.entrySet().removeIf(e -> e.getValue().stream().anyMatch(a -> memory.baseOf(a) == base)
-                    || e.getKey().stream().anyMatch(k -> k instanceof Same same && memory.baseOf(same.array()) == base));
+            repeats.forget(base, memory);
         }
     }
 
     /** Ops of this plan not executed because an earlier op computes the same. */
     int repeats() {
-        return repeats;
+        return repeats.repeats();
     }
 
     /** Reshapes of this plan not executed because their output is a view of their input. */
@@ -229,19 +227,16 @@ final class Plan {
                 throw new IllegalStateException("no value for input " + argNames[i] + " of op " + sdOp.getName());
             }
         }
-        List<Object> key = outputs.stream().anyMatch(results::contains) ? null : repeatKey(f, args);
-        List<INDArray> earlier = key == null ? null : computed.get(key);
-        if (earlier != null && earlier.size() == outputs.size()) {
+        List<Object> key = outputs.stream().anyMatch(results::contains) ? null : Repeats.key(f, args);
+        List<INDArray> earlier = repeats.earlier(key, outputs.size());
+        if (earlier != null) {
             for (int i = 0; i < outputs.size(); i++) {
                 values.put(outputs.get(i), earlier.get(i));
             }
-            repeats++;
             return SKIPPED;
         }
         Runnable step = wire(sdOp, f, outputs, argNames, args);
-        if (key != null) {
-            computed.put(key, outputs.stream().map(values::get).toList());
-        }
+        repeats.remember(key, outputs.stream().map(values::get).toList());
         return step;
     }
 
@@ -516,85 +511,42 @@ final class Plan {
         return () -> Nd4j.getExecutioner().exec(op, context);
     }
 
-/**
- * What an op computes, for recognising a repeat: its class, name, arguments and the identities of
- * its input arrays; null for ops that must run every time (random, in place) or whose settings
- * the key would not capture (legacy ops other than transforms).
- */
-static List<Object> repeatKey(DifferentialFunction f, INDArray[] args) {
-    if (f instanceof org.nd4j.linalg.api.ops.RandomOp || f.getClass().getPackageName().contains(".random")
-            || f instanceof Assign) {
-        return null;
-    }
-    List<Object> key = new ArrayList<>(List.of(f.getClass(), f.opName()));
-    if (f instanceof DynamicCustomOp custom) {
-        if (custom.isInplaceCall()) {
-            return null;
+    /**
+     * The Java execution of an op libnd4j M2.1 computes slowly, given the output array (of the first
+     * input's shape), or null: exp and log, relu's gradient, a per-model squared norm's gradient and,
+     * when only its first output is read, softmax cross-entropy's gradient (see the classes).
+     */
+    private static java.util.function.Function<INDArray, Runnable> javaKernel(DifferentialFunction f, INDArray[] args,
+            boolean onlyFirstOutputRead) {
+        if (ExpLog.applies(f, args)) {
+            return out -> ExpLog.of(f, args[0], out);
         }
-        key.add(java.util.Arrays.toString(custom.iArgs()));
-        key.add(java.util.Arrays.toString(custom.tArgs()));
-        key.add(java.util.Arrays.toString(custom.bArgs()));
-        key.add(java.util.Arrays.toString(custom.dArgs()));
-    } else if (f instanceof org.nd4j.linalg.api.ops.BaseTransformOp transform) {
-        key.add(java.util.Arrays.toString(transform.extraArgs()));
-    } else {
+        if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
+            return out -> ReluGradient.of(relu, args, out);
+        }
+        if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
+            return out -> SquaredNormGradient.of(args, out);
+        }
+        if (onlyFirstOutputRead && f instanceof DynamicCustomOp loss && SoftmaxCrossEntropyGradient.applies(loss, args)) {
+            return out -> SoftmaxCrossEntropyGradient.of(loss, args, out);
+        }
         return null;
     }
-    for (INDArray arg : args) {
-        key.add(new Same(arg));
-    }
-    return key;
-}
 
-/** An array compared by identity. */
-private record Same(INDArray array) {
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Same other && other.array == array;
-    }
+    /** {@code -Dhyperprune.sparse=false} computes the first layer's products with BLAS for every batch (to compare). */
+    private static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("hyperprune.sparse", "true"));
 
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(array);
-    }
-}
+    /** What a plan does for an op it does not execute (an alias, a repeat, a view). */
+    private static final Runnable SKIPPED = () -> {};
 
-/**
- * The Java execution of an op libnd4j M2.1 computes slowly, given the output array (of the first
- * input's shape), or null: exp and log, relu's gradient, a per-model squared norm's gradient and,
- * when only its first output is read, softmax cross-entropy's gradient (see the classes).
- */
-private static java.util.function.Function<INDArray, Runnable> javaKernel(DifferentialFunction f, INDArray[] args,
-        boolean onlyFirstOutputRead) {
-    if (ExpLog.applies(f, args)) {
-        return out -> ExpLog.of(f, args[0], out);
+    /** An integer axis input of a legacy reduction becomes its dimensions (empty: reduce nothing), as SameDiff does. */
+    private static void setDimensions(DifferentialFunction f, INDArray axis, int rank) {
+        if (axis.isEmpty()) {
+            f.setDimensions(null);
+            ((BaseReduceOp) f).setEmptyReduce(true);
+        } else {
+            f.setDimensions(Shape.normalizeAxis(rank, axis.toIntVector()));
+            ((BaseReduceOp) f).setEmptyReduce(false);
+        }
     }
-    if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
-        return out -> ReluGradient.of(relu, args, out);
-    }
-    if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
-        return out -> SquaredNormGradient.of(args, out);
-    }
-    if (onlyFirstOutputRead && f instanceof DynamicCustomOp loss && SoftmaxCrossEntropyGradient.applies(loss, args)) {
-        return out -> SoftmaxCrossEntropyGradient.of(loss, args, out);
-    }
-    return null;
-}
-
-/** {@code -Dhyperprune.sparse=false} computes the first layer's products with BLAS for every batch (to compare). */
-private static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("hyperprune.sparse", "true"));
-
-/** What a plan does for an op it does not execute (an alias, a repeat, a view). */
-private static final Runnable SKIPPED = () -> {};
-
-/** An integer axis input of a legacy reduction becomes its dimensions (empty: reduce nothing), as SameDiff does. */
-private static void setDimensions(DifferentialFunction f, INDArray axis, int rank) {
-    if (axis.isEmpty()) {
-        f.setDimensions(null);
-        ((BaseReduceOp) f).setEmptyReduce(true);
-    } else {
-        f.setDimensions(Shape.normalizeAxis(rank, axis.toIntVector()));
-        ((BaseReduceOp) f).setEmptyReduce(false);
-    }
-}
 }

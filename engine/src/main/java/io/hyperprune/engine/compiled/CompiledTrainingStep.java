@@ -30,9 +30,10 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * <p>Why: for our small nets SameDiff M2.1's session spent ~3/4 of a step on per-op bookkeeping (the
  * subgraph, dependency trackers, output-shape calls and array cache, for every op of every step),
  * not on arithmetic. The graph of a run never changes, so this class orders the ops the gradients
- * need once, and keeps one plan per placeholder shape signature (in practice: full and last
- * mini-batch): every op's context with its input and output arrays fixed, its outputs allocated
- * once. A step copies the placeholders into the plan's arrays and executes the ops in order.
+ * need once ({@link OpSchedule}), and keeps one {@link Plan} per placeholder shape signature (in
+ * practice: full and last mini-batch): every op's context with its input and output arrays fixed,
+ * its outputs allocated once. A step copies the placeholders into the plan's arrays and executes the
+ * ops in order; this class then applies the updates.
  *
  * <p>The maths is SameDiff's own: the same op instances of its gradient function, the training
  * config's regularizations and updaters (SameDiff's {@code updaterMap}, so a saved graph keeps the

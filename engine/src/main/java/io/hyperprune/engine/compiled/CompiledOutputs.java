@@ -19,7 +19,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class CompiledOutputs {
 
-    private final SameDiff sd;
     private final List<String> outputs;
     private final OpSchedule schedule;
     private final Set<String> needed;
@@ -27,7 +26,6 @@ public final class CompiledOutputs {
     private final Map<String, Plan> plans = new HashMap<>();
 
     private CompiledOutputs(SameDiff sd, List<String> outputs, OpSchedule schedule) {
-        this.sd = sd;
         this.outputs = outputs;
         this.schedule = schedule;
         this.needed = schedule.needed();

@@ -1,6 +1,5 @@
 package io.hyperprune.engine.compiled;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,31 +19,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class CompiledOutputs {
 
-    private final SameDiff sd;
     private final List<String> outputs;
-    private final List<SameDiffOp> ops;
+    private final OpSchedule schedule;
     private final Set<String> needed;
     private final Set<String> placeholders = new HashSet<>();
-    private final Map<String, CompiledTrainingStep.Plan> plans = new HashMap<>();
+    private final Map<String, Plan> plans = new HashMap<>();
 
-    private CompiledOutputs(SameDiff sd, List<String> outputs, List<SameDiffOp> ops) {
-        this.sd = sd;
+    private CompiledOutputs(SameDiff sd, List<String> outputs, OpSchedule schedule) {
         this.outputs = outputs;
-        this.ops = ops;
-        this.needed = CompiledTrainingStep.needed(ops, outputs);
+        this.schedule = schedule;
+        this.needed = schedule.needed();
         sd.variables().stream().filter(v -> v.isPlaceHolder()).forEach(v -> placeholders.add(v.name()));
     }
 
     /** Compiles the ops these outputs need, or empty if one needs SameDiff's session. */
     public static Optional<CompiledOutputs> compile(SameDiff sd, String... outputs) {
-        List<SameDiffOp> ordered = new ArrayList<>();
-        Set<String> visited = new HashSet<>();
-        for (String output : outputs) {
-            if (!CompiledTrainingStep.order(sd, output, visited, ordered)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(new CompiledOutputs(sd, List.of(outputs), List.copyOf(ordered)));
+        List<String> names = List.of(outputs);
+        return OpSchedule.of(sd, names).map(schedule -> new CompiledOutputs(sd, names, schedule));
     }
 
     /** The outputs for these placeholder values (placeholders the graph does not have are ignored). */
@@ -56,33 +46,33 @@ public final class CompiledOutputs {
                 inputs.put(name, value);
             }
         });
-        CompiledTrainingStep.Plan plan = plans.computeIfAbsent(CompiledTrainingStep.signature(inputs),
-                key -> new CompiledTrainingStep.Plan(sd, ops, needed, Set.copyOf(outputs), null, null));
+        Plan plan = plans.computeIfAbsent(OpSchedule.signature(inputs),
+                key -> new Plan(schedule, Set.copyOf(outputs), null, null));
         plan.execute(inputs);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String output : outputs) {
-            result.put(output, plan.values.get(output));
+            result.put(output, plan.value(output));
         }
         return result;
     }
 
     /** Ops skipped in the plans built so far because an earlier op computes the same (for tests). */
     int repeats() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::repeats).sum();
+        return plans.values().stream().mapToInt(Plan::repeats).sum();
     }
 
     /** Reshapes in the plans built so far whose output is a view of their input (for tests). */
     int views() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::views).sum();
+        return plans.values().stream().mapToInt(Plan::views).sum();
     }
 
     /** Output arrays the plans built so far took that were free again: dead arrays of earlier ops (for tests). */
     int reused() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::reused).sum();
+        return plans.values().stream().mapToInt(Plan::reused).sum();
     }
 
     /** Shape ops in the plans built so far computed once, when the plan was built (for tests). */
     int folded() {
-        return plans.values().stream().mapToInt(CompiledTrainingStep.Plan::folded).sum();
+        return plans.values().stream().mapToInt(Plan::folded).sum();
     }
 }

@@ -1,18 +1,8 @@
 package io.hyperprune.engine.compiled;
 
-import io.hyperprune.engine.kernels.ExpLog;
-import io.hyperprune.engine.kernels.FewRowsProduct;
 import io.hyperprune.engine.kernels.FusedAdam;
-import io.hyperprune.engine.kernels.LogOfShiftedExp;
-import io.hyperprune.engine.kernels.ModelReductions;
-import io.hyperprune.engine.kernels.NativeFloats;
 import io.hyperprune.engine.kernels.ProductHelper;
-import io.hyperprune.engine.kernels.ReluGradient;
-import io.hyperprune.engine.kernels.SmallArithmetic;
-import io.hyperprune.engine.kernels.SoftmaxCrossEntropyGradient;
-import io.hyperprune.engine.kernels.SparseInput;
 import io.hyperprune.engine.kernels.SplitProduct;
-import io.hyperprune.engine.kernels.SquaredNormGradient;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,47 +10,15 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.VariableType;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.autodiff.samediff.internal.Variable;
-import org.nd4j.common.util.ArrayUtil;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.BaseOp;
-import org.nd4j.linalg.api.ops.BaseReduceOp;
-import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.Op;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.ops.ReduceOp;
-import org.nd4j.linalg.api.ops.ScalarOp;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
-import org.nd4j.linalg.api.ops.impl.shape.ExpandDims;
-import org.nd4j.linalg.api.ops.impl.shape.Reshape;
-import org.nd4j.linalg.api.ops.impl.shape.Squeeze;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.GradientBackwardsMarker;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
-import org.nd4j.linalg.api.shape.LongShapeDescriptor;
-import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
@@ -72,9 +30,10 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * <p>Why: for our small nets SameDiff M2.1's session spent ~3/4 of a step on per-op bookkeeping (the
  * subgraph, dependency trackers, output-shape calls and array cache, for every op of every step),
  * not on arithmetic. The graph of a run never changes, so this class orders the ops the gradients
- * need once, and keeps one plan per placeholder shape signature (in practice: full and last
- * mini-batch): every op's context with its input and output arrays fixed, its outputs allocated
- * once. A step copies the placeholders into the plan's arrays and executes the ops in order.
+ * need once ({@link OpSchedule}), and keeps one {@link Plan} per placeholder shape signature (in
+ * practice: full and last mini-batch): every op's context with its input and output arrays fixed,
+ * its outputs allocated once. A step copies the placeholders into the plan's arrays and executes the
+ * ops in order; this class then applies the updates.
  *
  * <p>The maths is SameDiff's own: the same op instances of its gradient function, the training
  * config's regularizations and updaters (SameDiff's {@code updaterMap}, so a saved graph keeps the
@@ -95,9 +54,7 @@ public final class CompiledTrainingStep {
     private final List<String> parameters;
     private final List<String> gradients;
     /** The ops the gradients depend on, in execution order. */
-    private final List<SameDiffOp> ops;
-    /** Variables some planned op reads, or a gradient: the outputs a step must compute. */
-    private final Set<String> needed;
+    private final OpSchedule schedule;
     private final Map<String, Plan> plans = new HashMap<>();
     /** Times the ops of every step if not null (set before the first step). */
     private OpTimes opTimes;
@@ -108,26 +65,14 @@ public final class CompiledTrainingStep {
     /** Clip, Adam and update in one Java pass, when the training config is one it reproduces. */
     private final Optional<FusedAdam> fusedAdam;
 
-    private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, List<SameDiffOp> ops) {
+    private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, OpSchedule schedule) {
         this.sd = sd;
         this.grad = grad;
         this.config = sd.getTrainingConfig();
         this.parameters = parameters;
         this.gradients = gradients;
-        this.ops = ops;
-        this.needed = needed(ops, gradients);
+        this.schedule = schedule;
         this.fusedAdam = FusedAdam.of(config);
-    }
-
-    /** The variables some of these ops read, plus the outputs the caller reads. */
-    static Set<String> needed(List<SameDiffOp> ops, List<String> outputs) {
-        Set<String> needed = new HashSet<>(outputs);
-        for (SameDiffOp op : ops) {
-            if (op.getInputsToOp() != null) {
-                needed.addAll(op.getInputsToOp());
-            }
-        }
-        return needed;
     }
 
     /**
@@ -152,71 +97,9 @@ public final class CompiledTrainingStep {
                 gradients.add(gradient.name());
             }
         }
-        List<SameDiffOp> ordered = new ArrayList<>();
-        Set<String> visited = new HashSet<>();
-        for (String gradient : gradients) {
-            if (!order(grad, gradient, visited, ordered)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(new CompiledTrainingStep(sd, grad, List.copyOf(parameters), List.copyOf(gradients), List.copyOf(ordered)));
-    }
-
-    /** Depth-first post-order of the ops producing {@code variable}; false if one is not supported. */
-    static boolean order(SameDiff grad, String variable, Set<String> visited, List<SameDiffOp> ordered) {
-        // Iterative, so deep graphs cannot overflow the stack: frames of (variable, inputs expanded?).
-        List<String> stack = new ArrayList<>(List.of(variable));
-        List<Boolean> expanded = new ArrayList<>(List.of(false));
-        while (!stack.isEmpty()) {
-            int top = stack.size() - 1;
-            String name = stack.get(top);
-            Variable v = grad.getVariables().get(name);
-            if (v == null) {
-                return false;
-            }
-            String opName = v.getOutputOfOp();
-            if (opName == null || visited.contains(opName)) {
-                stack.remove(top);
-                expanded.remove(top);
-                continue;
-            }
-            SameDiffOp op = grad.getOps().get(opName);
-            if (expanded.get(top)) {
-                stack.remove(top);
-                expanded.remove(top);
-                visited.add(opName);
-                ordered.add(op);
-                continue;
-            }
-            if (!supported(op) || notEmpty(op.getControlDeps()) || notEmpty(op.getVarControlDeps()) || notEmpty(v.getControlDeps())) {
-                return false;
-            }
-            expanded.set(top, true);
-            for (String input : op.getInputsToOp() == null ? List.<String>of() : op.getInputsToOp()) {
-                stack.add(input);
-                expanded.add(false);
-            }
-        }
-        return true;
-    }
-
-    private static boolean notEmpty(List<String> list) {
-        return list != null && !list.isEmpty();
-    }
-
-    private static boolean supported(SameDiffOp op) {
-        DifferentialFunction f = op.getOp();
-        if (f instanceof GradientBackwardsMarker || f instanceof Identity) {
-            return true;
-        }
-        // Control flow, tensor arrays, views, invocations, assertions and external errors are session-managed.
-        boolean sessionManaged = f.getClass().getPackageName().startsWith("org.nd4j.linalg.api.ops.impl.controlflow")
-                || f instanceof org.nd4j.linalg.api.ops.impl.shape.tensorops.BaseTensorOp
-                || f instanceof org.nd4j.linalg.api.ops.impl.shape.CreateView
-                || f instanceof org.nd4j.linalg.api.ops.impl.layers.ExternalErrorsFunction
-                || f instanceof org.nd4j.linalg.api.ops.custom.Invoke
-                || f instanceof org.nd4j.linalg.api.ops.impl.transforms.Assert;
-        return !sessionManaged && (f instanceof DynamicCustomOp || f instanceof BaseOp);
+        List<String> names = List.copyOf(parameters);
+        List<String> gradientNames = List.copyOf(gradients);
+        return OpSchedule.of(grad, gradientNames).map(schedule -> new CompiledTrainingStep(sd, grad, names, gradientNames, schedule));
     }
 
     /**
@@ -224,7 +107,8 @@ public final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     public void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(signature(placeholders), key -> new Plan(grad, ops, needed, Set.copyOf(gradients), opTimes, productHelper));
+        Plan plan = plans.computeIfAbsent(OpSchedule.signature(placeholders),
+                key -> new Plan(schedule, Set.copyOf(gradients), opTimes, productHelper));
         plan.execute(placeholders);
         if (opTimes == null) {
             applyUpdates(plan);
@@ -270,19 +154,12 @@ public final class CompiledTrainingStep {
 
     /** Whether a step so far shared a product with the helper (only products of {@link SplitProduct}'s size are). */
     public boolean sharesProducts() {
-        return plans.values().stream().anyMatch(plan -> plan.splits > 0);
+        return plans.values().stream().anyMatch(plan -> plan.splits() > 0);
     }
 
     /** Counts a finished epoch, as SameDiff's fit does. */
     public void epochDone() {
         config.incrementEpochCount();
-    }
-
-    static String signature(Map<String, INDArray> placeholders) {
-        StringBuilder key = new StringBuilder();
-        placeholders.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> key.append(e.getKey())
-                .append(java.util.Arrays.toString(e.getValue().shape())).append(';'));
-        return key.toString();
     }
 
     private void applyUpdates(Plan plan) {
@@ -297,7 +174,7 @@ public final class CompiledTrainingStep {
         Set<INDArray> written = null;
         List<FusedAdam.Pass> passes = new ArrayList<>(parameters.size());
         for (int i = 0; i < parameters.size(); i++) {
-            INDArray gradient = plan.values.get(gradients.get(i));
+            INDArray gradient = plan.value(gradients.get(i));
             INDArray parameter = grad.getVariables().get(parameters.get(i)).getVariable().getArr();
             GradientUpdater<?> updater = updaters.get(parameters.get(i));
             FusedAdam.Pass pass = fusedAdam.isPresent() ? fusedAdam.get().prepare(parameter, gradient, updater, iteration, epoch) : null;
@@ -367,634 +244,4 @@ public final class CompiledTrainingStep {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
-
-    /**
-     * The ops' contexts and arrays for one placeholder shape signature: {@code ops} of {@code graph} in
-     * execution order; {@code needed} names the variables some later op or the caller reads, and
-     * {@code results} those the caller reads (each stays an array of its own).
-     *
-     * <p>An op that repeats an earlier op (same op, arguments and input arrays) is not executed again:
-     * its outputs are the earlier op's. SameDiff does not merge equal sub-graphs, and its gradient
-     * functions recompute forward values, e.g. exp's gradient recomputes exp of the same input.
-     */
-    static final class Plan {
-
-        private final SameDiff grad;
-        private final List<SameDiffOp> ops;
-        private final Set<String> needed;
-        private final Set<String> results;
-        /** Times every executed op if not null. */
-        private final OpTimes opTimes;
-        /** Shares large matrix products with a second thread if not null ({@link SplitProduct}). */
-        private final ProductHelper productHelper;
-        /** Labels of ops executed other than as SameDiff defines them, by op name (for {@link OpTimes}). */
-        private final Map<String, String> labels = new HashMap<>();
-        /** Whether some op writes into its input array: then no output may be a view of another. */
-        private final boolean writesInPlace;
-        /** The outputs of the ops executed so far, by what they compute ({@link #repeatKey}). */
-        private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
-        private int repeats;
-        private int views;
-        /** Products this plan shares with the helper. */
-        private int splits;
-        /** The sparse form of each input placeholder array a first-layer product reads ({@link SparseInput}). */
-        private final Map<INDArray, SparseInput> sparseInputs = new java.util.IdentityHashMap<>();
-        private int folded;
-        /**
-         * Array reuse: an array this plan allocated is free for a later op's output of the same shape and
-         * type once no later op reads it. A step then touches a fraction of the memory (a hypernetwork's
-         * per-model tensors are ~0.8 MB each, ~30 of them per step), more of it in cache: a linear
-         * hypernetwork's epoch 1.64 -> 1.50 s.
-         */
-        private final boolean reuse;
-        /** Per variable, the index of the last op reading it ({@link Integer#MAX_VALUE} for results). */
-        private final Map<String, Integer> lastRead = new HashMap<>();
-        /** Per op, the index of the last later op of the same kind on the same input names (or its own). */
-        private final int[] repeatHorizon;
-        /** For each array this plan allocated, and each view of one: the allocated array. */
-        private final Map<INDArray, INDArray> baseOf = new java.util.IdentityHashMap<>();
-        /** Allocated arrays still in use, with the index of the last op that reads them. */
-        private final Map<INDArray, Integer> inUse = new java.util.IdentityHashMap<>();
-        private final Map<String, java.util.ArrayDeque<INDArray>> free = new HashMap<>();
-        private int reused;
-        /** Arrays taken so far, when each array was last taken, and the count after each op was wired. */
-        private int takes;
-        private final Map<INDArray, Integer> takenAt = new java.util.IdentityHashMap<>();
-        private final int[] takesAfterOp;
-        /** Op indices by op name, and the index of the op being wired. */
-        private final Map<String, Integer> indexOf = new HashMap<>();
-        private int building;
-
-        Plan(SameDiff graph, List<SameDiffOp> ops, Set<String> needed, Set<String> results, OpTimes opTimes, ProductHelper productHelper) {
-            this.grad = graph;
-            this.ops = ops;
-            this.needed = needed;
-            this.results = results;
-            this.opTimes = opTimes;
-            this.productHelper = productHelper;
-            this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
-                    || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
-            this.reuse = !writesInPlace;
-            this.repeatHorizon = new int[ops.size()];
-            this.takesAfterOp = new int[ops.size()];
-            for (int i = 0; i < ops.size(); i++) {
-                indexOf.put(ops.get(i).getName(), i);
-            }
-            Map<String, Integer> lastOfItsKind = new HashMap<>();
-            for (int i = ops.size() - 1; i >= 0; i--) {
-                DifferentialFunction f = ops.get(i).getOp();
-                String[] inputs = f.argNames() == null ? new String[0] : f.argNames();
-                for (String input : inputs) {
-                    lastRead.putIfAbsent(input, i);
-                }
-                // A later op of the same kind on the same inputs may repeat this one (see build): keep the
-                // outputs until then (exp's gradient recomputes exp of the same input, far after the forward).
-                String kind = f.getClass().getName() + f.opName() + java.util.Arrays.toString(inputs);
-                repeatHorizon[i] = lastOfItsKind.getOrDefault(kind, i);
-                lastOfItsKind.putIfAbsent(kind, i);
-            }
-            results.forEach(result -> lastRead.put(result, Integer.MAX_VALUE));
-        }
-
-        /** Output arrays this plan took that were free again, dead arrays of earlier ops (for tests). */
-        int reused() {
-            return reused;
-        }
-
-        /** An output array: a free one of this shape and type, else a new one. */
-        private INDArray take(long[] shape, DataType dataType) {
-            java.util.ArrayDeque<INDArray> pool = reuse ? free.get(dataType + java.util.Arrays.toString(shape)) : null;
-            INDArray array = pool == null ? null : pool.poll();
-            if (array != null) {
-                reused++;
-            } else {
-                array = Nd4j.createUninitializedDetached(dataType, shape);
-            }
-            takenAt.put(array, ++takes);
-            baseOf.put(array, array);
-            inUse.put(array, -1);
-            return array;
-        }
-
-        private INDArray allocate(LongShapeDescriptor shape, DataType dataType) {
-            return shape.isEmpty() ? Nd4j.empty(dataType) : take(shape.getShape(), dataType);
-        }
-
-        /**
-         * After op {@code index} is wired: extends the life of the arrays its outputs name to their last
-         * reader, then frees the arrays nothing after this op reads, forgetting them as repeat candidates
-         * (their identity will mean other values).
-         */
-        private void afterOp(int index, List<String> outputs, boolean constant) {
-            for (String output : outputs) {
-                INDArray base = baseOf.get(values.get(output));
-                if (base != null && inUse.containsKey(base)) {
-                    int last = constant ? Integer.MAX_VALUE : Math.max(lastRead.getOrDefault(output, index), repeatHorizon[index]);
-                    inUse.put(base, Math.max(inUse.get(base), last));
-                }
-            }
-            if (!reuse) {
-                return;
-            }
-            List<INDArray> dead = inUse.entrySet().stream().filter(e -> e.getValue() <= index).map(Map.Entry::getKey).toList();
-            for (INDArray base : dead) {
-                inUse.remove(base);
-                free.computeIfAbsent(base.dataType() + java.util.Arrays.toString(base.shape()), key -> new java.util.ArrayDeque<>()).add(base);
-                computed.entrySet().removeIf(e -> e.getValue().stream().anyMatch(a -> baseOf.get(a) == base)
-                        || e.getKey().stream().anyMatch(k -> k instanceof Same same && baseOf.get(same.array()) == base));
-            }
-        }
-
-        /** Ops of this plan not executed because an earlier op computes the same. */
-        int repeats() {
-            return repeats;
-        }
-
-        /** Reshapes of this plan not executed because their output is a view of their input. */
-        int views() {
-            return views;
-        }
-
-        /** Shape ops of this plan computed once when it was built (shapes never change within a plan). */
-        int folded() {
-            return folded;
-        }
-
-        /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
-        final Map<String, INDArray> values = new HashMap<>();
-        private final List<Runnable> steps = new ArrayList<>();
-        private final Map<String, INDArray> placeholderArrays = new HashMap<>();
-        private boolean built;
-
-        void execute(Map<String, INDArray> placeholders) {
-            if (opTimes == null) {
-                copyIn(placeholders);
-            } else {
-                opTimes.run("placeholders (copy in)", () -> copyIn(placeholders));
-            }
-            if (built) {
-                for (Runnable step : steps) {
-                    step.run();
-                }
-                return;
-            }
-            for (SDVariable variable : grad.variables()) {
-                if (variable.getVariableType() == VariableType.VARIABLE || variable.getVariableType() == VariableType.CONSTANT) {
-                    values.put(variable.name(), variable.getArr());
-                }
-            }
-            for (int i = 0; i < ops.size(); i++) {
-                SameDiffOp op = ops.get(i);
-                int foldedBefore = folded;
-                building = i;
-                Runnable step = build(op);
-                takesAfterOp[i] = takes;
-                step.run();
-                if (step != SKIPPED) {
-                    steps.add(opTimes == null ? step : opTimes.timed(labels.getOrDefault(op.getName(), op.getOp().opName()), step));
-                }
-                afterOp(i, op.getOutputsOfOp(), folded > foldedBefore);
-            }
-            built = true;
-        }
-
-        private void copyIn(Map<String, INDArray> placeholders) {
-            for (Map.Entry<String, INDArray> entry : placeholders.entrySet()) {
-                INDArray target = placeholderArrays.get(entry.getKey());
-                INDArray value = entry.getValue();
-                DataType declared = grad.getVariable(entry.getKey()).dataType();
-                if (value.dataType() != declared) {
-                    value = value.castTo(declared);
-                }
-                if (target == null) {
-                    target = Nd4j.createUninitializedDetached(declared, value.shape());
-                    placeholderArrays.put(entry.getKey(), target);
-                    values.put(entry.getKey(), target);
-                }
-                target.assign(value);
-            }
-        }
-
-        /**
-         * The output of a reshape, expand_dims or squeeze of a contiguous array as a view of its input
-         * (the elements keep their order, so nothing needs copying), or null. Not in plans with an op
-         * writing into its input.
-         */
-        private INDArray reshapeView(DynamicCustomOp op, INDArray[] args, List<String> outputs, List<LongShapeDescriptor> shapes) {
-            boolean reshape = op instanceof Reshape && op.iArgs().length > 0 && op.iArgs()[0] == Reshape.C_ORDER;
-            if (!(reshape || op instanceof ExpandDims || op instanceof Squeeze) || outputs.size() != 1
-                    || writesInPlace || args.length == 0 || !NativeFloats.contiguous(args[0])
-                    || shapes.get(0).isEmpty() || args[0].length() != ArrayUtil.prodLong(shapes.get(0).getShape())) {
-                return null;
-            }
-            // A view is never written: not by later ops (no in-place ops in this plan), nor, as a
-            // parameter's gradient, by the update (FusedAdam reads it; SameDiff's updaters get a copy).
-            return Shape.newShapeNoCopy(args[0], shapes.get(0).getShape(), false);
-        }
-
-        /** Wires one op's inputs and outputs (the first execution's shapes) and returns its execution. */
-        private Runnable build(SameDiffOp sdOp) {
-            DifferentialFunction f = sdOp.getOp();
-            List<String> outputs = sdOp.getOutputsOfOp();
-            String[] argNames = f.argNames() == null ? new String[0] : f.argNames();
-            INDArray[] args = new INDArray[argNames.length];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = values.get(argNames[i]);
-                if (args[i] == null) {
-                    throw new IllegalStateException("no value for input " + argNames[i] + " of op " + sdOp.getName());
-                }
-            }
-            List<Object> key = outputs.stream().anyMatch(results::contains) ? null : repeatKey(f, args);
-            List<INDArray> earlier = key == null ? null : computed.get(key);
-            if (earlier != null && earlier.size() == outputs.size()) {
-                for (int i = 0; i < outputs.size(); i++) {
-                    values.put(outputs.get(i), earlier.get(i));
-                }
-                repeats++;
-                return SKIPPED;
-            }
-            Runnable step = wire(sdOp, f, outputs, argNames, args);
-            if (key != null) {
-                computed.put(key, outputs.stream().map(values::get).toList());
-            }
-            return step;
-        }
-
-        /**
-         * log(exp(x) + c) from x and exp(x) still held by this plan (see {@link LogOfShiftedExp}), or null
-         * for any other log, or when those values are no longer in their arrays.
-         */
-        private Runnable logOfShiftedExp(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
-            if (f.getClass() != Log.class || args.length != 1 || outputs.size() != 1 || writesInPlace) {
-                return null;
-            }
-            SameDiffOp add = producer(f.argNames()[0]);
-            if (add == null || add.getOp().getClass() != ScalarAdd.class || add.getOp().argNames().length != 1) {
-                return null;
-            }
-            INDArray scalar = ((ScalarOp) add.getOp()).scalar();
-            if (scalar == null || scalar.length() != 1 || !scalar.dataType().isFPType() || !(scalar.getFloat(0) > 0)) {
-                return null;
-            }
-            String e = add.getOp().argNames()[0];
-            SameDiffOp exp = producer(e);
-            if (exp == null || exp.getOp().getClass() != Exp.class || exp.getOp().argNames().length != 1) {
-                return null;
-            }
-            String x = exp.getOp().argNames()[0];
-            if (!holds(x) || !holds(e) || !LogOfShiftedExp.applies(values.get(x), values.get(e), args[0])) {
-                return null;
-            }
-            INDArray out = take(args[0].shape(), DataType.FLOAT);
-            values.put(outputs.get(0), out);
-            labels.put(sdOp.getName(), "log of exp + c (java)");
-            return new LogOfShiftedExp(values.get(x), values.get(e), scalar.getFloat(0), out);
-        }
-
-        /** The op of this plan whose output the variable is, or null. */
-        private SameDiffOp producer(String variable) {
-            Integer index = producerIndex(variable);
-            return index == null ? null : ops.get(index);
-        }
-
-        /** The index of that op in this plan's order, or null. */
-        private Integer producerIndex(String variable) {
-            Variable v = grad.getVariables().get(variable);
-            return v == null || v.getOutputOfOp() == null ? null : indexOf.get(v.getOutputOfOp());
-        }
-
-        /**
-         * Whether the variable's array still holds its value while the op being wired runs: an array
-         * this plan did not allocate (a parameter, placeholder or constant), or one in use whose last
-         * taking was for the op producing the variable or earlier, so no op since wrote into it.
-         */
-        private boolean holds(String variable) {
-            INDArray array = values.get(variable);
-            if (array == null) {
-                return false;
-            }
-            INDArray base = baseOf.get(array);
-            if (base == null) {
-                return true;
-            }
-            Integer index = producerIndex(variable);
-            return index != null && index < building && inUse.containsKey(base) && takenAt.get(base) <= takesAfterOp[index];
-        }
-
-        /** Element-wise arithmetic on small arrays in Java (see {@link SmallArithmetic}), or null. */
-        private Runnable small(SameDiffOp sdOp, DifferentialFunction f, INDArray[] args, INDArray[] outs) {
-            SmallArithmetic kernel = SmallArithmetic.of(f, args, outs);
-            if (kernel != null) {
-                labels.put(sdOp.getName(), f.opName() + " (java)");
-            }
-            return kernel;
-        }
-
-        /**
-         * The gradients of x + y and x * y for same-shaped x and y without libnd4j's add_bp and
-         * multiply_bp, or null: add's two gradients are the incoming gradient itself (an alias, as for
-         * identity; add_bp copied it twice), and of multiply's only the one a later op reads is computed
-         * (the other belongs to the reparametrisation noise, a placeholder; small tensors stay with
-         * {@link SmallArithmetic}). On a hypernetwork's [5, 784, 50] tensors add_bp took ~50 µs and
-         * multiply_bp ~100 µs per step, one multiply ~50.
-         */
-        private Runnable sameShapeArithmeticGradient(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
-            boolean add = f instanceof AddBpOp;
-            if (!(add || f instanceof MulBpOp) || args.length != 3 || outputs.size() != 2
-                    || !args[0].equalShapes(args[1]) || !args[0].equalShapes(args[2])
-                    || args[0].dataType() != args[2].dataType() || args[1].dataType() != args[2].dataType()) {
-                return null;
-            }
-            if (add) {
-                values.put(outputs.get(0), args[2]);
-                values.put(outputs.get(1), args[2]);
-                return SKIPPED;
-            }
-            boolean first = needed.contains(outputs.get(0));
-            if (first == needed.contains(outputs.get(1)) || args[2].length() <= SmallArithmetic.MAX_LENGTH) {
-                return null;
-            }
-            // d(x*y)/dx = g * y, d(x*y)/dy = g * x.
-            INDArray out = take(args[2].shape(), args[2].dataType());
-            values.put(outputs.get(first ? 0 : 1), out);
-            MulOp product = new MulOp();
-            OpContext context = Nd4j.getExecutioner().buildContext();
-            context.setInputArrays(args[2], args[first ? 1 : 0]);
-            context.setOutputArray(0, out);
-            labels.put(sdOp.getName(), "multiply_bp (one gradient, as multiply)");
-            return () -> Nd4j.getExecutioner().exec(product, context);
-        }
-
-        /** The weight gradient x^T eps of a first-layer product x.mmul(w) ({@code args}: x, w, eps) with a dense x. */
-        private Runnable weightGradient(SameDiffOp sdOp, INDArray[] args, INDArray weightGradient) {
-            FewRowsProduct few = FewRowsProduct.of(args[0], true, args[2], weightGradient);
-            if (few != null) {
-                labels.put(sdOp.getName(), "matmul_bp (weight gradient only, java)");
-                return few;
-            }
-            // Split with the product helper when there is one: at the end of the step the batch thread has
-            // made the next batch and its core is free. (The dense forward product, at the step's start,
-            // gained nothing, measured before the batch thread took blocks of shared products itself.)
-            SplitProduct split = SplitProduct.of(args[0], true, args[2], weightGradient, productHelper);
-            if (split != null) {
-                splits++;
-                labels.put(sdOp.getName(), "matmul_bp (weight gradient only, 2 threads)");
-                return split;
-            }
-            labels.put(sdOp.getName(), "matmul_bp (weight gradient only)");
-            return SplitProduct.product(args[0], true, args[2], weightGradient);
-        }
-
-        /**
-         * x.mmul(w) for an input placeholder x [B, in] and a contiguous w [in, N], computed over x's
-         * non-zeros when a batch is sparse ({@link SparseInput}), else by BLAS; null for other products.
-         */
-        private Runnable sparseInputProduct(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames,
-                INDArray[] args) {
-            if (!SPARSE || f.getClass() != Mmul.class || args.length != 2 || outputs.size() != 1 || args[0].rank() != 2
-                    || args[1].rank() != 2 || args[0].columns() != args[1].rows() || args[1].columns() < SparseInput.MIN_WIDTH
-                    || !NativeFloats.readable(args[1])
-                    || !grad.getVariable(argNames[0]).isPlaceHolder()) {
-                return null;
-            }
-            Mmul mmul = (Mmul) f;
-            double[] scale = mmul.tArgs();
-            if (java.util.Arrays.stream(mmul.iArgs()).anyMatch(flag -> flag != 0)
-                    || scale.length > 0 && scale[0] != 1.0 || scale.length > 1 && scale[1] != 0.0) {
-                return null;
-            }
-            // Decided on the plan's first batch (x holds it while the plan is built): data too dense for the
-            // sparse form keep BLAS and its label; a later dense batch of sparse data falls back step by step.
-            SparseInput sparse = sparseInputs.computeIfAbsent(args[0], SparseInput::of);
-            if (sparse == null || !sparse.refresh()) {
-                sparseInputs.remove(args[0]);
-                return null;
-            }
-            INDArray out = take(new long[] {args[0].rows(), args[1].columns()}, DataType.FLOAT);
-            values.put(outputs.get(0), out);
-            ProductHelper helper = SplitProduct.splits(args[0], false, args[1], productHelper) ? productHelper : null;
-            if (helper != null) {
-                splits++;
-            }
-            labels.put(sdOp.getName(), "matmul (sparse input" + (helper != null ? ", 2 threads" : "") + ", java)");
-            return sparse.product(args[1], out, SplitProduct.product(args[0], false, args[1], out), helper);
-        }
-
-        private Runnable wire(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
-            if (f instanceof GradientBackwardsMarker) {
-                values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
-                return SKIPPED;
-            }
-            if (f instanceof Identity) {
-                values.put(outputs.get(0), args[0]);
-                return SKIPPED;
-            }
-
-            if (f instanceof MmulBp && !needed.contains(outputs.get(0)) && args.length == 3 && args[0].rank() == 2
-                    && args[2].rank() == 2 && java.util.Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0)) {
-                // The gradient of x in x.mmul(w) is not needed when x is an input (the first layer): SameDiff's
-                // matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward work.
-                INDArray weightGradient = take(args[1].shape(), args[1].dataType());
-                values.put(outputs.get(1), weightGradient);
-                Runnable dense = weightGradient(sdOp, args, weightGradient);
-                SparseInput sparse = sparseInputs.get(args[0]);
-                if (sparse == null || !NativeFloats.readable(args[2]) || !NativeFloats.readable(weightGradient)) {
-                    return dense;
-                }
-                // The forward product refreshed the sparse form of x earlier in this step.
-                ProductHelper helper = SplitProduct.splits(args[0], true, args[2], productHelper) ? productHelper : null;
-                if (helper != null) {
-                    splits++;
-                }
-                labels.put(sdOp.getName(), "matmul_bp (weight gradient only, sparse input" + (helper != null ? ", 2 threads" : "") + ", java)");
-                return sparse.transposedProduct(args[2], weightGradient, dense, helper);
-            }
-            Runnable sparseProduct = sparseInputProduct(sdOp, f, outputs, argNames, args);
-            if (sparseProduct != null) {
-                return sparseProduct;
-            }
-            Runnable logOfShiftedExp = logOfShiftedExp(sdOp, f, outputs, args);
-            if (logOfShiftedExp != null) {
-                return logOfShiftedExp;
-            }
-            Runnable elementwiseGradient = sameShapeArithmeticGradient(sdOp, f, outputs, args);
-            if (elementwiseGradient != null) {
-                return elementwiseGradient;
-            }
-            java.util.function.Function<INDArray, Runnable> kernel = javaKernel(f, args, outputs.stream().skip(1).noneMatch(needed::contains));
-            if (kernel != null) {
-                INDArray out = take(args[0].shape(), args[0].dataType());
-                values.put(outputs.get(0), out);
-                labels.put(sdOp.getName(), f.opName() + " (java)");
-                return kernel.apply(out);
-            }
-            OpContext context = Nd4j.getExecutioner().buildContext();
-            if (f instanceof DynamicCustomOp custom) {
-                context.setArgs(args, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());
-                if (f instanceof Assign) {
-                    context.setOutputArray(0, args[0]);
-                    values.put(outputs.get(0), args[0]);
-                } else {
-                    List<LongShapeDescriptor> shapes = custom.calculateOutputShape(context);
-                    if (shapes == null || shapes.size() != outputs.size()) {
-                        throw new IllegalStateException("op " + sdOp.getName() + " (" + f.opName() + "): " + outputs.size()
-                                + " outputs but output shapes " + shapes + " from inputs " + java.util.Arrays.stream(args)
-                                .map(a -> java.util.Arrays.toString(a.shape())).toList());
-                    }
-                    INDArray view = reshapeView(custom, args, outputs, shapes);
-                    if (view != null) {
-                        if (baseOf.containsKey(args[0])) {
-                            baseOf.put(view, baseOf.get(args[0]));
-                        }
-                        values.put(outputs.get(0), view);
-                        views++;
-                        return SKIPPED;
-                    }
-                    INDArray[] outs = new INDArray[shapes.size()];
-                    for (int i = 0; i < shapes.size(); i++) {
-                        outs[i] = allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
-                        context.setOutputArray(i, outs[i]);
-                        values.put(outputs.get(i), outs[i]);
-                    }
-                    Runnable small = small(sdOp, f, args, outs);
-                    if (small != null) {
-                        return small;
-                    }
-                    if (f instanceof org.nd4j.linalg.api.ops.impl.shape.Shape && !results.contains(outputs.get(0))) {
-                        // A plan's arrays never change shape: a shape is a constant, computed once here.
-                        Nd4j.getExecutioner().exec((CustomOp) f, context);
-                        folded++;
-                        return SKIPPED;
-                    }
-                }
-                return () -> Nd4j.getExecutioner().exec((CustomOp) f, context);
-            }
-            Op op = (Op) f;
-            boolean axisArgument = op instanceof ReduceOp reduce && reduce.getOpType() != Op.Type.REDUCE3 && argNames.length == 2;
-            boolean scalarArgument = op instanceof ScalarOp && argNames.length == 2;
-            INDArray second = args.length == 2 ? args[1] : null;
-            Runnable configure = () -> {
-                if (axisArgument) {
-                    setDimensions(f, second, args[0].rank());
-                } else if (scalarArgument) {
-                    ((ScalarOp) op).setScalar(second);
-                }
-            };
-            configure.run();
-            if (args.length > 0) {
-                context.setInputArray(0, args[0]);
-                if (args.length == 2 && !axisArgument) {
-                    context.setInputArray(1, args[1]);
-                }
-            }
-            INDArray out;
-            if (axisArgument && second.isEmpty()) {
-                out = take(args[0].shape(), args[0].dataType());
-            } else {
-                List<LongShapeDescriptor> shapes = ((BaseOp) op).calculateOutputShape(context);
-                out = allocate(shapes.get(0), shapes.get(0).dataType());
-            }
-            context.setOutputArray(0, out);
-            values.put(outputs.get(0), out);
-            ModelReductions reduction = ModelReductions.of(f, args, out);
-            if (reduction != null) {
-                labels.put(sdOp.getName(), f.opName() + " (java)");
-                return reduction;
-            }
-            Runnable small = small(sdOp, f, args, new INDArray[] {out});
-            if (small != null) {
-                return small;
-            }
-            if (axisArgument || scalarArgument) {
-                return () -> {
-                    configure.run();
-                    Nd4j.getExecutioner().exec(op, context);
-                };
-            }
-            return () -> Nd4j.getExecutioner().exec(op, context);
-        }
-    }
-
-    /**
-     * What an op computes, for recognising a repeat: its class, name, arguments and the identities of
-     * its input arrays; null for ops that must run every time (random, in place) or whose settings
-     * the key would not capture (legacy ops other than transforms).
-     */
-    static List<Object> repeatKey(DifferentialFunction f, INDArray[] args) {
-        if (f instanceof org.nd4j.linalg.api.ops.RandomOp || f.getClass().getPackageName().contains(".random")
-                || f instanceof Assign) {
-            return null;
-        }
-        List<Object> key = new ArrayList<>(List.of(f.getClass(), f.opName()));
-        if (f instanceof DynamicCustomOp custom) {
-            if (custom.isInplaceCall()) {
-                return null;
-            }
-            key.add(java.util.Arrays.toString(custom.iArgs()));
-            key.add(java.util.Arrays.toString(custom.tArgs()));
-            key.add(java.util.Arrays.toString(custom.bArgs()));
-            key.add(java.util.Arrays.toString(custom.dArgs()));
-        } else if (f instanceof org.nd4j.linalg.api.ops.BaseTransformOp transform) {
-            key.add(java.util.Arrays.toString(transform.extraArgs()));
-        } else {
-            return null;
-        }
-        for (INDArray arg : args) {
-            key.add(new Same(arg));
-        }
-        return key;
-    }
-
-    /** An array compared by identity. */
-    private record Same(INDArray array) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Same other && other.array == array;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(array);
-        }
-    }
-
-    /**
-     * The Java execution of an op libnd4j M2.1 computes slowly, given the output array (of the first
-     * input's shape), or null: exp and log, relu's gradient, a per-model squared norm's gradient and,
-     * when only its first output is read, softmax cross-entropy's gradient (see the classes).
-     */
-    private static java.util.function.Function<INDArray, Runnable> javaKernel(DifferentialFunction f, INDArray[] args,
-            boolean onlyFirstOutputRead) {
-        if (ExpLog.applies(f, args)) {
-            return out -> ExpLog.of(f, args[0], out);
-        }
-        if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
-            return out -> ReluGradient.of(relu, args, out);
-        }
-        if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
-            return out -> SquaredNormGradient.of(args, out);
-        }
-        if (onlyFirstOutputRead && f instanceof DynamicCustomOp loss && SoftmaxCrossEntropyGradient.applies(loss, args)) {
-            return out -> SoftmaxCrossEntropyGradient.of(loss, args, out);
-        }
-        return null;
-    }
-
-    /** {@code -Dhyperprune.sparse=false} computes the first layer's products with BLAS for every batch (to compare). */
-    private static final boolean SPARSE = Boolean.parseBoolean(System.getProperty("hyperprune.sparse", "true"));
-
-    /** What a plan does for an op it does not execute (an alias, a repeat, a view). */
-    private static final Runnable SKIPPED = () -> {};
-
-    /** An integer axis input of a legacy reduction becomes its dimensions (empty: reduce nothing), as SameDiff does. */
-    private static void setDimensions(DifferentialFunction f, INDArray axis, int rank) {
-        if (axis.isEmpty()) {
-            f.setDimensions(null);
-            ((BaseReduceOp) f).setEmptyReduce(true);
-        } else {
-            f.setDimensions(Shape.normalizeAxis(rank, axis.toIntVector()));
-            ((BaseReduceOp) f).setEmptyReduce(false);
-        }
-    }
-
 }

@@ -86,7 +86,7 @@ public record ComponentOptions(String component, Map<String, String> values) {
     }
 
     private InputException invalid(String name, String raw, String expected) {
-        return new InputException("option '" + name + "' of component '" + component + "' is '" + raw
-                + "', expected " + expected + "; fix it with --option " + component + "." + name + "=<value>");
+        return new InputException("option '" + name + "' of component '" + component + "' is '" + raw + "', expected "
+                + expected + "; fix it with --option " + component + "." + name + "=<value>");
     }
 }

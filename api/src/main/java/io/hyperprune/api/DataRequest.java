@@ -18,8 +18,13 @@ import java.util.List;
  * @param seed seed for generated data and augmentation
  * @param options the provider's own options
  */
-public record DataRequest(List<Path> searchDirectories, Path cacheDirectory, boolean offline, List<URI> mirrors,
-        long seed, ComponentOptions options) {
+public record DataRequest(
+        List<Path> searchDirectories,
+        Path cacheDirectory,
+        boolean offline,
+        List<URI> mirrors,
+        long seed,
+        ComponentOptions options) {
 
     public DataRequest {
         searchDirectories = List.copyOf(requireNonNull(searchDirectories, "searchDirectories is null"));

@@ -19,8 +19,15 @@ import java.util.Optional;
  * @param source where the data came from (a directory, or a description for generated data)
  * @param trainAugmentation applied to every training mini-batch, if any
  */
-public record Dataset(String id, DataSplit train, DataSplit test, int classes, long[] sampleShape,
-        Map<String, String> checksums, String source, Optional<BatchAugmentation> trainAugmentation) {
+public record Dataset(
+        String id,
+        DataSplit train,
+        DataSplit test,
+        int classes,
+        long[] sampleShape,
+        Map<String, String> checksums,
+        String source,
+        Optional<BatchAugmentation> trainAugmentation) {
 
     public Dataset {
         requireNonNull(id, "id is null");
@@ -35,8 +42,12 @@ public record Dataset(String id, DataSplit train, DataSplit test, int classes, l
         }
         long[] expected = train.features().shape();
         if (!Arrays.equals(Arrays.copyOfRange(expected, 1, expected.length), sampleShape)
-                || !Arrays.equals(Arrays.copyOfRange(test.features().shape(), 1, test.features().rank()), sampleShape)) {
-            throw new IllegalArgumentException("features of " + id + " do not have the sample shape " + Arrays.toString(sampleShape));
+                || !Arrays.equals(
+                        Arrays.copyOfRange(
+                                test.features().shape(), 1, test.features().rank()),
+                        sampleShape)) {
+            throw new IllegalArgumentException(
+                    "features of " + id + " do not have the sample shape " + Arrays.toString(sampleShape));
         }
     }
 

@@ -48,16 +48,24 @@ public interface Evidence extends Component {
      * @param noise standard normal eps of shape {@code [K, ...parameter.shape()]}, drawn by the runtime
      *     from the run seed; {@code null} when {@link #stochastic()} is false
      */
-    SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable noise, ComponentOptions options);
-
-    /** The weight used at evaluation and for pruning: the posterior mean (or the deterministic value). */
-    SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
+    SDVariable trainingWeight(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable noise,
             ComponentOptions options);
 
+    /** The weight used at evaluation and for pruning: the posterior mean (or the deterministic value). */
+    SDVariable evaluationWeight(
+            SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options);
+
     /** The complexity penalty of one parameter tensor, shape {@code [K]}, before division by m. */
-    SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable lambda, ComponentOptions options);
+    SDVariable penalty(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable lambda,
+            ComponentOptions options);
 
     /**
      * The same parameter as pruning sees it, computed on the host from concrete posterior values of one

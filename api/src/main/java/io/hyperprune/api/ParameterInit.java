@@ -62,9 +62,10 @@ public record ParameterInit(Distribution distribution, double scale) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] values = new float[(int) n];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (distribution == Distribution.UNIFORM
-                    ? (2 * random.nextDouble() - 1) * scale
-                    : gaussian(random) * scale);
+            values[i] = (float)
+                    (distribution == Distribution.UNIFORM
+                            ? (2 * random.nextDouble() - 1) * scale
+                            : gaussian(random) * scale);
         }
         return Nd4j.create(values, shape, 'c');
     }

@@ -18,7 +18,10 @@ import java.util.Arrays;
 public record ParameterSpec(String name, long[] shape, Kind kind, long fanIn, long fanOut) {
 
     /** Weights are pruned; biases are kept (reference procedure). */
-    public enum Kind { WEIGHT, BIAS }
+    public enum Kind {
+        WEIGHT,
+        BIAS
+    }
 
     public ParameterSpec {
         requireNonNull(name, "name is null");
@@ -26,7 +29,8 @@ public record ParameterSpec(String name, long[] shape, Kind kind, long fanIn, lo
         shape = requireNonNull(shape, "shape is null").clone();
         for (long d : shape) {
             if (d <= 0) {
-                throw new IllegalArgumentException("shape of " + name + " has a non-positive dimension: " + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "shape of " + name + " has a non-positive dimension: " + Arrays.toString(shape));
             }
         }
         if (fanIn <= 0 || fanOut <= 0) {
@@ -50,8 +54,12 @@ public record ParameterSpec(String name, long[] shape, Kind kind, long fanIn, lo
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParameterSpec p && name.equals(p.name) && Arrays.equals(shape, p.shape)
-                && kind == p.kind && fanIn == p.fanIn && fanOut == p.fanOut;
+        return o instanceof ParameterSpec p
+                && name.equals(p.name)
+                && Arrays.equals(shape, p.shape)
+                && kind == p.kind
+                && fanIn == p.fanIn
+                && fanOut == p.fanOut;
     }
 
     @Override

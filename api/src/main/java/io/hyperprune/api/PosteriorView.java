@@ -18,12 +18,13 @@ public record PosteriorView(ParameterSpec parameter, INDArray mean, Optional<IND
         requireNonNull(mean, "mean is null");
         requireNonNull(sigma, "sigma is null");
         if (!Arrays.equals(mean.shape(), parameter.shape())) {
-            throw new IllegalArgumentException("mean of " + parameter.name() + " has shape " + Arrays.toString(mean.shape())
-                    + ", expected " + Arrays.toString(parameter.shape()));
+            throw new IllegalArgumentException("mean of " + parameter.name() + " has shape "
+                    + Arrays.toString(mean.shape()) + ", expected " + Arrays.toString(parameter.shape()));
         }
         sigma.ifPresent(s -> {
             if (!Arrays.equals(s.shape(), parameter.shape())) {
-                throw new IllegalArgumentException("sigma of " + parameter.name() + " has the wrong shape " + Arrays.toString(s.shape()));
+                throw new IllegalArgumentException(
+                        "sigma of " + parameter.name() + " has the wrong shape " + Arrays.toString(s.shape()));
             }
         });
     }

@@ -35,8 +35,11 @@ public record TensorSpec(String name, long[] shape, ParameterInit init, long see
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSpec t && name.equals(t.name) && Arrays.equals(shape, t.shape)
-                && init.equals(t.init) && seed == t.seed;
+        return o instanceof TensorSpec t
+                && name.equals(t.name)
+                && Arrays.equals(shape, t.shape)
+                && init.equals(t.init)
+                && seed == t.seed;
     }
 
     @Override

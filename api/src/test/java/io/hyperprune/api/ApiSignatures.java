@@ -36,13 +36,17 @@ final class ApiSignatures {
                 continue;
             }
             String name = type.getName();
-            String kind = type.isAnnotation() ? "annotation" : type.isInterface() ? "interface" : type.isRecord() ? "record"
-                    : type.isEnum() ? "enum" : "class";
+            String kind = type.isAnnotation()
+                    ? "annotation"
+                    : type.isInterface() ? "interface" : type.isRecord() ? "record" : type.isEnum() ? "enum" : "class";
             boolean isInterface = type.isInterface();
             String modifiers = (!isInterface && Modifier.isAbstract(type.getModifiers()) ? " abstract" : "")
                     + (Modifier.isFinal(type.getModifiers()) && kind.equals("class") ? " final" : "");
             lines.add("type " + name + " " + kind + modifiers);
-            if (type.getSuperclass() != null && type.getSuperclass() != Object.class && !type.isEnum() && !type.isRecord()) {
+            if (type.getSuperclass() != null
+                    && type.getSuperclass() != Object.class
+                    && !type.isEnum()
+                    && !type.isRecord()) {
                 lines.add("extends " + name + " " + type.getSuperclass().getName());
             }
             for (Class<?> implemented : type.getInterfaces()) {
@@ -50,7 +54,8 @@ final class ApiSignatures {
             }
             if (type.isRecord()) {
                 for (RecordComponent component : type.getRecordComponents()) {
-                    lines.add("component " + name + "." + component.getName() + " " + component.getType().getTypeName());
+                    lines.add("component " + name + "." + component.getName() + " "
+                            + component.getType().getTypeName());
                 }
             }
             if (!isInterface) {
@@ -65,17 +70,20 @@ final class ApiSignatures {
                     continue;
                 }
                 int m = method.getModifiers();
-                String how = Modifier.isStatic(m) ? " static"
-                        : Modifier.isAbstract(m) ? " abstract"
-                        : isInterface ? " default" : Modifier.isFinal(m) ? " final" : "";
-                lines.add("method " + name + "." + method.getName() + "(" + parameters(method.getParameterTypes()) + ") "
-                        + method.getReturnType().getTypeName() + how);
+                String how = Modifier.isStatic(m)
+                        ? " static"
+                        : Modifier.isAbstract(m)
+                                ? " abstract"
+                                : isInterface ? " default" : Modifier.isFinal(m) ? " final" : "";
+                lines.add("method " + name + "." + method.getName() + "(" + parameters(method.getParameterTypes())
+                        + ") " + method.getReturnType().getTypeName() + how);
             }
             for (Field field : type.getDeclaredFields()) {
                 int m = field.getModifiers();
                 if (visible(m) && !field.isSynthetic()) {
-                    lines.add("field " + name + "." + field.getName() + " " + field.getType().getTypeName()
-                            + (Modifier.isStatic(m) ? " static" : "") + (Modifier.isFinal(m) ? " final" : ""));
+                    lines.add("field " + name + "." + field.getName() + " "
+                            + field.getType().getTypeName() + (Modifier.isStatic(m) ? " static" : "")
+                            + (Modifier.isFinal(m) ? " final" : ""));
                 }
             }
         }
@@ -95,7 +103,8 @@ final class ApiSignatures {
         Path dir = classesRoot.resolve(packageName.replace('.', '/'));
         try (Stream<Path> files = Files.list(dir)) {
             List<Class<?>> result = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
                 String simple = file.getFileName().toString().replaceFirst("\\.class$", "");
                 if (simple.equals("package-info") || simple.equals("module-info")) {
                     continue;
@@ -124,7 +133,8 @@ final class ApiSignatures {
      * becoming a default one need a minor bump. {@code accepted}: nothing changed; {@code mayRecord}: the
      * current surface may be written as the new baseline (the version was bumped as the change requires).
      */
-    static Verdict verdict(Set<String> baseline, int baselineMajor, int baselineMinor, Set<String> current, int major, int minor) {
+    static Verdict verdict(
+            Set<String> baseline, int baselineMajor, int baselineMinor, Set<String> current, int major, int minor) {
         Set<String> removed = new TreeSet<>(baseline);
         removed.removeAll(current);
         Set<String> added = new TreeSet<>(current);
@@ -143,36 +153,59 @@ final class ApiSignatures {
                 }
             }
         }
-        Set<String> existingTypes = baseline.stream().filter(line -> line.startsWith("type "))
-                .map(line -> line.split(" ")[1]).collect(Collectors.toSet());
+        Set<String> existingTypes = baseline.stream()
+                .filter(line -> line.startsWith("type "))
+                .map(line -> line.split(" ")[1])
+                .collect(Collectors.toSet());
         Set<String> abstractInExistingTypes = added.stream()
-                .filter(line -> line.startsWith("method ") && line.endsWith(" abstract") && existingTypes.contains(owner(line)))
+                .filter(line ->
+                        line.startsWith("method ") && line.endsWith(" abstract") && existingTypes.contains(owner(line)))
                 .collect(Collectors.toCollection(TreeSet::new));
         String was = baselineMajor + "." + baselineMinor;
         if (!removed.isEmpty() || !abstractInExistingTypes.isEmpty()) {
-            StringBuilder what = new StringBuilder("incompatible API change against the surface recorded for " + was + ":");
-            list(what, "removed or changed (plugins built against " + was + " that use it would fail to link)", removed);
-            list(what, "abstract method added to an existing type (plugins built against " + was + " do not implement it)",
+            StringBuilder what =
+                    new StringBuilder("incompatible API change against the surface recorded for " + was + ":");
+            list(
+                    what,
+                    "removed or changed (plugins built against " + was + " that use it would fail to link)",
+                    removed);
+            list(
+                    what,
+                    "abstract method added to an existing type (plugins built against " + was + " do not implement it)",
                     abstractInExistingTypes);
             if (major == baselineMajor) {
-                return new Verdict(false, false, what + "\nFix: restore the old signatures (add a default method instead of an"
-                        + " abstract one, keep the old method next to a new one), or bump the major version: ApiVersion.MAJOR = "
-                        + (baselineMajor + 1) + ", MINOR = 0 and <hyperprune.api.version>" + (baselineMajor + 1) + ".0 in the"
-                        + " root pom.xml; then record the new surface: " + UPDATE);
+                return new Verdict(
+                        false,
+                        false,
+                        what + "\nFix: restore the old signatures (add a default method instead of an"
+                                + " abstract one, keep the old method next to a new one), or bump the major version: ApiVersion.MAJOR = "
+                                + (baselineMajor + 1) + ", MINOR = 0 and <hyperprune.api.version>" + (baselineMajor + 1)
+                                + ".0 in the"
+                                + " root pom.xml; then record the new surface: " + UPDATE);
             }
-            return new Verdict(false, true, what + "\nThe major version is bumped to " + major + "." + minor
-                    + "; record the new surface: " + UPDATE);
+            return new Verdict(
+                    false,
+                    true,
+                    what + "\nThe major version is bumped to " + major + "." + minor + "; record the new surface: "
+                            + UPDATE);
         }
         StringBuilder what = new StringBuilder("the API grew against the surface recorded for " + was + ":");
         list(what, "added", added);
         list(what, "abstract method made default", nowDefault);
         if (major == baselineMajor && minor == baselineMinor) {
-            return new Verdict(false, false, what + "\nA plugin using an addition would load on a " + was + " host and fail there."
-                    + " Fix: bump the minor version: ApiVersion.MINOR = " + (baselineMinor + 1) + " and <hyperprune.api.version>"
-                    + baselineMajor + "." + (baselineMinor + 1) + " in the root pom.xml; then record the new surface: " + UPDATE);
+            return new Verdict(
+                    false,
+                    false,
+                    what + "\nA plugin using an addition would load on a " + was + " host and fail there."
+                            + " Fix: bump the minor version: ApiVersion.MINOR = " + (baselineMinor + 1)
+                            + " and <hyperprune.api.version>"
+                            + baselineMajor + "." + (baselineMinor + 1)
+                            + " in the root pom.xml; then record the new surface: " + UPDATE);
         }
-        return new Verdict(false, true, what + "\nThe version is bumped to " + major + "." + minor
-                + "; record the new surface: " + UPDATE);
+        return new Verdict(
+                false,
+                true,
+                what + "\nThe version is bumped to " + major + "." + minor + "; record the new surface: " + UPDATE);
     }
 
     /** The type a member line belongs to: {@code method a.b.C$D.name(..) ..} gives {@code a.b.C$D}. */

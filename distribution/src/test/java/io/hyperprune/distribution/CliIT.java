@@ -15,8 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CLI basics, run through the packaged launcher. */
 class CliIT {
 
-    static final List<String> BUNDLED = List.of("variational", "prior-scaled", "weight-decay", "constant", "linear", "piecewise",
-            "relative-density", "magnitude", "random", "mnist", "fashion-mnist", "cifar10", "synthetic");
+    static final List<String> BUNDLED = List.of(
+            "variational",
+            "prior-scaled",
+            "weight-decay",
+            "constant",
+            "linear",
+            "piecewise",
+            "relative-density",
+            "magnitude",
+            "random",
+            "mnist",
+            "fashion-mnist",
+            "cifar10",
+            "synthetic");
 
     @Test
     void versionAndHelpExitZero() {
@@ -35,7 +47,8 @@ class CliIT {
         for (String id : BUNDLED) {
             assertThat(out).contains(id);
         }
-        JsonNode json = new ObjectMapper().readTree(CliRun.run("plugins", "--json").expectExit(0).out());
+        JsonNode json = new ObjectMapper()
+                .readTree(CliRun.run("plugins", "--json").expectExit(0).out());
         List<String> ids = new ArrayList<>();
         json.get("components").forEach(c -> ids.add(c.get("id").asText()));
         assertThat(ids).containsExactlyInAnyOrderElementsOf(BUNDLED);
@@ -48,19 +61,52 @@ class CliIT {
 
     @Test
     void typoInAComponentIdSuggestsTheRightOneAndExitsTwo() {
-        String err = CliRun.run("train", "--dataset", "synthetic", "--evidence", "variatonal", "--out", "unused").expectExit(2).err();
+        String err = CliRun.run("train", "--dataset", "synthetic", "--evidence", "variatonal", "--out", "unused")
+                .expectExit(2)
+                .err();
         assertThat(err).contains("unknown evidence 'variatonal'", "did you mean 'variational'");
     }
 
     @Test
     void badOptionsExitTwoWithTheOptionNamed(@TempDir Path dir) {
-        assertThat(CliRun.run("train", "--dataset", "synthetic", "--lambda", "-1", "--out", dir.resolve("r").toString())
-                .expectExit(2).err()).contains("--lambda must be positive");
-        assertThat(CliRun.run("train", "--dataset", "synthetic", "-O", "piecewise.pivot=3", "--hypernetwork", "piecewise",
-                "--out", dir.resolve("r2").toString()).expectExit(2).err()).contains("did you mean 'pivots'");
-        assertThat(CliRun.run("train", "--dataset", "synthetic", "--eval-every", "-1", "--out", dir.resolve("r").toString())
-                .expectExit(2).err()).contains("--eval-every must be >= 0");
-        assertThat(CliRun.run("bench", "--epochs", "3", "--warmup", "3").expectExit(2).err())
+        assertThat(CliRun.run(
+                                "train",
+                                "--dataset",
+                                "synthetic",
+                                "--lambda",
+                                "-1",
+                                "--out",
+                                dir.resolve("r").toString())
+                        .expectExit(2)
+                        .err())
+                .contains("--lambda must be positive");
+        assertThat(CliRun.run(
+                                "train",
+                                "--dataset",
+                                "synthetic",
+                                "-O",
+                                "piecewise.pivot=3",
+                                "--hypernetwork",
+                                "piecewise",
+                                "--out",
+                                dir.resolve("r2").toString())
+                        .expectExit(2)
+                        .err())
+                .contains("did you mean 'pivots'");
+        assertThat(CliRun.run(
+                                "train",
+                                "--dataset",
+                                "synthetic",
+                                "--eval-every",
+                                "-1",
+                                "--out",
+                                dir.resolve("r").toString())
+                        .expectExit(2)
+                        .err())
+                .contains("--eval-every must be >= 0");
+        assertThat(CliRun.run("bench", "--epochs", "3", "--warmup", "3")
+                        .expectExit(2)
+                        .err())
                 .contains("--epochs must exceed --warmup", "got --epochs 3 --warmup 3");
         assertThat(Files.exists(dir.resolve("r"))).isFalse();
     }
@@ -68,9 +114,25 @@ class CliIT {
     @Test
     void evalEverySkipsTheEvaluationOfEarlierEpochsButNotTheLast(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        String err = CliRun.run("train", "--dataset", "synthetic", "-O", "synthetic.train-size=600", "-O", "synthetic.test-size=200",
-                "--epochs", "3", "--eval-every", "2", "--out", run.toString()).expectExit(0).err();
-        assertThat(err).contains("epoch 1/3: ", "(not evaluated, --eval-every)").contains("epoch 2/3: loss ", "epoch 3/3: loss ");
+        String err = CliRun.run(
+                        "train",
+                        "--dataset",
+                        "synthetic",
+                        "-O",
+                        "synthetic.train-size=600",
+                        "-O",
+                        "synthetic.test-size=200",
+                        "--epochs",
+                        "3",
+                        "--eval-every",
+                        "2",
+                        "--out",
+                        run.toString())
+                .expectExit(0)
+                .err();
+        assertThat(err)
+                .contains("epoch 1/3: ", "(not evaluated, --eval-every)")
+                .contains("epoch 2/3: loss ", "epoch 3/3: loss ");
         List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
         assertThat(rows).hasSize(4);
         assertThat(rows.get(1)).matches("1,1\\.0,,,,,,[0-9.]+,"); // training time only, no made-up figures
@@ -80,9 +142,18 @@ class CliIT {
 
     @Test
     void missingDataOfflineExitsTwoNamingWhereItLooked(@TempDir Path dir) {
-        String err = CliRun.run(Map.of("HYPERPRUNE_DATA", dir.toString(), "XDG_CACHE_HOME", dir.toString()),
-                "train", "--dataset", "cifar10", "--model", "cifar-conv", "--offline", "--out", dir.resolve("run").toString())
-                .expectExit(2).err();
+        String err = CliRun.run(
+                        Map.of("HYPERPRUNE_DATA", dir.toString(), "XDG_CACHE_HOME", dir.toString()),
+                        "train",
+                        "--dataset",
+                        "cifar10",
+                        "--model",
+                        "cifar-conv",
+                        "--offline",
+                        "--out",
+                        dir.resolve("run").toString())
+                .expectExit(2)
+                .err();
         assertThat(err).contains("cifar10 data not found", dir.toString());
         assertThat(Files.exists(dir.resolve("run"))).isFalse();
     }
@@ -90,11 +161,14 @@ class CliIT {
     @Test
     void launcherRunsFromTheUnpackedTarball(@TempDir Path dir) throws Exception {
         Path tarball = Path.of(System.getProperty("hyperprune.tarball"));
-        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", dir.toString()).inheritIO().start();
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", dir.toString())
+                .inheritIO()
+                .start();
         assertThat(tar.waitFor()).isZero();
         Path unpacked = dir.resolve("hyperprune-0.1.0-SNAPSHOT");
         CliRun.Result result = CliRun.run(unpacked, Map.of(), "plugins");
         result.expectExit(0);
-        assertThat(result.out()).contains("relative-density", unpacked.resolve("plugins").toString());
+        assertThat(result.out())
+                .contains("relative-density", unpacked.resolve("plugins").toString());
     }
 }

@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 /** Runs the packaged {@code bin/hyperprune} as a user would, capturing exit code, stdout and stderr. */
 final class CliRun {
 
-    static final Path DISTRIBUTION = Path.of(System.getProperty("hyperprune.distribution", "target/hyperprune-0.1.0-SNAPSHOT"));
+    static final Path DISTRIBUTION =
+            Path.of(System.getProperty("hyperprune.distribution", "target/hyperprune-0.1.0-SNAPSHOT"));
 
     /** The outcome of one command. */
     record Result(int exitCode, String out, String err) {
         Result expectExit(int expected) {
-            assertThat(exitCode).as("exit code; stderr:%n%s%nstdout:%n%s", err, out).isEqualTo(expected);
+            assertThat(exitCode)
+                    .as("exit code; stderr:%n%s%nstdout:%n%s", err, out)
+                    .isEqualTo(expected);
             return this;
         }
     }
@@ -41,7 +44,10 @@ final class CliRun {
                 process.destroyForcibly();
                 throw new AssertionError("hyperprune " + String.join(" ", args) + " did not finish in 10 minutes");
             }
-            return new Result(process.exitValue(), Files.readString(output(process, true)), Files.readString(output(process, false)));
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(output(process, true)),
+                    Files.readString(output(process, false)));
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {

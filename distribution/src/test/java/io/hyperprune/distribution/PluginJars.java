@@ -23,7 +23,11 @@ final class PluginJars {
 
     /** A PruningCriterion class with the given id; {@code constructorBody} runs in its constructor. */
     static String criterionSource(String packageName, String className, String id, String constructorBody) {
-        return criterionSource(packageName, className, "\"" + id + "\"", constructorBody,
+        return criterionSource(
+                packageName,
+                className,
+                "\"" + id + "\"",
+                constructorBody,
                 "INDArray abs = org.nd4j.linalg.ops.transforms.Transforms.abs(p.mean(), true);\n"
                         + "    return p.sigma().map(s -> abs.div(s)).orElse(abs);");
     }
@@ -32,8 +36,8 @@ final class PluginJars {
      * A PruningCriterion class whose {@code id()} returns the Java expression {@code idExpression} and whose
      * {@code scores(PosteriorView p, long seed, ComponentOptions o)} has the body {@code scoresBody}.
      */
-    static String criterionSource(String packageName, String className, String idExpression, String constructorBody,
-            String scoresBody) {
+    static String criterionSource(
+            String packageName, String className, String idExpression, String constructorBody, String scoresBody) {
         return "package " + packageName + ";\n"
                 + "import io.hyperprune.api.*;\n"
                 + "import org.nd4j.linalg.api.ndarray.INDArray;\n"
@@ -49,19 +53,30 @@ final class PluginJars {
     }
 
     /** A jar holding one criterion class (see {@link #criterionSource(String, String, String, String, String)}). */
-    static Path criterionJar(Path directory, String className, String idExpression, String constructorBody, String scoresBody)
+    static Path criterionJar(
+            Path directory, String className, String idExpression, String constructorBody, String scoresBody)
             throws IOException {
-        return build(directory, className.toLowerCase(java.util.Locale.ROOT) + ".jar", Map.of("example." + className,
-                criterionSource("example", className, idExpression, constructorBody, scoresBody)),
-                Map.of("io.hyperprune.api.PruningCriterion", "example." + className + "\n"), Map.of());
+        return build(
+                directory,
+                className.toLowerCase(java.util.Locale.ROOT) + ".jar",
+                Map.of(
+                        "example." + className,
+                        criterionSource("example", className, idExpression, constructorBody, scoresBody)),
+                Map.of("io.hyperprune.api.PruningCriterion", "example." + className + "\n"),
+                Map.of());
     }
 
     /**
      * Compiles the sources (class name to source) against the distribution's API and ND4J jars and
      * writes a jar with the given service entries and manifest attributes.
      */
-    static Path build(Path directory, String jarName, Map<String, String> sources, Map<String, String> services,
-            Map<String, String> manifest) throws IOException {
+    static Path build(
+            Path directory,
+            String jarName,
+            Map<String, String> sources,
+            Map<String, String> services,
+            Map<String, String> manifest)
+            throws IOException {
         Path src = Files.createTempDirectory(directory, "src");
         Path classes = Files.createTempDirectory(directory, "classes");
         List<String> files = new ArrayList<>();
@@ -73,7 +88,8 @@ final class PluginJars {
         }
         if (!files.isEmpty()) {
             JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-            List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(), "-cp", hostClassPath()));
+            List<String> args =
+                    new ArrayList<>(List.of("--release", "17", "-d", classes.toString(), "-cp", hostClassPath()));
             args.addAll(files);
             int status = compiler.run(null, null, null, args.toArray(String[]::new));
             if (status != 0) {
@@ -87,7 +103,8 @@ final class PluginJars {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf);
                 Stream<Path> walk = Files.walk(classes)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                out.putNextEntry(
+                        new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
                 out.write(Files.readAllBytes(file));
                 out.closeEntry();
             }
@@ -103,7 +120,8 @@ final class PluginJars {
     /** A jar holding one class file whose header says it was compiled for Java 21 (major 65). */
     static Path newerJavaJar(Path directory) throws IOException {
         Path jar = directory.resolve("future.jar");
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, new Manifest())) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, new Manifest())) {
             out.putNextEntry(new JarEntry("example/Future.class"));
             out.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 65});
             out.closeEntry();
@@ -117,8 +135,12 @@ final class PluginJars {
     /** The API and ND4J jars of the distribution: what a plugin compiles against. */
     static String hostClassPath() throws IOException {
         try (Stream<Path> jars = Files.list(CliRun.DISTRIBUTION.resolve("lib"))) {
-            return String.join(java.io.File.pathSeparator, jars.map(Path::toString)
-                    .filter(p -> p.contains("hyperprune-api") || p.contains("nd4j-api") || p.contains("nd4j-common")).toList());
+            return String.join(
+                    java.io.File.pathSeparator,
+                    jars.map(Path::toString)
+                            .filter(p ->
+                                    p.contains("hyperprune-api") || p.contains("nd4j-api") || p.contains("nd4j-common"))
+                            .toList());
         }
     }
 
@@ -127,7 +149,8 @@ final class PluginJars {
         Path plugins = directory.resolve("plugins");
         try (Stream<Path> walk = Files.walk(CliRun.DISTRIBUTION.resolve("plugins"))) {
             for (Path p : walk.toList()) {
-                Path target = plugins.resolve(CliRun.DISTRIBUTION.resolve("plugins").relativize(p).toString());
+                Path target = plugins.resolve(
+                        CliRun.DISTRIBUTION.resolve("plugins").relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {

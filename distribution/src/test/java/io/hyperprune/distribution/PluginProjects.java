@@ -26,7 +26,8 @@ final class PluginProjects {
 
     /** Runs Maven in {@code directory} with the given settings file (written here), offline from the network. */
     static MavenRun maven(Path directory, Path settings, String... goals) throws IOException, InterruptedException {
-        String userRepository = System.getProperty("hyperprune.user.repository",
+        String userRepository = System.getProperty(
+                "hyperprune.user.repository",
                 Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
         Files.writeString(settings, """
                 <settings>
@@ -42,9 +43,11 @@ final class PluginProjects {
         List<String> command = new ArrayList<>();
         String mavenHome = System.getProperty("maven.home");
         command.add(mavenHome != null ? Path.of(mavenHome, "bin", "mvn").toString() : "mvn");
-        command.addAll(List.of("-B", "-s", settings.toString(), "-Dmaven.repo.local=" + IT_REPOSITORY.toAbsolutePath()));
+        command.addAll(
+                List.of("-B", "-s", settings.toString(), "-Dmaven.repo.local=" + IT_REPOSITORY.toAbsolutePath()));
         command.addAll(List.of(goals));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().put("OMP_NUM_THREADS", "1");
         Path log = Files.createTempFile(directory, "maven-", ".log");
         builder.redirectOutput(log.toFile());
@@ -61,7 +64,8 @@ final class PluginProjects {
         copyTree(CliRun.DISTRIBUTION.resolve("bin"), target.resolve("bin"));
         copyTree(CliRun.DISTRIBUTION.resolve("conf"), target.resolve("conf"));
         copyTree(CliRun.DISTRIBUTION.resolve("plugins"), target.resolve("plugins"));
-        Files.createSymbolicLink(target.resolve("lib"), CliRun.DISTRIBUTION.resolve("lib").toAbsolutePath());
+        Files.createSymbolicLink(
+                target.resolve("lib"), CliRun.DISTRIBUTION.resolve("lib").toAbsolutePath());
         target.resolve("bin/hyperprune").toFile().setExecutable(true);
         Files.copy(pluginJar, target.resolve("plugins").resolve(pluginJar.getFileName()));
         return target;
@@ -72,7 +76,8 @@ final class PluginProjects {
         try (Stream<Path> walk = Files.walk(source)) {
             for (Path p : walk.toList()) {
                 Path relative = source.relativize(p);
-                if (relative.getNameCount() > 0 && relative.getName(0).toString().startsWith("target")) {
+                if (relative.getNameCount() > 0
+                        && relative.getName(0).toString().startsWith("target")) {
                     continue;
                 }
                 Path destination = target.resolve(relative.toString());

@@ -37,7 +37,9 @@ public abstract class DatasetProviderContract {
     void loadingTwiceGivesTheSameData() {
         Dataset a = provider().load(request());
         Dataset b = provider().load(request());
-        assertThat(java.util.Arrays.equals(a.train().labels().toIntVector(), b.train().labels().toIntVector())).isTrue();
+        assertThat(java.util.Arrays.equals(
+                        a.train().labels().toIntVector(), b.train().labels().toIntVector()))
+                .isTrue();
         assertThat(a.test().features().equals(b.test().features())).isTrue();
     }
 

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The contract every {@link Evidence} passes: extend it and return yours from {@link #evidence()}. */
 public abstract class EvidenceContract {
 
-    private static final ParameterSpec WEIGHT = new ParameterSpec("dense0/W", new long[] {5, 4}, ParameterSpec.Kind.WEIGHT, 5, 4);
+    private static final ParameterSpec WEIGHT =
+            new ParameterSpec("dense0/W", new long[] {5, 4}, ParameterSpec.Kind.WEIGHT, 5, 4);
 
     protected abstract Evidence evidence();
 
@@ -49,7 +50,8 @@ public abstract class EvidenceContract {
     void posteriorRolesAreDistinctAndInitialisable() {
         List<PosteriorTensor> tensors = evidence().posterior(WEIGHT, options());
         assertThat(tensors).isNotEmpty();
-        assertThat(new HashSet<>(tensors.stream().map(PosteriorTensor::role).toList())).hasSize(tensors.size());
+        assertThat(new HashSet<>(tensors.stream().map(PosteriorTensor::role).toList()))
+                .hasSize(tensors.size());
         for (PosteriorTensor tensor : tensors) {
             assertThat(tensor.init().create(WEIGHT.shape(), 1).shape()).containsExactly(WEIGHT.shape());
         }
@@ -60,9 +62,19 @@ public abstract class EvidenceContract {
         SameDiff sd = SameDiff.create();
         Map<String, SDVariable> posterior = posterior(sd);
         SDVariable noise = evidence().stochastic() ? sd.constant(Nd4j.randn(DataType.FLOAT, 2, 5, 4)) : null;
-        assertThat(evidence().trainingWeight(sd, WEIGHT, posterior, noise, options()).eval().shape()).containsExactly(2L, 5L, 4L);
-        assertThat(evidence().evaluationWeight(sd, WEIGHT, posterior, options()).eval().shape()).containsExactly(2L, 5L, 4L);
-        INDArray penalty = evidence().penalty(sd, WEIGHT, posterior, sd.constant(Nd4j.createFromArray(0.01f, 100f)), options()).eval();
+        assertThat(evidence()
+                        .trainingWeight(sd, WEIGHT, posterior, noise, options())
+                        .eval()
+                        .shape())
+                .containsExactly(2L, 5L, 4L);
+        assertThat(evidence()
+                        .evaluationWeight(sd, WEIGHT, posterior, options())
+                        .eval()
+                        .shape())
+                .containsExactly(2L, 5L, 4L);
+        INDArray penalty = evidence()
+                .penalty(sd, WEIGHT, posterior, sd.constant(Nd4j.createFromArray(0.01f, 100f)), options())
+                .eval();
         assertThat(penalty.shape()).containsExactly(2L);
         for (double p : penalty.toDoubleVector()) {
             assertThat(Double.isFinite(p)).isTrue();

@@ -19,8 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public abstract class PruningCriterionContract {
 
-    private static final ParameterSpec LAYER_1 = new ParameterSpec("dense0/W", new long[] {13, 7}, ParameterSpec.Kind.WEIGHT, 13, 7);
-    private static final ParameterSpec LAYER_2 = new ParameterSpec("dense1/W", new long[] {7, 3}, ParameterSpec.Kind.WEIGHT, 7, 3);
+    private static final ParameterSpec LAYER_1 =
+            new ParameterSpec("dense0/W", new long[] {13, 7}, ParameterSpec.Kind.WEIGHT, 13, 7);
+    private static final ParameterSpec LAYER_2 =
+            new ParameterSpec("dense1/W", new long[] {7, 3}, ParameterSpec.Kind.WEIGHT, 7, 3);
 
     protected abstract PruningCriterion criterion();
 
@@ -37,14 +39,16 @@ public abstract class PruningCriterionContract {
 
     @Test
     void scoresAreFiniteOfTheParameterShapeAndDeterministic() {
-        for (PosteriorView view : List.of(gaussian(LAYER_1, 1), PosteriorView.deterministic(LAYER_2, Nd4j.randn(DataType.FLOAT, 7, 3)))) {
+        for (PosteriorView view :
+                List.of(gaussian(LAYER_1, 1), PosteriorView.deterministic(LAYER_2, Nd4j.randn(DataType.FLOAT, 7, 3)))) {
             INDArray first = criterion().scores(view, 42, options());
             INDArray again = criterion().scores(view, 42, options());
             assertThat(first.shape()).containsExactly(view.parameter().shape());
             for (float s : first.castTo(DataType.FLOAT).dup().data().asFloat()) {
                 assertThat(Float.isFinite(s)).as("score is finite").isTrue();
             }
-            assertThat(first.castTo(DataType.FLOAT).dup().data().asFloat()).containsExactly(again.castTo(DataType.FLOAT).dup().data().asFloat());
+            assertThat(first.castTo(DataType.FLOAT).dup().data().asFloat())
+                    .containsExactly(again.castTo(DataType.FLOAT).dup().data().asFloat());
         }
     }
 
@@ -60,7 +64,8 @@ public abstract class PruningCriterionContract {
 
     @Test
     void deletionFractionsAreExactPerLayerAndGlobally() {
-        List<INDArray> scores = List.of(criterion().scores(gaussian(LAYER_1, 3), 1, options()),
+        List<INDArray> scores = List.of(
+                criterion().scores(gaussian(LAYER_1, 3), 1, options()),
                 criterion().scores(gaussian(LAYER_2, 4), 2, options()));
         for (int level = 0; level <= 10; level++) {
             double fraction = level / 10.0;
@@ -68,14 +73,17 @@ public abstract class PruningCriterionContract {
             assertThat(91 - perLayer.get(0).sumNumber().longValue()).isEqualTo(Math.round(fraction * 91));
             assertThat(21 - perLayer.get(1).sumNumber().longValue()).isEqualTo(Math.round(fraction * 21));
             List<INDArray> global = PruningMasks.keepMasks(scores, fraction, PruningMasks.Scope.GLOBAL);
-            assertThat(112 - global.get(0).sumNumber().longValue() - global.get(1).sumNumber().longValue())
+            assertThat(112
+                            - global.get(0).sumNumber().longValue()
+                            - global.get(1).sumNumber().longValue())
                     .isEqualTo(Math.round(fraction * 112));
         }
     }
 
     @Test
     void tiesAndAllZeroTensorsGiveFiniteScoresAndExactMasks() {
-        PosteriorView zeros = PosteriorView.gaussian(LAYER_2, Nd4j.zeros(DataType.FLOAT, 7, 3), Nd4j.ones(DataType.FLOAT, 7, 3));
+        PosteriorView zeros =
+                PosteriorView.gaussian(LAYER_2, Nd4j.zeros(DataType.FLOAT, 7, 3), Nd4j.ones(DataType.FLOAT, 7, 3));
         INDArray scores = criterion().scores(zeros, 3, options());
         for (float s : scores.castTo(DataType.FLOAT).dup().data().asFloat()) {
             assertThat(Float.isFinite(s)).isTrue();
@@ -83,7 +91,12 @@ public abstract class PruningCriterionContract {
         List<INDArray> masks = PruningMasks.keepMasks(List.of(scores), 0.5, PruningMasks.Scope.LAYER);
         assertThat(21 - masks.get(0).sumNumber().longValue()).isEqualTo(Math.round(0.5 * 21));
         PosteriorView deterministicZeros = PosteriorView.deterministic(LAYER_2, Nd4j.zeros(DataType.FLOAT, 7, 3));
-        for (float s : criterion().scores(deterministicZeros, 3, options()).castTo(DataType.FLOAT).dup().data().asFloat()) {
+        for (float s : criterion()
+                .scores(deterministicZeros, 3, options())
+                .castTo(DataType.FLOAT)
+                .dup()
+                .data()
+                .asFloat()) {
             assertThat(Float.isFinite(s)).isTrue();
         }
     }

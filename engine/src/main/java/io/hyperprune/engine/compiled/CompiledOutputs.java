@@ -46,8 +46,8 @@ public final class CompiledOutputs {
                 inputs.put(name, value);
             }
         });
-        Plan plan = plans.computeIfAbsent(OpSchedule.signature(inputs),
-                key -> new Plan(schedule, Set.copyOf(outputs), null, null));
+        Plan plan = plans.computeIfAbsent(
+                OpSchedule.signature(inputs), key -> new Plan(schedule, Set.copyOf(outputs), null, null));
         plan.execute(inputs);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String output : outputs) {

@@ -1,11 +1,10 @@
 package io.hyperprune.engine.compiled;
 
+import static java.util.Objects.requireNonNull;
+
 import io.hyperprune.engine.kernels.FusedAdam;
 import io.hyperprune.engine.kernels.ProductHelper;
 import io.hyperprune.engine.kernels.SplitProduct;
-
-import static java.util.Objects.requireNonNull;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -52,9 +51,11 @@ public final class CompiledTrainingStep {
     private final TrainingConfig config;
     /** Trainable variables with a gradient, and their gradient variables, in the same order. */
     private final List<String> parameters;
+
     private final List<String> gradients;
     /** The ops the gradients depend on, in execution order. */
     private final OpSchedule schedule;
+
     private final Map<String, Plan> plans = new HashMap<>();
     /** Times the ops of every step if not null (set before the first step). */
     private OpTimes opTimes;
@@ -65,7 +66,8 @@ public final class CompiledTrainingStep {
     /** Clip, Adam and update in one Java pass, when the training config is one it reproduces. */
     private final Optional<FusedAdam> fusedAdam;
 
-    private CompiledTrainingStep(SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, OpSchedule schedule) {
+    private CompiledTrainingStep(
+            SameDiff sd, SameDiff grad, List<String> parameters, List<String> gradients, OpSchedule schedule) {
         this.sd = sd;
         this.grad = grad;
         this.config = sd.getTrainingConfig();
@@ -88,7 +90,8 @@ public final class CompiledTrainingStep {
         List<String> parameters = new ArrayList<>();
         List<String> gradients = new ArrayList<>();
         for (SDVariable variable : sd.variables()) {
-            if (variable.getVariableType() != VariableType.VARIABLE || !variable.dataType().isFPType()) {
+            if (variable.getVariableType() != VariableType.VARIABLE
+                    || !variable.dataType().isFPType()) {
                 continue;
             }
             SDVariable gradient = grad.getVariable(variable.name()).getGradient();
@@ -99,7 +102,8 @@ public final class CompiledTrainingStep {
         }
         List<String> names = List.copyOf(parameters);
         List<String> gradientNames = List.copyOf(gradients);
-        return OpSchedule.of(grad, gradientNames).map(schedule -> new CompiledTrainingStep(sd, grad, names, gradientNames, schedule));
+        return OpSchedule.of(grad, gradientNames)
+                .map(schedule -> new CompiledTrainingStep(sd, grad, names, gradientNames, schedule));
     }
 
     /**
@@ -107,14 +111,18 @@ public final class CompiledTrainingStep {
      * parameter's gradient, and count the iteration.
      */
     public void run(Map<String, INDArray> placeholders) {
-        Plan plan = plans.computeIfAbsent(OpSchedule.signature(placeholders),
+        Plan plan = plans.computeIfAbsent(
+                OpSchedule.signature(placeholders),
                 key -> new Plan(schedule, Set.copyOf(gradients), opTimes, productHelper));
         plan.execute(placeholders);
         if (opTimes == null) {
             applyUpdates(plan);
         } else {
-            String label = fusedAdam.isEmpty() ? "update: SameDiff's updaters"
-                    : sharesUpdates() ? "update: clip, Adam, apply (2 threads, java)" : "update: clip, Adam, apply (java)";
+            String label = fusedAdam.isEmpty()
+                    ? "update: SameDiff's updaters"
+                    : sharesUpdates()
+                            ? "update: clip, Adam, apply (2 threads, java)"
+                            : "update: clip, Adam, apply (java)";
             opTimes.run(label, () -> applyUpdates(plan));
         }
         config.incrementIterationCount();
@@ -147,7 +155,10 @@ public final class CompiledTrainingStep {
     /** Whether the fused Adam passes are shared with the helper: there is one, and the parameters are many. */
     private boolean sharesUpdates() {
         if (parameterElements < 0) {
-            parameterElements = parameters.stream().mapToLong(name -> grad.getVariables().get(name).getVariable().getArr().length()).sum();
+            parameterElements = parameters.stream()
+                    .mapToLong(name ->
+                            grad.getVariables().get(name).getVariable().getArr().length())
+                    .sum();
         }
         return productHelper != null && parameterElements >= productHelper.minElements();
     }
@@ -169,21 +180,27 @@ public final class CompiledTrainingStep {
         Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
         int iteration = config.getIterationCount();
         int epoch = config.getEpochCount();
-        double learningRate = config.getUpdater().hasLearningRate() ? config.getUpdater().getLearningRate(iteration, epoch) : 1.0;
-        List<Regularization> regularizations = config.getRegularization() == null ? List.of() : config.getRegularization();
+        double learningRate =
+                config.getUpdater().hasLearningRate() ? config.getUpdater().getLearningRate(iteration, epoch) : 1.0;
+        List<Regularization> regularizations =
+                config.getRegularization() == null ? List.of() : config.getRegularization();
         Set<INDArray> written = null;
         List<FusedAdam.Pass> passes = new ArrayList<>(parameters.size());
         for (int i = 0; i < parameters.size(); i++) {
             INDArray gradient = plan.value(gradients.get(i));
-            INDArray parameter = grad.getVariables().get(parameters.get(i)).getVariable().getArr();
+            INDArray parameter =
+                    grad.getVariables().get(parameters.get(i)).getVariable().getArr();
             GradientUpdater<?> updater = updaters.get(parameters.get(i));
-            FusedAdam.Pass pass = fusedAdam.isPresent() ? fusedAdam.get().prepare(parameter, gradient, updater, iteration, epoch) : null;
+            FusedAdam.Pass pass = fusedAdam.isPresent()
+                    ? fusedAdam.get().prepare(parameter, gradient, updater, iteration, epoch)
+                    : null;
             if (pass != null) {
                 passes.add(pass);
                 continue;
             }
             // The steps below write into the gradient array; two parameters may share one (an identity op).
-            written = written != null ? written : java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            written =
+                    written != null ? written : java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             if (!written.add(gradient) || gradient.isView()) {
                 gradient = gradient.dup();
             }

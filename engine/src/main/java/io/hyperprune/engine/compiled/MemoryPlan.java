@@ -38,10 +38,12 @@ final class MemoryPlan {
     private final Map<INDArray, INDArray> baseOf = new IdentityHashMap<>();
     /** Allocated arrays still in use, with the index of the last op that reads them. */
     private final Map<INDArray, Integer> inUse = new IdentityHashMap<>();
+
     private final Map<String, ArrayDeque<INDArray>> free = new HashMap<>();
     private int reused;
     /** Arrays taken so far, when each array was last taken, and the count after each op was wired. */
     private int takes;
+
     private final Map<INDArray, Integer> takenAt = new IdentityHashMap<>();
     private final int[] takesAfterOp;
     /** The index of the op being wired. */
@@ -125,17 +127,23 @@ final class MemoryPlan {
         for (String output : outputs) {
             INDArray base = baseOf.get(values.get(output));
             if (base != null && inUse.containsKey(base)) {
-                int last = constant ? Integer.MAX_VALUE : Math.max(lastRead.getOrDefault(output, index), repeatHorizon[index]);
+                int last = constant
+                        ? Integer.MAX_VALUE
+                        : Math.max(lastRead.getOrDefault(output, index), repeatHorizon[index]);
                 inUse.put(base, Math.max(inUse.get(base), last));
             }
         }
         if (!reuse) {
             return List.of();
         }
-        List<INDArray> dead = inUse.entrySet().stream().filter(e -> e.getValue() <= index).map(Map.Entry::getKey).toList();
+        List<INDArray> dead = inUse.entrySet().stream()
+                .filter(e -> e.getValue() <= index)
+                .map(Map.Entry::getKey)
+                .toList();
         for (INDArray base : dead) {
             inUse.remove(base);
-            free.computeIfAbsent(base.dataType() + Arrays.toString(base.shape()), key -> new ArrayDeque<>()).add(base);
+            free.computeIfAbsent(base.dataType() + Arrays.toString(base.shape()), key -> new ArrayDeque<>())
+                    .add(base);
         }
         return dead;
     }
@@ -154,6 +162,9 @@ final class MemoryPlan {
         if (base == null) {
             return true;
         }
-        return producer != null && producer < building && inUse.containsKey(base) && takenAt.get(base) <= takesAfterOp[producer];
+        return producer != null
+                && producer < building
+                && inUse.containsKey(base)
+                && takenAt.get(base) <= takesAfterOp[producer];
     }
 }

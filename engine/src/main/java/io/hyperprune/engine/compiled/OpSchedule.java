@@ -35,8 +35,9 @@ final class OpSchedule {
         this.graph = graph;
         this.ops = ops;
         this.needed = needed(ops, outputs);
-        this.writesInPlace = ops.stream().anyMatch(op -> op.getOp() instanceof Assign
-                || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
+        this.writesInPlace = ops.stream()
+                .anyMatch(op -> op.getOp() instanceof Assign
+                        || op.getOp() instanceof DynamicCustomOp custom && custom.isInplaceCall());
         for (int i = 0; i < ops.size(); i++) {
             indexOf.put(ops.get(i).getName(), i);
         }
@@ -126,7 +127,10 @@ final class OpSchedule {
                 ordered.add(op);
                 continue;
             }
-            if (!supported(op) || notEmpty(op.getControlDeps()) || notEmpty(op.getVarControlDeps()) || notEmpty(v.getControlDeps())) {
+            if (!supported(op)
+                    || notEmpty(op.getControlDeps())
+                    || notEmpty(op.getVarControlDeps())
+                    || notEmpty(v.getControlDeps())) {
                 return false;
             }
             expanded.set(top, true);
@@ -160,8 +164,11 @@ final class OpSchedule {
     /** The key of a plan: the placeholders' names and shapes (a plan's arrays never change shape). */
     static String signature(Map<String, INDArray> placeholders) {
         StringBuilder key = new StringBuilder();
-        placeholders.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> key.append(e.getKey())
-                .append(java.util.Arrays.toString(e.getValue().shape())).append(';'));
+        placeholders.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> key.append(e.getKey())
+                        .append(java.util.Arrays.toString(e.getValue().shape()))
+                        .append(';'));
         return key.toString();
     }
 }

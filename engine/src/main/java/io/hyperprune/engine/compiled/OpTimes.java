@@ -76,24 +76,40 @@ public final class OpTimes {
         StringBuilder csv = new StringBuilder("op,calls,total_ms,us_per_call,share\n");
         double all = rows().stream().mapToDouble(Row::seconds).sum();
         for (Row row : rows()) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%.3f,%.2f,%.4f%n", csvField(row.op()), row.calls(), row.seconds() * 1e3,
-                    row.seconds() * 1e6 / row.calls(), row.seconds() / all));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%s,%d,%.3f,%.2f,%.4f%n",
+                    csvField(row.op()),
+                    row.calls(),
+                    row.seconds() * 1e3,
+                    row.seconds() * 1e6 / row.calls(),
+                    row.seconds() / all));
         }
         return csv.toString();
     }
 
     /** A label as one CSV field: quoted (RFC 4180) when it holds a comma, e.g. "matmul (sparse input, java)". */
     private static String csvField(String text) {
-        return text.contains(",") || text.contains("\"") || text.contains("\n") ? '"' + text.replace("\"", "\"\"") + '"' : text;
+        return text.contains(",") || text.contains("\"") || text.contains("\n")
+                ? '"' + text.replace("\"", "\"\"") + '"'
+                : text;
     }
 
     /** A table for the terminal, the {@code limit} most expensive op kinds. */
     public String table(int limit) {
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-44s %8s %10s %10s %7s%n", "op", "calls", "total ms",
-                "us/call", "share"));
+        StringBuilder table = new StringBuilder(
+                String.format(Locale.ROOT, "%-44s %8s %10s %10s %7s%n", "op", "calls", "total ms", "us/call", "share"));
         double all = rows().stream().mapToDouble(Row::seconds).sum();
-        rows().stream().limit(limit).forEach(row -> table.append(String.format(Locale.ROOT, "%-44s %8d %10.1f %10.1f %6.1f%%%n",
-                row.op(), row.calls(), row.seconds() * 1e3, row.seconds() * 1e6 / row.calls(), 100 * row.seconds() / all)));
+        rows().stream()
+                .limit(limit)
+                .forEach(row -> table.append(String.format(
+                        Locale.ROOT,
+                        "%-44s %8d %10.1f %10.1f %6.1f%%%n",
+                        row.op(),
+                        row.calls(),
+                        row.seconds() * 1e3,
+                        row.seconds() * 1e6 / row.calls(),
+                        100 * row.seconds() / all)));
         return table.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.hyperprune.engine.compiled;
 
 import io.hyperprune.engine.kernels.ProductHelper;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,9 +54,11 @@ final class Plan {
     private final OpTimes opTimes;
     /** Every array a step reads or writes, by variable name: parameters, placeholders, op outputs. */
     private final Map<String, INDArray> values = new HashMap<>();
+
     private final Map<String, INDArray> placeholderArrays = new HashMap<>();
     /** The ops' executions once wired, in order (ops skipped at wiring are not among them). */
     private final List<Runnable> steps = new ArrayList<>();
+
     private boolean built;
     /** The output arrays: which are free again for a later op's output. */
     private final MemoryPlan memory;
@@ -67,6 +68,7 @@ final class Plan {
     private final Rewrites rewrites;
     /** Reshapes whose output is a view of their input, and shape ops computed once. */
     private int views;
+
     private int folded;
 
     Plan(OpSchedule schedule, Set<String> results, OpTimes opTimes, ProductHelper productHelper) {
@@ -135,7 +137,8 @@ final class Plan {
             return;
         }
         for (SDVariable variable : grad.variables()) {
-            if (variable.getVariableType() == VariableType.VARIABLE || variable.getVariableType() == VariableType.CONSTANT) {
+            if (variable.getVariableType() == VariableType.VARIABLE
+                    || variable.getVariableType() == VariableType.CONSTANT) {
                 values.put(variable.name(), variable.getArr());
             }
         }
@@ -197,7 +200,8 @@ final class Plan {
     }
 
     /** An op's execution: an alias, a rewrite, or SameDiff's op with its context. */
-    private Runnable wire(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
+    private Runnable wire(
+            SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
         if (f instanceof GradientBackwardsMarker) {
             values.put(outputs.get(0), Nd4j.scalar(DataType.FLOAT, 1.0f));
             return SKIPPED;
@@ -227,8 +231,10 @@ final class Plan {
             List<LongShapeDescriptor> shapes = custom.calculateOutputShape(context);
             if (shapes == null || shapes.size() != outputs.size()) {
                 throw new IllegalStateException("op " + sdOp.getName() + " (" + custom.opName() + "): " + outputs.size()
-                        + " outputs but output shapes " + shapes + " from inputs " + java.util.Arrays.stream(args)
-                        .map(a -> java.util.Arrays.toString(a.shape())).toList());
+                        + " outputs but output shapes " + shapes + " from inputs "
+                        + java.util.Arrays.stream(args)
+                                .map(a -> java.util.Arrays.toString(a.shape()))
+                                .toList());
             }
             INDArray view = rewrites.view(custom, args, outputs, shapes);
             if (view != null) {
@@ -239,7 +245,8 @@ final class Plan {
             }
             INDArray[] outs = new INDArray[shapes.size()];
             for (int i = 0; i < shapes.size(); i++) {
-                outs[i] = memory.allocate(shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
+                outs[i] = memory.allocate(
+                        shapes.get(i), grad.getVariable(outputs.get(i)).dataType());
                 context.setOutputArray(i, outs[i]);
                 values.put(outputs.get(i), outs[i]);
             }
@@ -258,10 +265,12 @@ final class Plan {
     }
 
     /** A legacy op's context; its axis or scalar argument input is set before every execution, as SameDiff does. */
-    private Runnable wireLegacy(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
+    private Runnable wireLegacy(
+            SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
         OpContext context = Nd4j.getExecutioner().buildContext();
         Op op = (Op) f;
-        boolean axisArgument = op instanceof ReduceOp reduce && reduce.getOpType() != Op.Type.REDUCE3 && argNames.length == 2;
+        boolean axisArgument =
+                op instanceof ReduceOp reduce && reduce.getOpType() != Op.Type.REDUCE3 && argNames.length == 2;
         boolean scalarArgument = op instanceof ScalarOp && argNames.length == 2;
         INDArray second = args.length == 2 ? args[1] : null;
         Runnable configure = () -> {

@@ -22,6 +22,7 @@ final class Repeats {
 
     /** The outputs of the ops wired so far, by what they compute ({@link #key}). */
     private final Map<List<Object>, List<INDArray>> computed = new HashMap<>();
+
     private int repeats;
 
     /**
@@ -30,8 +31,7 @@ final class Repeats {
      * the key would not capture (legacy ops other than transforms).
      */
     static List<Object> key(DifferentialFunction f, INDArray[] args) {
-        if (f instanceof RandomOp || f.getClass().getPackageName().contains(".random")
-                || f instanceof Assign) {
+        if (f instanceof RandomOp || f.getClass().getPackageName().contains(".random") || f instanceof Assign) {
             return null;
         }
         List<Object> key = new ArrayList<>(List.of(f.getClass(), f.opName()));
@@ -76,8 +76,10 @@ final class Repeats {
 
     /** Forgets the ops that read or wrote the array {@code base} (its memory will hold other values). */
     void forget(INDArray base, MemoryPlan memory) {
-        computed.entrySet().removeIf(e -> e.getValue().stream().anyMatch(a -> memory.baseOf(a) == base)
-                || e.getKey().stream().anyMatch(k -> k instanceof Same same && memory.baseOf(same.array()) == base));
+        computed.entrySet()
+                .removeIf(e -> e.getValue().stream().anyMatch(a -> memory.baseOf(a) == base)
+                        || e.getKey().stream()
+                                .anyMatch(k -> k instanceof Same same && memory.baseOf(same.array()) == base));
     }
 
     /** Ops not executed because an earlier op computes the same. */

@@ -12,7 +12,6 @@ import io.hyperprune.engine.kernels.SoftmaxCrossEntropyGradient;
 import io.hyperprune.engine.kernels.SparseInput;
 import io.hyperprune.engine.kernels.SplitProduct;
 import io.hyperprune.engine.kernels.SquaredNormGradient;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -91,7 +90,8 @@ final class Rewrites {
      * choose their own output arrays), or null: first-layer weight gradient, sparse-input product,
      * log of shifted exp, same-shape add/multiply gradient, Java kernel.
      */
-    Runnable replace(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
+    Runnable replace(
+            SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
         Runnable step = firstLayerWeightGradient(sdOp, f, outputs, args);
         if (step == null) {
             step = sparseInputProduct(sdOp, f, outputs, argNames, args);
@@ -113,9 +113,14 @@ final class Rewrites {
      * matmul_bp computes both halves, so compute only dL/dw = x^T eps, half the first layer's backward
      * work; over x's non-zeros when the forward product found x sparse. Null for other ops.
      */
-    private Runnable firstLayerWeightGradient(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
-        if (!(f instanceof MmulBp && !schedule.needed().contains(outputs.get(0)) && args.length == 3 && args[0].rank() == 2
-                && args[2].rank() == 2 && Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0))) {
+    private Runnable firstLayerWeightGradient(
+            SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
+        if (!(f instanceof MmulBp
+                && !schedule.needed().contains(outputs.get(0))
+                && args.length == 3
+                && args[0].rank() == 2
+                && args[2].rank() == 2
+                && Arrays.stream(((MmulBp) f).iArgs()).allMatch(flag -> flag == 0))) {
             return null;
         }
         INDArray weightGradient = memory.take(args[1].shape(), args[1].dataType());
@@ -130,7 +135,9 @@ final class Rewrites {
         if (helper != null) {
             splits++;
         }
-        labels.put(sdOp.getName(), "matmul_bp (weight gradient only, sparse input" + (helper != null ? ", 2 threads" : "") + ", java)");
+        labels.put(
+                sdOp.getName(),
+                "matmul_bp (weight gradient only, sparse input" + (helper != null ? ", 2 threads" : "") + ", java)");
         return sparse.transposedProduct(args[2], weightGradient, dense, helper);
     }
 
@@ -158,10 +165,16 @@ final class Rewrites {
      * x.mmul(w) for an input placeholder x [B, in] and a contiguous w [in, N], computed over x's
      * non-zeros when a batch is sparse ({@link SparseInput}), else by BLAS; null for other products.
      */
-    private Runnable sparseInputProduct(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames,
-            INDArray[] args) {
-        if (!SPARSE || f.getClass() != Mmul.class || args.length != 2 || outputs.size() != 1 || args[0].rank() != 2
-                || args[1].rank() != 2 || args[0].columns() != args[1].rows() || args[1].columns() < SparseInput.MIN_WIDTH
+    private Runnable sparseInputProduct(
+            SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
+        if (!SPARSE
+                || f.getClass() != Mmul.class
+                || args.length != 2
+                || outputs.size() != 1
+                || args[0].rank() != 2
+                || args[1].rank() != 2
+                || args[0].columns() != args[1].rows()
+                || args[1].columns() < SparseInput.MIN_WIDTH
                 || !NativeFloats.readable(args[1])
                 || !schedule.graph().getVariable(argNames[0]).isPlaceHolder()) {
             return null;
@@ -169,7 +182,8 @@ final class Rewrites {
         Mmul mmul = (Mmul) f;
         double[] scale = mmul.tArgs();
         if (Arrays.stream(mmul.iArgs()).anyMatch(flag -> flag != 0)
-                || scale.length > 0 && scale[0] != 1.0 || scale.length > 1 && scale[1] != 0.0) {
+                || scale.length > 0 && scale[0] != 1.0
+                || scale.length > 1 && scale[1] != 0.0) {
             return null;
         }
         // Decided on the plan's first batch (x holds it while the plan is built): data too dense for the
@@ -198,7 +212,9 @@ final class Rewrites {
             return null;
         }
         SameDiffOp add = schedule.producer(f.argNames()[0]);
-        if (add == null || add.getOp().getClass() != ScalarAdd.class || add.getOp().argNames().length != 1) {
+        if (add == null
+                || add.getOp().getClass() != ScalarAdd.class
+                || add.getOp().argNames().length != 1) {
             return null;
         }
         INDArray scalar = ((ScalarOp) add.getOp()).scalar();
@@ -233,11 +249,16 @@ final class Rewrites {
      * {@link SmallArithmetic}). On a hypernetwork's [5, 784, 50] tensors add_bp took ~50 µs and
      * multiply_bp ~100 µs per step, one multiply ~50.
      */
-    private Runnable sameShapeArithmeticGradient(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
+    private Runnable sameShapeArithmeticGradient(
+            SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
         boolean add = f instanceof AddBpOp;
-        if (!(add || f instanceof MulBpOp) || args.length != 3 || outputs.size() != 2
-                || !args[0].equalShapes(args[1]) || !args[0].equalShapes(args[2])
-                || args[0].dataType() != args[2].dataType() || args[1].dataType() != args[2].dataType()) {
+        if (!(add || f instanceof MulBpOp)
+                || args.length != 3
+                || outputs.size() != 2
+                || !args[0].equalShapes(args[1])
+                || !args[0].equalShapes(args[2])
+                || args[0].dataType() != args[2].dataType()
+                || args[1].dataType() != args[2].dataType()) {
             return null;
         }
         if (add) {
@@ -262,7 +283,8 @@ final class Rewrites {
 
     /** An op {@link #kernel} computes in Java, into a new output array of its first input's shape; else null. */
     private Runnable javaKernel(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
-        Function<INDArray, Runnable> kernel = kernel(f, args, outputs.stream().skip(1).noneMatch(schedule.needed()::contains));
+        Function<INDArray, Runnable> kernel =
+                kernel(f, args, outputs.stream().skip(1).noneMatch(schedule.needed()::contains));
         if (kernel == null) {
             return null;
         }
@@ -277,7 +299,8 @@ final class Rewrites {
      * input's shape), or null: exp and log, relu's gradient, a per-model squared norm's gradient and,
      * when only its first output is read, softmax cross-entropy's gradient (see the classes).
      */
-    private static Function<INDArray, Runnable> kernel(DifferentialFunction f, INDArray[] args, boolean onlyFirstOutputRead) {
+    private static Function<INDArray, Runnable> kernel(
+            DifferentialFunction f, INDArray[] args, boolean onlyFirstOutputRead) {
         if (ExpLog.applies(f, args)) {
             return out -> ExpLog.of(f, args[0], out);
         }
@@ -287,7 +310,9 @@ final class Rewrites {
         if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
             return out -> SquaredNormGradient.of(args, out);
         }
-        if (onlyFirstOutputRead && f instanceof DynamicCustomOp loss && SoftmaxCrossEntropyGradient.applies(loss, args)) {
+        if (onlyFirstOutputRead
+                && f instanceof DynamicCustomOp loss
+                && SoftmaxCrossEntropyGradient.applies(loss, args)) {
             return out -> SoftmaxCrossEntropyGradient.of(loss, args, out);
         }
         return null;
@@ -300,9 +325,13 @@ final class Rewrites {
      */
     INDArray view(DynamicCustomOp op, INDArray[] args, List<String> outputs, List<LongShapeDescriptor> shapes) {
         boolean reshape = op instanceof Reshape && op.iArgs().length > 0 && op.iArgs()[0] == Reshape.C_ORDER;
-        if (!(reshape || op instanceof ExpandDims || op instanceof Squeeze) || outputs.size() != 1
-                || schedule.writesInPlace() || args.length == 0 || !NativeFloats.contiguous(args[0])
-                || shapes.get(0).isEmpty() || args[0].length() != ArrayUtil.prodLong(shapes.get(0).getShape())) {
+        if (!(reshape || op instanceof ExpandDims || op instanceof Squeeze)
+                || outputs.size() != 1
+                || schedule.writesInPlace()
+                || args.length == 0
+                || !NativeFloats.contiguous(args[0])
+                || shapes.get(0).isEmpty()
+                || args[0].length() != ArrayUtil.prodLong(shapes.get(0).getShape())) {
             return null;
         }
         // A view is never written: not by later ops (no in-place ops in this plan), nor, as a

@@ -46,6 +46,7 @@ public final class Evaluator {
     private final boolean compiled;
     /** The first training samples, for a cheap per-epoch training accuracy and loss. */
     private final DataSplit trainSample;
+
     private final INDArray trainSampleLabels;
     /** Keep-everything masks by models per pass. */
     private final Map<Integer, Map<String, INDArray>> allKept = new HashMap<>();
@@ -64,7 +65,8 @@ public final class Evaluator {
         this.hypernetwork = hypernetwork;
         this.compiled = compiled;
         int sample = Math.min(TRAIN_ACCURACY_SAMPLES, data.train().size());
-        this.trainSample = new DataSplit(data.train().features().get(NDArrayIndex.interval(0, sample)),
+        this.trainSample = new DataSplit(
+                data.train().features().get(NDArrayIndex.interval(0, sample)),
                 data.train().labels().get(NDArrayIndex.interval(0, sample)));
         this.trainSampleLabels = Nd4j.zeros(DataType.FLOAT, sample, data.classes());
         int[] sampleLabels = trainSample.labels().toIntVector();
@@ -127,7 +129,11 @@ public final class Evaluator {
                 inputs.put(ModelGraph.X, split.features().get(NDArrayIndex.interval(from, to)));
                 INDArray logits = output(inputs, ModelGraph.LOGITS_EVAL).get(ModelGraph.LOGITS_EVAL);
                 // [K, B] predicted classes, read in one bulk copy rather than K * B element reads.
-                int[] predicted = Nd4j.argMax(logits, 2).castTo(DataType.INT).dup('c').data().asInt();
+                int[] predicted = Nd4j.argMax(logits, 2)
+                        .castTo(DataType.INT)
+                        .dup('c')
+                        .data()
+                        .asInt();
                 int batch = to - from;
                 for (int k = 0; k < models; k++) {
                     for (int i = 0; i < batch; i++) {
@@ -213,7 +219,9 @@ public final class Evaluator {
      * hypernetwork trained with 5 lambda samples evaluates 6 lambdas in one pass of 6 models, not two of 5.
      */
     private int modelsPerEvaluation(int lambdas) {
-        boolean anyCount = hypernetwork && graph.evaluatesAnyModelCount() && compiledOutputs(ModelGraph.LOGITS_EVAL).isPresent();
+        boolean anyCount = hypernetwork
+                && graph.evaluatesAnyModelCount()
+                && compiledOutputs(ModelGraph.LOGITS_EVAL).isPresent();
         return anyCount ? Math.min(lambdas, MAX_MODELS_PER_EVALUATION) : graph.models();
     }
 
@@ -223,7 +231,8 @@ public final class Evaluator {
             Map<String, INDArray> masks = new HashMap<>();
             for (ParameterSpec parameter : graph.parameters()) {
                 if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
-                    masks.put(ModelGraph.MASK_PREFIX + parameter.name(),
+                    masks.put(
+                            ModelGraph.MASK_PREFIX + parameter.name(),
                             Nd4j.ones(DataType.FLOAT, ModelGraph.withModelAxis(count, parameter.shape())));
                 }
             }
@@ -238,7 +247,9 @@ public final class Evaluator {
      */
     private Map<String, INDArray> output(Map<String, INDArray> inputs, String... names) {
         Optional<CompiledOutputs> outputs = compiledOutputs(names);
-        return outputs.isPresent() ? outputs.get().run(inputs) : graph.sameDiff().output(inputs, names);
+        return outputs.isPresent()
+                ? outputs.get().run(inputs)
+                : graph.sameDiff().output(inputs, names);
     }
 
     /** The compiled evaluation of these outputs; empty for the session executor or a graph that needs it. */
@@ -246,7 +257,8 @@ public final class Evaluator {
         if (!compiled) {
             return Optional.empty();
         }
-        return compiledOutputs.computeIfAbsent(String.join(",", names), key -> CompiledOutputs.compile(graph.sameDiff(), names));
+        return compiledOutputs.computeIfAbsent(
+                String.join(",", names), key -> CompiledOutputs.compile(graph.sameDiff(), names));
     }
 
     /** Keep-masks [K, ...shape] per weight tensor: model k's own masks, ones where it has none. */
@@ -255,10 +267,12 @@ public final class Evaluator {
             return;
         }
         for (ParameterSpec parameter : graph.parameters()) {
-            if (parameter.kind() != ParameterSpec.Kind.WEIGHT || groupMasks.stream().noneMatch(m -> m.containsKey(parameter.name()))) {
+            if (parameter.kind() != ParameterSpec.Kind.WEIGHT
+                    || groupMasks.stream().noneMatch(m -> m.containsKey(parameter.name()))) {
                 continue;
             }
-            INDArray stacked = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(groupMasks.size(), parameter.shape()));
+            INDArray stacked = Nd4j.createUninitialized(
+                    DataType.FLOAT, ModelGraph.withModelAxis(groupMasks.size(), parameter.shape()));
             for (int k = 0; k < groupMasks.size(); k++) {
                 INDArray mask = groupMasks.get(k).get(parameter.name());
                 INDArray slot = stacked.get(NDArrayIndex.point(k));

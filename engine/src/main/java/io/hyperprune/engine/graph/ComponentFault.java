@@ -19,7 +19,10 @@ public final class ComponentFault extends InputException {
     private final String what;
 
     public ComponentFault(Class<? extends Component> spi, Component component, String what, Throwable cause) {
-        super(spi.getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT) + " '" + component.id() + "': " + what, cause);
+        super(
+                spi.getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT) + " '"
+                        + component.id() + "': " + what,
+                cause);
         this.spi = requireNonNull(spi, "spi is null");
         this.component = requireNonNull(component, "component is null");
         this.what = requireNonNull(what, "what is null");

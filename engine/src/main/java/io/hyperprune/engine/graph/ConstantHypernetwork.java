@@ -38,7 +38,8 @@ public final class ConstantHypernetwork implements Hypernetwork {
     }
 
     /** One independent plain model per lambda (distinct values), t_m normalised in the given range. */
-    public static ConstantHypernetwork independent(java.util.List<Double> lambdas, io.hyperprune.api.LambdaRange range) {
+    public static ConstantHypernetwork independent(
+            java.util.List<Double> lambdas, io.hyperprune.api.LambdaRange range) {
         return independent(lambdas.stream().mapToDouble(range::normalize).toArray());
     }
 
@@ -55,7 +56,8 @@ public final class ConstantHypernetwork implements Hypernetwork {
         float spacing = Float.MAX_VALUE;
         for (int i = 1; i < sorted.length; i++) {
             if (!(sorted[i] > sorted[i - 1])) {
-                throw new IllegalArgumentException("independent plain models need distinct lambdas, got t = " + Arrays.toString(t));
+                throw new IllegalArgumentException(
+                        "independent plain models need distinct lambdas, got t = " + Arrays.toString(t));
             }
             spacing = Math.min(spacing, sorted[i] - sorted[i - 1]);
         }
@@ -78,11 +80,14 @@ public final class ConstantHypernetwork implements Hypernetwork {
             return tensor -> sd.expandDims(sd.var(tensor.name() + "/b", tensor.initialValue()), 0);
         }
         // |t - t_m| for every model, [K, M]; t [K] as a column.
-        SDVariable distance = sd.math().abs(t.reshape(-1, 1).sub(sd.constant(Nd4j.createFromArray(table).reshape(1, table.length))));
+        SDVariable distance = sd.math()
+                .abs(t.reshape(-1, 1)
+                        .sub(sd.constant(Nd4j.createFromArray(table).reshape(1, table.length))));
         SDVariable coefficients = sd.math().clipByValue(distance.div(spacing).rsub(1.0), 0.0, 1.0);
         return tensor -> {
             INDArray value = tensor.initialValue();
-            SDVariable rows = sd.var(tensor.name() + "/b", value.reshape(1, value.length()).repeat(0, table.length));
+            SDVariable rows = sd.var(
+                    tensor.name() + "/b", value.reshape(1, value.length()).repeat(0, table.length));
             long[] shape = new long[tensor.shape().length + 1];
             shape[0] = -1;
             System.arraycopy(tensor.shape(), 0, shape, 1, tensor.shape().length);

@@ -56,8 +56,14 @@ public final class ModelGraph {
     private final long noiseSize;
     private final boolean stochastic;
 
-    private ModelGraph(SameDiff sd, ModelSpec model, List<ParameterSpec> parameters,
-            Map<String, List<PosteriorTensor>> posteriorTensors, int models, long noiseSize, boolean stochastic) {
+    private ModelGraph(
+            SameDiff sd,
+            ModelSpec model,
+            List<ParameterSpec> parameters,
+            Map<String, List<PosteriorTensor>> posteriorTensors,
+            int models,
+            long noiseSize,
+            boolean stochastic) {
         this.sd = sd;
         this.model = model;
         this.parameters = List.copyOf(parameters);
@@ -74,9 +80,25 @@ public final class ModelGraph {
      * @param trainingSamples m of the penalty's 1/m
      * @param seed seeds the initial values (each tensor gets its own seed derived from this and its name)
      */
-    public static ModelGraph build(ModelSpec model, Evidence evidence, ComponentOptions evidenceOptions,
-            Hypernetwork hypernetwork, ComponentOptions hypernetworkOptions, int models, long trainingSamples, long seed) {
-        return build(model, evidence, evidenceOptions, hypernetwork, hypernetworkOptions, models, false, trainingSamples, seed);
+    public static ModelGraph build(
+            ModelSpec model,
+            Evidence evidence,
+            ComponentOptions evidenceOptions,
+            Hypernetwork hypernetwork,
+            ComponentOptions hypernetworkOptions,
+            int models,
+            long trainingSamples,
+            long seed) {
+        return build(
+                model,
+                evidence,
+                evidenceOptions,
+                hypernetwork,
+                hypernetworkOptions,
+                models,
+                false,
+                trainingSamples,
+                seed);
     }
 
     /**
@@ -84,9 +106,16 @@ public final class ModelGraph {
      *
      * @param independent true: the K models are independent plain models and the loss is their sum
      */
-    public static ModelGraph build(ModelSpec model, Evidence pluginEvidence, ComponentOptions evidenceOptions,
-            Hypernetwork pluginHypernetwork, ComponentOptions hypernetworkOptions, int models, boolean independent,
-            long trainingSamples, long seed) {
+    public static ModelGraph build(
+            ModelSpec model,
+            Evidence pluginEvidence,
+            ComponentOptions evidenceOptions,
+            Hypernetwork pluginHypernetwork,
+            ComponentOptions hypernetworkOptions,
+            int models,
+            boolean independent,
+            long trainingSamples,
+            long seed) {
         requireNonNull(model, "model is null");
         Evidence evidence = requireNonNull(pluginEvidence, "evidence is null");
         Hypernetwork hypernetwork = requireNonNull(pluginHypernetwork, "hypernetwork is null");
@@ -98,7 +127,8 @@ public final class ModelGraph {
         }
         SameDiff sd = SameDiff.create();
         List<ParameterSpec> parameters = model.parameters();
-        long[] sampleShape = model.kind() == ModelSpec.Kind.CONV ? new long[] {-1, 3, 32, 32} : new long[] {-1, model.inputSize()};
+        long[] sampleShape =
+                model.kind() == ModelSpec.Kind.CONV ? new long[] {-1, 3, 32, 32} : new long[] {-1, model.inputSize()};
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, sampleShape);
         SDVariable y = sd.placeHolder(Y, DataType.FLOAT, -1, model.outputSize());
         SDVariable lambda = sd.placeHolder(LAMBDA, DataType.FLOAT, models);
@@ -116,10 +146,15 @@ public final class ModelGraph {
             Map<String, SDVariable> posterior = new LinkedHashMap<>();
             for (PosteriorTensor tensor : tensors) {
                 String name = parameter.name() + "/" + tensor.role();
-                SDVariable generated = generator.generate(new TensorSpec(name, parameter.shape(), tensor.init(), mix(seed, name)));
+                SDVariable generated =
+                        generator.generate(new TensorSpec(name, parameter.shape(), tensor.init(), mix(seed, name)));
                 if (generated.name().startsWith(POSTERIOR_PREFIX)) {
-                    throw new ComponentFault(Hypernetwork.class, hypernetwork, "generate returned for tensor " + name + " the variable it returned for "
-                            + generated.name().substring(POSTERIOR_PREFIX.length()) + "; generate one variable per tensor");
+                    throw new ComponentFault(
+                            Hypernetwork.class,
+                            hypernetwork,
+                            "generate returned for tensor " + name + " the variable it returned for "
+                                    + generated.name().substring(POSTERIOR_PREFIX.length())
+                                    + "; generate one variable per tensor");
                 }
                 posterior.put(tensor.role(), generated.rename(POSTERIOR_PREFIX + name));
                 outputs.expectModelAxis(hypernetworkPlugin, "generate's tensor " + name, generated, parameter.shape());
@@ -127,16 +162,23 @@ public final class ModelGraph {
             // One noise placeholder per parameter: slicing one [K, P] input cost a strided slice and a
             // reshape per parameter and step.
             SDVariable noise = evidence.stochastic()
-                    ? sd.placeHolder(EPS_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape()))
+                    ? sd.placeHolder(
+                            EPS_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape()))
                     : null;
             SDVariable trainingWeight = evidence.trainingWeight(sd, parameter, posterior, noise, evidenceOptions);
-            outputs.expectModelAxis(evidencePlugin, "trainingWeight of parameter " + parameter.name(), trainingWeight, parameter.shape());
+            outputs.expectModelAxis(
+                    evidencePlugin,
+                    "trainingWeight of parameter " + parameter.name(),
+                    trainingWeight,
+                    parameter.shape());
             trainingWeights.add(trainingWeight);
             SDVariable mean = evidence.evaluationWeight(sd, parameter, posterior, evidenceOptions);
-            outputs.expectModelAxis(evidencePlugin, "evaluationWeight of parameter " + parameter.name(), mean, parameter.shape());
+            outputs.expectModelAxis(
+                    evidencePlugin, "evaluationWeight of parameter " + parameter.name(), mean, parameter.shape());
             if (parameter.kind() == ParameterSpec.Kind.WEIGHT) {
                 // One mask per model: a pruning sweep evaluates K lambdas, each with its own mask, in one pass.
-                mean = mean.mul(sd.placeHolder(MASK_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape())));
+                mean = mean.mul(sd.placeHolder(
+                        MASK_PREFIX + parameter.name(), DataType.FLOAT, withModelAxis(models, parameter.shape())));
             }
             evaluationWeights.add(mean);
             SDVariable term = evidence.penalty(sd, parameter, posterior, lambda, evidenceOptions);
@@ -161,10 +203,22 @@ public final class ModelGraph {
         }
         SDVariable flatLogits = logitsTrain.reshape(-1, model.outputSize());
         SDVariable meanCe = independent && models > 1
-                ? sd.loss().softmaxCrossEntropy(CE, labels, flatLogits, sd.sizeAt(y, 0).castTo(DataType.FLOAT).rdiv(1.0),
-                        org.nd4j.autodiff.loss.LossReduce.SUM, 0.0)
-                : sd.loss().softmaxCrossEntropy(CE, labels, flatLogits, null,
-                        org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+                ? sd.loss()
+                        .softmaxCrossEntropy(
+                                CE,
+                                labels,
+                                flatLogits,
+                                sd.sizeAt(y, 0).castTo(DataType.FLOAT).rdiv(1.0),
+                                org.nd4j.autodiff.loss.LossReduce.SUM,
+                                0.0)
+                : sd.loss()
+                        .softmaxCrossEntropy(
+                                CE,
+                                labels,
+                                flatLogits,
+                                null,
+                                org.nd4j.autodiff.loss.LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT,
+                                0.0);
         SDVariable penaltyPerSample = penalty.div((double) trainingSamples);
         // Two loss variables: SameDiff minimises their sum, mean_k CE_k + mean_k penalty_k / m = mean_k loss_k
         // (sums over k for independent models), and reports each one per step.
@@ -174,15 +228,16 @@ public final class ModelGraph {
     }
 
     /** Inputs for checking the plugins' pieces once: mid-range t, lambda 1, zero noise. */
-    private static Map<String, org.nd4j.linalg.api.ndarray.INDArray> probeInputs(List<ParameterSpec> parameters, int models,
-            boolean stochastic) {
+    private static Map<String, org.nd4j.linalg.api.ndarray.INDArray> probeInputs(
+            List<ParameterSpec> parameters, int models, boolean stochastic) {
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> inputs = new java.util.HashMap<>();
         inputs.put(T, org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {models}, 0.5f));
         inputs.put(LAMBDA, org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {models}, 1f));
         if (stochastic) {
             for (ParameterSpec parameter : parameters) {
-                inputs.put(EPS_PREFIX + parameter.name(), org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT,
-                        withModelAxis(models, parameter.shape())));
+                inputs.put(
+                        EPS_PREFIX + parameter.name(),
+                        org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, withModelAxis(models, parameter.shape())));
             }
         }
         return inputs;
@@ -192,8 +247,8 @@ public final class ModelGraph {
      * Wraps a graph saved by a run (with {@code sd.save}) and loaded again: the metadata is derived from
      * the model spec and the evidence exactly as {@link #build} derived it.
      */
-    public static ModelGraph restore(SameDiff loaded, ModelSpec model, Evidence pluginEvidence, ComponentOptions evidenceOptions,
-            int models) {
+    public static ModelGraph restore(
+            SameDiff loaded, ModelSpec model, Evidence pluginEvidence, ComponentOptions evidenceOptions, int models) {
         Evidence evidence = requireNonNull(pluginEvidence, "evidence is null");
         List<ParameterSpec> parameters = model.parameters();
         Map<String, List<PosteriorTensor>> posteriorTensors = new LinkedHashMap<>();
@@ -202,18 +257,22 @@ public final class ModelGraph {
         }
         long noiseSize = parameters.stream().mapToLong(ParameterSpec::size).sum();
         if (loaded.hasVariable("eps")) {
-            throw new io.hyperprune.api.InputException("the saved model was written by an earlier hyperprune 0.1 snapshot whose graph"
-                    + " format is no longer read; train the run again");
+            throw new io.hyperprune.api.InputException(
+                    "the saved model was written by an earlier hyperprune 0.1 snapshot whose graph"
+                            + " format is no longer read; train the run again");
         }
         ParameterSpec firstWeight = parameters.get(0);
         if (loaded.hasVariable(MASK_PREFIX + firstWeight.name())
-                && loaded.getVariable(MASK_PREFIX + firstWeight.name()).placeholderShape().length == firstWeight.shape().length) {
-            throw new io.hyperprune.api.InputException("the saved model was written by an earlier hyperprune 0.1 snapshot (one"
-                    + " pruning mask for all models); train the run again");
+                && loaded.getVariable(MASK_PREFIX + firstWeight.name()).placeholderShape().length
+                        == firstWeight.shape().length) {
+            throw new io.hyperprune.api.InputException(
+                    "the saved model was written by an earlier hyperprune 0.1 snapshot (one"
+                            + " pruning mask for all models); train the run again");
         }
         if (!loaded.hasVariable(LOGITS_EVAL) || !loaded.hasVariable(X)) {
-            throw new io.hyperprune.api.InputException("the saved model is not a hyperprune training graph (no '"
-                    + LOGITS_EVAL + "' output); was it written by 'hyperprune generate'? Use the run directory instead");
+            throw new io.hyperprune.api.InputException(
+                    "the saved model is not a hyperprune training graph (no '" + LOGITS_EVAL
+                            + "' output); was it written by 'hyperprune generate'? Use the run directory instead");
         }
         return new ModelGraph(loaded, model, parameters, posteriorTensors, models, noiseSize, evidence.stochastic());
     }
@@ -231,7 +290,8 @@ public final class ModelGraph {
             // One model: plain 2-D matrix products (measured ~1.5x faster than the batched form).
             SDVariable h = x;
             for (int i = 0; i < layers; i++) {
-                SDVariable w = weights.get(2 * i).reshape(model.layers().get(i), model.layers().get(i + 1));
+                SDVariable w = weights.get(2 * i)
+                        .reshape(model.layers().get(i), model.layers().get(i + 1));
                 SDVariable b = weights.get(2 * i + 1).reshape(model.layers().get(i + 1));
                 h = h.mmul(w).add(b);
                 if (i + 1 < layers) {
@@ -247,12 +307,15 @@ public final class ModelGraph {
         long in = model.layers().get(0);
         long out = model.layers().get(1);
         SDVariable wide = weights.get(0).permute(1, 0, 2).reshape(in, -1);
-        SDVariable batchByModelsByOut = sd.concat(0, sd.sizeAt(x, 0).castTo(DataType.LONG).reshape(1),
+        SDVariable batchByModelsByOut = sd.concat(
+                0,
+                sd.sizeAt(x, 0).castTo(DataType.LONG).reshape(1),
                 sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L, out)));
         if (!sd.hasVariable(FIRST_LAYER_SHAPE)) {
             batchByModelsByOut.rename(FIRST_LAYER_SHAPE);
         }
-        SDVariable h = sd.reshape(x.mmul(wide), batchByModelsByOut).permute(1, 0, 2).add(sd.expandDims(weights.get(1), 1));
+        SDVariable h =
+                sd.reshape(x.mmul(wide), batchByModelsByOut).permute(1, 0, 2).add(sd.expandDims(weights.get(1), 1));
         for (int i = 1; i < layers; i++) {
             h = sd.nn().relu(h, 0);
             h = sd.mmul(h, weights.get(2 * i)).add(sd.expandDims(weights.get(2 * i + 1), 1));
@@ -285,10 +348,37 @@ public final class ModelGraph {
             for (int i = 0; i < ModelSpec.CONV_CHANNELS.length; i++) {
                 SDVariable w = perModel.get(p++)[k];
                 SDVariable b = perModel.get(p++)[k];
-                h = sd.nn().relu(sd.cnn().conv2d(h, w, b, Conv2DConfig.builder()
-                        .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.SAME).dataFormat("NCHW").build()), 0);
+                h = sd.nn()
+                        .relu(
+                                sd.cnn()
+                                        .conv2d(
+                                                h,
+                                                w,
+                                                b,
+                                                Conv2DConfig.builder()
+                                                        .kH(3)
+                                                        .kW(3)
+                                                        .sH(1)
+                                                        .sW(1)
+                                                        .pH(1)
+                                                        .pW(1)
+                                                        .paddingMode(
+                                                                org.nd4j.linalg.api.ops.impl.layers.convolution.config
+                                                                        .PaddingMode.SAME)
+                                                        .dataFormat("NCHW")
+                                                        .build()),
+                                0);
                 if (i % 2 == 1) {
-                    h = sd.cnn().maxPooling2d(h, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).isNHWC(false).build());
+                    h = sd.cnn()
+                            .maxPooling2d(
+                                    h,
+                                    Pooling2DConfig.builder()
+                                            .kH(2)
+                                            .kW(2)
+                                            .sH(2)
+                                            .sW(2)
+                                            .isNHWC(false)
+                                            .build());
                 }
             }
             h = h.reshape(-1, ModelSpec.CONV_DENSE[0]);

@@ -15,11 +15,15 @@ import java.util.List;
  */
 public record ModelSpec(String text, Kind kind, List<Integer> layers) {
 
-    public enum Kind { MLP, CONV }
+    public enum Kind {
+        MLP,
+        CONV
+    }
 
     public static final String CIFAR_CONV = "cifar-conv";
     /** Conv channels of the reference CIFAR net; a 2x2 max-pool follows the 2nd and 4th conv. */
     static final int[] CONV_CHANNELS = {48, 96, 192, 256};
+
     static final int[] CONV_DENSE = {16384, 512, 64, 10};
 
     public ModelSpec {
@@ -34,6 +38,7 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
      * the pivots of a hypernetwork. cifar-conv (9.1M weights) is within them.
      */
     static final int MAX_LAYERS = 32;
+
     static final int MAX_LAYER_SIZE = 65_536;
     static final long MAX_PARAMETERS = 50_000_000L;
 
@@ -48,38 +53,44 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
             try {
                 int size = Integer.parseInt(part.trim());
                 if (size <= 0) {
-                    throw new InputException("--model '" + abbreviated(text) + "': layer size " + size + " must be at least 1,"
-                            + " e.g. 784-50-10");
+                    throw new InputException("--model '" + abbreviated(text) + "': layer size " + size
+                            + " must be at least 1," + " e.g. 784-50-10");
                 }
                 sizes.add(size);
             } catch (NumberFormatException e) {
                 if (part.trim().matches("[0-9]{1,1000}")) {
-                    throw new InputException("--model '" + abbreviated(text) + "': layer size " + part.trim() + " is too large: at most "
-                            + MAX_LAYER_SIZE + " (a layer's weights scale with its size times its neighbours')");
+                    throw new InputException("--model '" + abbreviated(text) + "': layer size " + part.trim()
+                            + " is too large: at most " + MAX_LAYER_SIZE
+                            + " (a layer's weights scale with its size times its neighbours')");
                 }
-                throw new InputException("--model '" + abbreviated(text) + "' is not a model spec: expected layer sizes joined by '-',"
-                        + " e.g. 784-50-10, or '" + CIFAR_CONV + "'");
+                throw new InputException(
+                        "--model '" + abbreviated(text) + "' is not a model spec: expected layer sizes joined by '-',"
+                                + " e.g. 784-50-10, or '" + CIFAR_CONV + "'");
             }
         }
         if (sizes.size() < 2) {
-            throw new InputException("--model '" + text + "' needs at least an input and an output size, e.g. 784-50-10");
+            throw new InputException(
+                    "--model '" + text + "' needs at least an input and an output size, e.g. 784-50-10");
         }
         if (sizes.size() > MAX_LAYERS) {
-            throw new InputException("--model '" + abbreviated(text) + "' has " + sizes.size() + " layer sizes, too many: at most " + MAX_LAYERS
+            throw new InputException("--model '" + abbreviated(text) + "' has " + sizes.size()
+                    + " layer sizes, too many: at most " + MAX_LAYERS
                     + " (every layer adds its ops to the graph; a plain MLP this deep does not train)");
         }
         long parameters = 0;
         for (int i = 0; i < sizes.size(); i++) {
             if (sizes.get(i) > MAX_LAYER_SIZE) {
-                throw new InputException("--model '" + abbreviated(text) + "': layer size " + sizes.get(i) + " is too large: at most "
-                        + MAX_LAYER_SIZE + " (a layer's weights scale with its size times its neighbours'; CIFAR-10's input is 3072)");
+                throw new InputException("--model '" + abbreviated(text) + "': layer size " + sizes.get(i)
+                        + " is too large: at most " + MAX_LAYER_SIZE
+                        + " (a layer's weights scale with its size times its neighbours'; CIFAR-10's input is 3072)");
             }
             if (i > 0) {
                 parameters += (long) sizes.get(i - 1) * sizes.get(i) + sizes.get(i);
             }
         }
         if (parameters > MAX_PARAMETERS) {
-            throw new InputException("--model '" + abbreviated(text) + "' has " + parameters + " parameters, too many: at most " + MAX_PARAMETERS
+            throw new InputException("--model '" + abbreviated(text) + "' has " + parameters
+                    + " parameters, too many: at most " + MAX_PARAMETERS
                     + " (each is a mean and a log-sigma with Adam's two moments, 32 bytes, so this model alone needs ~"
                     + (parameters * 32 >> 20) + " MiB, times the pivots of a hypernetwork; cifar-conv has 9.1M)");
         }
@@ -111,7 +122,8 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
         int in = 3;
         for (int i = 0; i < CONV_CHANNELS.length; i++) {
             int out = CONV_CHANNELS[i];
-            result.add(new ParameterSpec("conv" + i + "/W", new long[] {3, 3, in, out}, ParameterSpec.Kind.WEIGHT, 9L * in, 9L * out));
+            result.add(new ParameterSpec(
+                    "conv" + i + "/W", new long[] {3, 3, in, out}, ParameterSpec.Kind.WEIGHT, 9L * in, 9L * out));
             result.add(new ParameterSpec("conv" + i + "/b", new long[] {out}, ParameterSpec.Kind.BIAS, 9L * in, out));
             in = out;
         }
@@ -129,8 +141,9 @@ public record ModelSpec(String text, Kind kind, List<Integer> layers) {
                     + "' has samples of shape " + Arrays.toString(sampleShape) + "; use --dataset cifar10");
         }
         if (inputs != inputSize()) {
-            throw new InputException("--model " + text + " expects " + inputSize() + " inputs but data set '" + datasetId
-                    + "' has " + inputs + " per sample; fix the first layer size, e.g. --model " + inputs + "-50-" + classes);
+            throw new InputException("--model " + text + " expects " + inputSize() + " inputs but data set '"
+                    + datasetId + "' has " + inputs + " per sample; fix the first layer size, e.g. --model " + inputs
+                    + "-50-" + classes);
         }
         if (classes != outputSize()) {
             throw new InputException("--model " + text + " has " + outputSize() + " outputs but data set '" + datasetId

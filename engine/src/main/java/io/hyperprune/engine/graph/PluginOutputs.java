@@ -1,6 +1,5 @@
 package io.hyperprune.engine.graph;
 
-
 import io.hyperprune.api.Component;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,16 +46,22 @@ final class PluginOutputs {
     /** Evaluates every piece, one plugin after the other, and checks it. */
     void verify(SameDiff sd, Map<String, INDArray> inputs) {
         Map<Plugin, List<Expected>> byPlugin = new LinkedHashMap<>();
-        expected.forEach(e -> byPlugin.computeIfAbsent(e.plugin(), p -> new ArrayList<>()).add(e));
+        expected.forEach(e ->
+                byPlugin.computeIfAbsent(e.plugin(), p -> new ArrayList<>()).add(e));
         for (Map.Entry<Plugin, List<Expected>> stage : byPlugin.entrySet()) {
             Plugin plugin = stage.getKey();
-            String[] names = stage.getValue().stream().map(Expected::variable).distinct().toArray(String[]::new);
+            String[] names =
+                    stage.getValue().stream().map(Expected::variable).distinct().toArray(String[]::new);
             Map<String, INDArray> values;
             try {
                 values = sd.output(inputs, names);
             } catch (RuntimeException e) {
-                throw new ComponentFault(plugin.spi(), plugin.component(), "the graph it built cannot be computed: " + e.getClass().getSimpleName() + ": "
-                        + e.getMessage(), e);
+                throw new ComponentFault(
+                        plugin.spi(),
+                        plugin.component(),
+                        "the graph it built cannot be computed: " + e.getClass().getSimpleName() + ": "
+                                + e.getMessage(),
+                        e);
             }
             for (Expected piece : stage.getValue()) {
                 check(piece, values.get(piece.variable()));
@@ -66,21 +71,30 @@ final class PluginOutputs {
 
     private void check(Expected piece, INDArray value) {
         long[] actual = value == null ? null : value.shape();
-        boolean fits = actual != null && (piece.modelAxis()
-                ? TensorChecks.hasModelAxis(actual, models, piece.shape())
-                : Arrays.equals(actual, piece.shape()));
+        boolean fits = actual != null
+                && (piece.modelAxis()
+                        ? TensorChecks.hasModelAxis(actual, models, piece.shape())
+                        : Arrays.equals(actual, piece.shape()));
         if (!fits) {
             long[] withK = ModelGraph.withModelAxis(models, piece.shape());
-            String promised = piece.modelAxis() && models == 1 ? Arrays.toString(withK)
+            String promised = piece.modelAxis() && models == 1
+                    ? Arrays.toString(withK)
                     : piece.modelAxis()
-                    ? Arrays.toString(withK) + " (K = " + models + " models per pass) or " + Arrays.toString(ModelGraph.withModelAxis(1, piece.shape()))
-                    : Arrays.toString(piece.shape());
-            throw new ComponentFault(piece.plugin().spi(), piece.plugin().component(), piece.what() + " has shape " + (actual == null ? "none" : Arrays.toString(actual))
-                    + ", but its SPI promises " + promised);
+                            ? Arrays.toString(withK) + " (K = " + models + " models per pass) or "
+                                    + Arrays.toString(ModelGraph.withModelAxis(1, piece.shape()))
+                            : Arrays.toString(piece.shape());
+            throw new ComponentFault(
+                    piece.plugin().spi(),
+                    piece.plugin().component(),
+                    piece.what() + " has shape " + (actual == null ? "none" : Arrays.toString(actual))
+                            + ", but its SPI promises " + promised);
         }
         Optional<String> bad = TensorChecks.firstNonFinite(value);
         if (bad.isPresent()) {
-            throw new ComponentFault(piece.plugin().spi(), piece.plugin().component(), piece.what() + " is not finite at the initial values: " + bad.get());
+            throw new ComponentFault(
+                    piece.plugin().spi(),
+                    piece.plugin().component(),
+                    piece.what() + " is not finite at the initial values: " + bad.get());
         }
     }
 }

@@ -25,7 +25,8 @@ public final class StandaloneModel {
     /** @param weights evaluation weight of every parameter by name, of the parameter's shape */
     public static SameDiff build(ModelSpec model, Map<String, INDArray> weights) {
         SameDiff sd = SameDiff.create();
-        long[] inputShape = model.kind() == ModelSpec.Kind.CONV ? new long[] {-1, 3, 32, 32} : new long[] {-1, model.inputSize()};
+        long[] inputShape =
+                model.kind() == ModelSpec.Kind.CONV ? new long[] {-1, 3, 32, 32} : new long[] {-1, model.inputSize()};
         SDVariable input = sd.placeHolder(INPUT, DataType.FLOAT, inputShape);
         List<SDVariable> parameters = new ArrayList<>();
         for (ParameterSpec parameter : model.parameters()) {
@@ -34,7 +35,9 @@ public final class StandaloneModel {
                 throw new IllegalArgumentException("no weights for " + parameter.name());
             }
             // A size-1 model axis, as the training graph's forward pass expects.
-            parameters.add(sd.constant(parameter.name(), value.castTo(DataType.FLOAT).reshape(ModelGraph.withModelAxis(1, parameter.shape()))));
+            parameters.add(sd.constant(
+                    parameter.name(),
+                    value.castTo(DataType.FLOAT).reshape(ModelGraph.withModelAxis(1, parameter.shape()))));
         }
         SDVariable logits = ModelGraph.forward(sd, model, input, parameters, 1);
         long classes = model.outputSize();

@@ -23,7 +23,9 @@ public final class TensorChecks {
             return Optional.empty(); // integers are always finite
         }
         INDArray asFloat = array.dataType() == DataType.FLOAT ? array : array.castTo(DataType.FLOAT);
-        long bad = Nd4j.getExecutioner().exec(new MatchCondition(asFloat, Conditions.notFinite())).getLong(0);
+        long bad = Nd4j.getExecutioner()
+                .exec(new MatchCondition(asFloat, Conditions.notFinite()))
+                .getLong(0);
         if (bad == 0) {
             return Optional.empty();
         }

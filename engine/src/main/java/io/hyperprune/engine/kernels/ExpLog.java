@@ -25,9 +25,11 @@ public final class ExpLog implements Runnable {
     private static final int CHUNK = 4096;
     /** 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer, kept in its low mantissa bits. */
     private static final float ROUND = 12582912f;
+
     private static final int ROUND_BITS = 0x4B400000;
     /** ln 2 split in two, so that k ln 2 is exact in float for the k that occur. */
     private static final float LN2_HIGH = 0.693359375f;
+
     private static final float LN2_LOW = -2.12194440e-4f;
     /** The largest |x| whose exp the polynomial and a normal 2^k cover: 87. */
     private static final int EXP_LIMIT_BITS = Float.floatToRawIntBits(87f);
@@ -93,7 +95,12 @@ public final class ExpLog implements Runnable {
             float r = v - k * LN2_HIGH - k * LN2_LOW;
             float r2 = r * r;
             y[i] = (((((1.9875691500E-4f * r + 1.3981999507E-3f) * r + 8.3334519073E-3f) * r + 4.1665795894E-2f) * r
-                    + 1.6666665459E-1f) * r + 5.0000001201E-1f) * r2 + r + 1f;
+                                                    + 1.6666665459E-1f)
+                                            * r
+                                    + 5.0000001201E-1f)
+                            * r2
+                    + r
+                    + 1f;
             t[i] = rounded;
         }
         int outside = 0;
@@ -127,9 +134,19 @@ public final class ExpLog implements Runnable {
             float k = e[i] - ROUND;
             float f = m[i] - 1f;
             float z = f * f;
-            float p = ((((((((7.0376836292E-2f * f - 1.1514610310E-1f) * f + 1.1676998740E-1f) * f - 1.2420140846E-1f) * f
-                    + 1.4249322787E-1f) * f - 1.6668057665E-1f) * f + 2.0000714765E-1f) * f - 2.4999993993E-1f) * f
-                    + 3.3333331174E-1f) * f * z;
+            float p =
+                    ((((((((7.0376836292E-2f * f - 1.1514610310E-1f) * f + 1.1676998740E-1f) * f - 1.2420140846E-1f) * f
+                                                                                                    + 1.4249322787E-1f)
+                                                                                            * f
+                                                                                    - 1.6668057665E-1f)
+                                                                            * f
+                                                                    + 2.0000714765E-1f)
+                                                            * f
+                                                    - 2.4999993993E-1f)
+                                            * f
+                                    + 3.3333331174E-1f)
+                            * f
+                            * z;
             y[i] = f + (p - 0.5f * z + k * LN2_LOW) + k * LN2_HIGH;
         }
         if (outside < 0) {

@@ -60,14 +60,24 @@ public final class FewRowsProduct implements Runnable {
      * if the arrays are not contiguous float matrices of the shapes this class computes.
      */
     public static FewRowsProduct of(INDArray left, boolean transposeLeft, INDArray right, INDArray output) {
-        if (left.rank() != 2 || right.rank() != 2 || output.rank() != 2 || left.dataType() != DataType.FLOAT
-                || right.dataType() != DataType.FLOAT || output.dataType() != DataType.FLOAT
-                || !NativeFloats.readable(left) || !NativeFloats.readable(right) || !NativeFloats.readable(output)) {
+        if (left.rank() != 2
+                || right.rank() != 2
+                || output.rank() != 2
+                || left.dataType() != DataType.FLOAT
+                || right.dataType() != DataType.FLOAT
+                || output.dataType() != DataType.FLOAT
+                || !NativeFloats.readable(left)
+                || !NativeFloats.readable(right)
+                || !NativeFloats.readable(output)) {
             return null;
         }
         long rows = transposeLeft ? left.columns() : left.rows();
         long inner = transposeLeft ? left.rows() : left.columns();
-        if (rows > MAX || inner > MAX || right.rows() != inner || output.rows() != rows || output.columns() != right.columns()
+        if (rows > MAX
+                || inner > MAX
+                || right.rows() != inner
+                || output.rows() != rows
+                || output.columns() != right.columns()
                 || right.length() > Integer.MAX_VALUE) {
             return null;
         }

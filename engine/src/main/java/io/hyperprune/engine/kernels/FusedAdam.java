@@ -47,11 +47,14 @@ public final class FusedAdam {
         if (!(config.getUpdater() instanceof Adam adam) || !config.isMinimize()) {
             return Optional.empty();
         }
-        List<Regularization> regularizations = config.getRegularization() == null ? List.of() : config.getRegularization();
-        if (regularizations.size() > 1 || (regularizations.size() == 1 && !(regularizations.get(0) instanceof GradientClipping))) {
+        List<Regularization> regularizations =
+                config.getRegularization() == null ? List.of() : config.getRegularization();
+        if (regularizations.size() > 1
+                || (regularizations.size() == 1 && !(regularizations.get(0) instanceof GradientClipping))) {
             return Optional.empty();
         }
-        float clip = regularizations.isEmpty() ? Float.POSITIVE_INFINITY
+        float clip = regularizations.isEmpty()
+                ? Float.POSITIVE_INFINITY
                 : (float) ((GradientClipping) regularizations.get(0)).getClipValue();
         return Optional.of(new FusedAdam(adam, clip));
     }
@@ -81,8 +84,12 @@ public final class FusedAdam {
         INDArray mState = adamUpdater.getState().get(AdamUpdater.M_STATE);
         INDArray vState = adamUpdater.getState().get(AdamUpdater.V_STATE);
         long length = parameter.length();
-        if (mState == null || vState == null || !readable(parameter, length) || !readable(gradient, length)
-                || !readable(mState, length) || !readable(vState, length)) {
+        if (mState == null
+                || vState == null
+                || !readable(parameter, length)
+                || !readable(gradient, length)
+                || !readable(mState, length)
+                || !readable(vState, length)) {
             return null;
         }
         // libnd4j's coefficients, in float as it computes them (the bias-corrected step size it calls epsilonT).
@@ -100,8 +107,17 @@ public final class FusedAdam {
     }
 
     /** One parameter's prepared step; holds its arrays, so their memory stays alive while it runs. */
-    public record Pass(FusedAdam adam, INDArray parameter, INDArray gradient, INDArray mState, INDArray vState, int length,
-            float beta1, float beta2, float epsilon, float stepSize) {
+    public record Pass(
+            FusedAdam adam,
+            INDArray parameter,
+            INDArray gradient,
+            INDArray mState,
+            INDArray vState,
+            int length,
+            float beta1,
+            float beta2,
+            float epsilon,
+            float stepSize) {
 
         /** The step for elements [from, to). */
         public void run(int from, int to) {

@@ -22,6 +22,7 @@ public final class LogOfShiftedExp implements Runnable {
     private final float c;
     /** The bits of 128 c: a positive float is at least 128 c exactly when its bits are at least these. */
     private final int smallestBits;
+
     private final INDArray x;
     private final INDArray e;
     private final INDArray output;
@@ -29,6 +30,7 @@ public final class LogOfShiftedExp implements Runnable {
     private final FloatBuffer es;
     /** e's memory read as ints: the range check is an integer OR over them (a float min and max do not vectorise). */
     private final java.nio.IntBuffer eBits;
+
     private final int[] bits;
     private final FloatBuffer out;
     private final float[] xChunk;
@@ -65,8 +67,12 @@ public final class LogOfShiftedExp implements Runnable {
 
     /** Whether these arrays are ones this class computes on: contiguous floats of one length. */
     public static boolean applies(INDArray x, INDArray e, INDArray output) {
-        return NativeFloats.readable(x) && NativeFloats.readable(e) && NativeFloats.readable(output)
-                && x.length() == e.length() && x.length() == output.length() && x.length() <= Integer.MAX_VALUE;
+        return NativeFloats.readable(x)
+                && NativeFloats.readable(e)
+                && NativeFloats.readable(output)
+                && x.length() == e.length()
+                && x.length() == output.length()
+                && x.length() <= Integer.MAX_VALUE;
     }
 
     @Override

@@ -42,7 +42,9 @@ public final class ModelReductions implements Runnable {
      */
     public static ModelReductions of(DifferentialFunction f, INDArray[] args, INDArray output) {
         boolean squares = f instanceof SquaredNorm;
-        if (!(squares || f instanceof Sum) || !NativeFloats.readable(output) || !overElementAxes(f, args)
+        if (!(squares || f instanceof Sum)
+                || !NativeFloats.readable(output)
+                || !overElementAxes(f, args)
                 || output.length() != args[0].size(0)) {
             return null;
         }
@@ -54,8 +56,12 @@ public final class ModelReductions implements Runnable {
      * first (axes given as {@code args[1]} or as the op's dimensions).
      */
     private static boolean overElementAxes(DifferentialFunction f, INDArray[] args) {
-        if (!(f instanceof BaseOp op) || args.length < 1 || args.length > 2 || args[0].rank() < 2
-                || !NativeFloats.readable(args[0]) || args[0].length() / args[0].size(0) > Integer.MAX_VALUE) {
+        if (!(f instanceof BaseOp op)
+                || args.length < 1
+                || args.length > 2
+                || args[0].rank() < 2
+                || !NativeFloats.readable(args[0])
+                || args[0].length() / args[0].size(0) > Integer.MAX_VALUE) {
             return false;
         }
         // The axes: an input (SameDiff's axis argument) or the op's own dimensions.

@@ -18,7 +18,9 @@ public final class NativeFloats {
 
     /** A float array whose elements are contiguous in C order, which {@link #of} can read and write. */
     public static boolean readable(INDArray array) {
-        return array.dataType() == DataType.FLOAT && contiguous(array) && array.data().length() <= Integer.MAX_VALUE / Float.BYTES;
+        return array.dataType() == DataType.FLOAT
+                && contiguous(array)
+                && array.data().length() <= Integer.MAX_VALUE / Float.BYTES;
     }
 
     /**

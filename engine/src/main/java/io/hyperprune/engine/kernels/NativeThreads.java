@@ -1,8 +1,7 @@
 package io.hyperprune.engine.kernels;
 
-import io.hyperprune.engine.graph.ModelSpec;
-
 import io.hyperprune.api.InputException;
+import io.hyperprune.engine.graph.ModelSpec;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -49,12 +48,17 @@ public final class NativeThreads {
             return new Choice(positive(forced.trim(), OVERRIDE), OVERRIDE + "=" + forced.trim());
         }
         // OpenMP also reads lists ("4,2": nested levels); the first level is the ops' threads.
-        String omp = environment.getOrDefault("OMP_NUM_THREADS", "").split(",")[0].trim();
+        String omp =
+                environment.getOrDefault("OMP_NUM_THREADS", "").split(",")[0].trim();
         boolean set = omp.matches("[1-9][0-9]{0,3}");
         int budget = set ? Integer.parseInt(omp) : processors;
         String source = set ? "OMP_NUM_THREADS=" + omp : processors + " processors";
         if (kind == ModelSpec.Kind.MLP && budget == 2 && SPLIT) {
-            return new Choice(1, true, source + " minus one for the batch thread (MLP); large products and Adam steps shared with a helper on its core");
+            return new Choice(
+                    1,
+                    true,
+                    source
+                            + " minus one for the batch thread (MLP); large products and Adam steps shared with a helper on its core");
         }
         if (kind == ModelSpec.Kind.MLP && budget > 1) {
             return new Choice(budget - 1, source + " minus one for the batch thread (MLP)");

@@ -1,6 +1,5 @@
 package io.hyperprune.engine.kernels;
 
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,7 +30,8 @@ public final class ProductHelper {
     private volatile Job job;
 
     /** The blocks of one product and how far both threads got. */
-    private record Job(Runnable[] blocks, AtomicInteger next, AtomicInteger finished, AtomicReference<Throwable> failure) {
+    private record Job(
+            Runnable[] blocks, AtomicInteger next, AtomicInteger finished, AtomicReference<Throwable> failure) {
 
         Job(Runnable[] blocks) {
             this(blocks, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
@@ -110,7 +110,9 @@ public final class ProductHelper {
             job = null;
             Throwable failed = current.failure().get();
             if (failed != null) {
-                throw failed instanceof RuntimeException r ? r : new IllegalStateException("a product block failed", failed);
+                throw failed instanceof RuntimeException r
+                        ? r
+                        : new IllegalStateException("a product block failed", failed);
             }
         } finally {
             busy.set(false);

@@ -23,6 +23,7 @@ public final class ReluGradient implements Runnable {
     private final float[] g;
     /** The arrays' buffers, made once: the arrays never change for a plan (the fields above keep them alive). */
     private final FloatBuffer xs;
+
     private final FloatBuffer gs;
     private final FloatBuffer out;
 
@@ -41,8 +42,12 @@ public final class ReluGradient implements Runnable {
 
     /** Whether this op is a relu gradient on arrays {@link #of} computes. */
     public static boolean applies(DynamicCustomOp op, INDArray[] args) {
-        return op instanceof ThresholdReluBp && op.tArgs().length == 1 && args.length == 2
-                && Arrays.equals(args[0].shape(), args[1].shape()) && NativeFloats.readable(args[0]) && NativeFloats.readable(args[1]);
+        return op instanceof ThresholdReluBp
+                && op.tArgs().length == 1
+                && args.length == 2
+                && Arrays.equals(args[0].shape(), args[1].shape())
+                && NativeFloats.readable(args[0])
+                && NativeFloats.readable(args[1]);
     }
 
     /** The op's execution, writing into {@code output} (a contiguous float array of the input's shape). */
@@ -70,7 +75,8 @@ public final class ReluGradient implements Runnable {
             for (int i = 0; i < n; i++) {
                 // Branch-free (the sign of a hidden unit is a coin flip, a branch mispredicts): the sign bit of
                 // cutoff - x is set exactly when x > cutoff, and spread over all bits it masks the gradient.
-                g[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & (Float.floatToRawIntBits(cutoff - x[i]) >> 31));
+                g[i] = Float.intBitsToFloat(
+                        Float.floatToRawIntBits(g[i]) & (Float.floatToRawIntBits(cutoff - x[i]) >> 31));
             }
             out.put(outOffset + start, g, 0, n);
         }

@@ -31,13 +31,22 @@ public final class SmallArithmetic implements Runnable {
     /** Arrays up to this many elements: where a call's fixed cost dominates. */
     public static final int MAX_LENGTH = 4096;
 
-    private enum Kind { ADD, SUBTRACT, MULTIPLY, DIVIDE, ADD_BP, SUBTRACT_BP, MULTIPLY_BP }
+    private enum Kind {
+        ADD,
+        SUBTRACT,
+        MULTIPLY,
+        DIVIDE,
+        ADD_BP,
+        SUBTRACT_BP,
+        MULTIPLY_BP
+    }
 
     private final Kind kind;
     private final INDArray[] inputs;
     private final INDArray[] outputs;
     /** The scalar of a legacy scalar op given as an attribute (no second input), else null. */
     private final INDArray fixedScalar;
+
     private final FloatBuffer[] in;
     private final FloatBuffer[] out;
     private final float[][] values;
@@ -50,8 +59,10 @@ public final class SmallArithmetic implements Runnable {
         this.fixedScalar = fixedScalar;
         this.in = Arrays.stream(inputs).map(NativeFloats::of).toArray(FloatBuffer[]::new);
         this.out = Arrays.stream(outputs).map(NativeFloats::of).toArray(FloatBuffer[]::new);
-        this.values = Arrays.stream(inputs).map(a -> new float[(int) a.length()]).toArray(float[][]::new);
-        this.results = Arrays.stream(outputs).map(a -> new float[(int) a.length()]).toArray(float[][]::new);
+        this.values =
+                Arrays.stream(inputs).map(a -> new float[(int) a.length()]).toArray(float[][]::new);
+        this.results =
+                Arrays.stream(outputs).map(a -> new float[(int) a.length()]).toArray(float[][]::new);
     }
 
     /**
@@ -63,27 +74,42 @@ public final class SmallArithmetic implements Runnable {
         if (!small(args) || !small(outputs)) {
             return null;
         }
-        Kind pairwise = f instanceof AddOp ? Kind.ADD : f instanceof SubOp ? Kind.SUBTRACT : f instanceof MulOp ? Kind.MULTIPLY
-                : f instanceof DivOp ? Kind.DIVIDE : null;
-        if (pairwise != null && f.getClass() != DivOp.class && f.getClass() != AddOp.class && f.getClass() != SubOp.class
+        Kind pairwise = f instanceof AddOp
+                ? Kind.ADD
+                : f instanceof SubOp
+                        ? Kind.SUBTRACT
+                        : f instanceof MulOp ? Kind.MULTIPLY : f instanceof DivOp ? Kind.DIVIDE : null;
+        if (pairwise != null
+                && f.getClass() != DivOp.class
+                && f.getClass() != AddOp.class
+                && f.getClass() != SubOp.class
                 && f.getClass() != MulOp.class) {
             pairwise = null; // subclasses (reverse or truncating variants) compute something else
         }
         if (pairwise != null && args.length == 2 && outputs.length == 1) {
             long length = Math.max(args[0].length(), args[1].length());
-            boolean shapes = Arrays.equals(args[0].shape(), args[1].shape()) || args[0].length() == 1 || args[1].length() == 1;
+            boolean shapes =
+                    Arrays.equals(args[0].shape(), args[1].shape()) || args[0].length() == 1 || args[1].length() == 1;
             return shapes && outputs[0].length() == length ? new SmallArithmetic(pairwise, args, outputs, null) : null;
         }
-        Kind gradient = f.getClass() == AddBpOp.class ? Kind.ADD_BP : f.getClass() == SubBpOp.class ? Kind.SUBTRACT_BP
-                : f.getClass() == MulBpOp.class ? Kind.MULTIPLY_BP : null;
+        Kind gradient = f.getClass() == AddBpOp.class
+                ? Kind.ADD_BP
+                : f.getClass() == SubBpOp.class
+                        ? Kind.SUBTRACT_BP
+                        : f.getClass() == MulBpOp.class ? Kind.MULTIPLY_BP : null;
         if (gradient != null && args.length == 3 && outputs.length == 2) {
             long[] shape = args[0].shape();
             boolean same = Arrays.stream(args).allMatch(a -> Arrays.equals(a.shape(), shape))
                     && Arrays.stream(outputs).allMatch(a -> Arrays.equals(a.shape(), shape));
             return same ? new SmallArithmetic(gradient, args, outputs, null) : null;
         }
-        Kind scalar = f.getClass() == ScalarAdd.class ? Kind.ADD : f.getClass() == ScalarSubtraction.class ? Kind.SUBTRACT
-                : f.getClass() == ScalarMultiplication.class ? Kind.MULTIPLY : f.getClass() == ScalarDivision.class ? Kind.DIVIDE : null;
+        Kind scalar = f.getClass() == ScalarAdd.class
+                ? Kind.ADD
+                : f.getClass() == ScalarSubtraction.class
+                        ? Kind.SUBTRACT
+                        : f.getClass() == ScalarMultiplication.class
+                                ? Kind.MULTIPLY
+                                : f.getClass() == ScalarDivision.class ? Kind.DIVIDE : null;
         if (scalar != null && outputs.length == 1 && Arrays.equals(args[0].shape(), outputs[0].shape())) {
             if (args.length == 2 && args[1].length() == 1) {
                 return new SmallArithmetic(scalar, args, outputs, null);
@@ -141,26 +167,50 @@ public final class SmallArithmetic implements Runnable {
     private void pairwise(float[] x, float[] y, float[] z) {
         if (x.length == z.length && y.length == z.length) {
             switch (kind) {
-                case ADD -> { for (int i = 0; i < z.length; i++) z[i] = x[i] + y[i]; }
-                case SUBTRACT -> { for (int i = 0; i < z.length; i++) z[i] = x[i] - y[i]; }
-                case MULTIPLY -> { for (int i = 0; i < z.length; i++) z[i] = x[i] * y[i]; }
-                default -> { for (int i = 0; i < z.length; i++) z[i] = x[i] / y[i]; }
+                case ADD -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] + y[i];
+                }
+                case SUBTRACT -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] - y[i];
+                }
+                case MULTIPLY -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] * y[i];
+                }
+                default -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] / y[i];
+                }
             }
         } else if (y.length == 1) {
             float b = y[0];
             switch (kind) {
-                case ADD -> { for (int i = 0; i < z.length; i++) z[i] = x[i] + b; }
-                case SUBTRACT -> { for (int i = 0; i < z.length; i++) z[i] = x[i] - b; }
-                case MULTIPLY -> { for (int i = 0; i < z.length; i++) z[i] = x[i] * b; }
-                default -> { for (int i = 0; i < z.length; i++) z[i] = x[i] / b; }
+                case ADD -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] + b;
+                }
+                case SUBTRACT -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] - b;
+                }
+                case MULTIPLY -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] * b;
+                }
+                default -> {
+                    for (int i = 0; i < z.length; i++) z[i] = x[i] / b;
+                }
             }
         } else {
             float a = x[0];
             switch (kind) {
-                case ADD -> { for (int i = 0; i < z.length; i++) z[i] = a + y[i]; }
-                case SUBTRACT -> { for (int i = 0; i < z.length; i++) z[i] = a - y[i]; }
-                case MULTIPLY -> { for (int i = 0; i < z.length; i++) z[i] = a * y[i]; }
-                default -> { for (int i = 0; i < z.length; i++) z[i] = a / y[i]; }
+                case ADD -> {
+                    for (int i = 0; i < z.length; i++) z[i] = a + y[i];
+                }
+                case SUBTRACT -> {
+                    for (int i = 0; i < z.length; i++) z[i] = a - y[i];
+                }
+                case MULTIPLY -> {
+                    for (int i = 0; i < z.length; i++) z[i] = a * y[i];
+                }
+                default -> {
+                    for (int i = 0; i < z.length; i++) z[i] = a / y[i];
+                }
             }
         }
     }

@@ -28,10 +28,12 @@ public final class SoftmaxCrossEntropyGradient implements Runnable {
     private final float[] y;
     /** The arrays' buffers, made once: the arrays never change for a plan (the fields above keep them alive). */
     private final FloatBuffer xs;
+
     private final FloatBuffer ys;
     private final FloatBuffer out;
 
-    private SoftmaxCrossEntropyGradient(INDArray logits, INDArray weight, INDArray labels, INDArray output, int reductionMode) {
+    private SoftmaxCrossEntropyGradient(
+            INDArray logits, INDArray weight, INDArray labels, INDArray output, int reductionMode) {
         this.logits = logits;
         this.weight = weight;
         this.labels = labels;
@@ -51,11 +53,19 @@ public final class SoftmaxCrossEntropyGradient implements Runnable {
      * first output is read.
      */
     public static boolean applies(DynamicCustomOp op, INDArray[] args) {
-        return op instanceof SoftmaxCrossEntropyLossBp && args.length == 3 && op.iArgs().length == 1 && op.iArgs()[0] >= 0
-                && op.iArgs()[0] <= 3 && Arrays.stream(op.tArgs()).allMatch(smoothing -> smoothing == 0)
-                && args[0].rank() == 2 && Arrays.equals(args[0].shape(), args[2].shape()) && args[0].length() <= 1 << 24
-                && NativeFloats.readable(args[0]) && NativeFloats.readable(args[2])
-                && args[1].length() == 1 && args[1].dataType() == args[0].dataType();
+        return op instanceof SoftmaxCrossEntropyLossBp
+                && args.length == 3
+                && op.iArgs().length == 1
+                && op.iArgs()[0] >= 0
+                && op.iArgs()[0] <= 3
+                && Arrays.stream(op.tArgs()).allMatch(smoothing -> smoothing == 0)
+                && args[0].rank() == 2
+                && Arrays.equals(args[0].shape(), args[2].shape())
+                && args[0].length() <= 1 << 24
+                && NativeFloats.readable(args[0])
+                && NativeFloats.readable(args[2])
+                && args[1].length() == 1
+                && args[1].dataType() == args[0].dataType();
     }
 
     /** The op's first output, written into {@code output} (a contiguous float array of the logits' shape). */

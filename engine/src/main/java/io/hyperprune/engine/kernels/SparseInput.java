@@ -39,14 +39,17 @@ public final class SparseInput {
     private final float[] scanned;
     /** Refreshes so far; the column-major copy of the non-zeros is rebuilt once per refresh, when needed. */
     private int batch;
+
     private boolean sparse;
     private float background;
     /** x' row by row: row r's non-zeros are entries rowStart[r] .. rowStart[r + 1] - 1. */
     private final int[] rowStart;
+
     private int[] columnOf = new int[0];
     private float[] rowValue = new float[0];
     /** The same non-zeros column by column (for x^T D), built for batch {@link #byColumnBatch}. */
     private final int[] columnStart;
+
     private final int[] columnFill;
     private int[] rowOf = new int[0];
     private float[] columnValue = new float[0];
@@ -139,7 +142,8 @@ public final class SparseInput {
         Runnable[] blocks = blocks(rows, helper, (from, to) -> {
             float[] sum = new float[width];
             // The non-zero arrays are read when the block runs: a refresh may have grown them.
-            return () -> outputRows(from, to, sum, columnSums, rightRows, columnOf, rowValue, rowStart, outBuffer, (int) out.offset());
+            return () -> outputRows(
+                    from, to, sum, columnSums, rightRows, columnOf, rowValue, rowStart, outBuffer, (int) out.offset());
         });
         return () -> {
             if (!refresh()) {
@@ -155,8 +159,17 @@ public final class SparseInput {
      * Output rows [from, to): row i is background * sums + the sum over entries p in [start[i], start[i + 1])
      * of value[p] * rows[index[p]], written to {@code out} from {@code outOffset} (row-major, sum.length wide).
      */
-    private void outputRows(int from, int to, float[] sum, float[] sums, float[][] rows, int[] index, float[] value, int[] start,
-            FloatBuffer out, int outOffset) {
+    private void outputRows(
+            int from,
+            int to,
+            float[] sum,
+            float[] sums,
+            float[][] rows,
+            int[] index,
+            float[] value,
+            int[] start,
+            FloatBuffer out,
+            int outOffset) {
         int width = sum.length;
         for (int i = from; i < to; i++) {
             for (int j = 0; j < width; j++) {
@@ -203,7 +216,8 @@ public final class SparseInput {
         float[] rowSums = new float[width];
         Runnable[] blocks = blocks(columns, helper, (from, to) -> {
             float[] sum = new float[width];
-            return () -> outputRows(from, to, sum, rowSums, rightRows, rowOf, columnValue, columnStart, outBuffer, (int) out.offset());
+            return () -> outputRows(
+                    from, to, sum, rowSums, rightRows, rowOf, columnValue, columnStart, outBuffer, (int) out.offset());
         });
         return () -> {
             if (!sparse) {

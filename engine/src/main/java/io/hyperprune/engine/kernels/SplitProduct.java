@@ -42,24 +42,37 @@ public final class SplitProduct implements Runnable {
      * stride, and large enough to gain from splitting.
      */
     public static boolean splits(INDArray left, boolean transposeLeft, INDArray right, ProductHelper helper) {
-        if (helper == null || left.rank() != 2 || right.rank() != 2 || left.dataType() != DataType.FLOAT
-                || right.dataType() != DataType.FLOAT || right.ordering() != 'c' || right.stride(1) != 1) {
+        if (helper == null
+                || left.rank() != 2
+                || right.rank() != 2
+                || left.dataType() != DataType.FLOAT
+                || right.dataType() != DataType.FLOAT
+                || right.ordering() != 'c'
+                || right.stride(1) != 1) {
             return false;
         }
         long rows = transposeLeft ? left.columns() : left.rows();
         long inner = transposeLeft ? left.rows() : left.columns();
-        return right.rows() == inner && rows * inner * right.columns() >= helper.minMultiplyAdds() && right.columns() >= 2L * ALIGN;
+        return right.rows() == inner
+                && rows * inner * right.columns() >= helper.minMultiplyAdds()
+                && right.columns() >= 2L * ALIGN;
     }
 
     /**
      * The product {@code op(left) x right} into {@code output} (a C-order float matrix of its shape) in
      * column blocks, or null if it is not {@linkplain #splits split}.
      */
-    public static SplitProduct of(INDArray left, boolean transposeLeft, INDArray right, INDArray output, ProductHelper helper) {
+    public static SplitProduct of(
+            INDArray left, boolean transposeLeft, INDArray right, INDArray output, ProductHelper helper) {
         long rows = transposeLeft ? left.columns() : left.rows();
         long columns = right.columns();
-        if (!splits(left, transposeLeft, right, helper) || output.rank() != 2 || output.dataType() != DataType.FLOAT
-                || output.ordering() != 'c' || output.stride(1) != 1 || output.rows() != rows || output.columns() != columns) {
+        if (!splits(left, transposeLeft, right, helper)
+                || output.rank() != 2
+                || output.dataType() != DataType.FLOAT
+                || output.ordering() != 'c'
+                || output.stride(1) != 1
+                || output.rows() != rows
+                || output.columns() != columns) {
             return null;
         }
         long width = Math.max(ALIGN, (columns / BLOCKS + ALIGN - 1) / ALIGN * ALIGN);
@@ -68,7 +81,10 @@ public final class SplitProduct implements Runnable {
         for (int b = 0; b < count; b++) {
             long from = b * width;
             long to = Math.min(columns, from + width);
-            blocks[b] = product(left, transposeLeft, right.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)),
+            blocks[b] = product(
+                    left,
+                    transposeLeft,
+                    right.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)),
                     output.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)));
         }
         return new SplitProduct(helper, blocks);
@@ -76,9 +92,16 @@ public final class SplitProduct implements Runnable {
 
     /** op(left) x right into output as one BLAS product, its op context built once. */
     public static Runnable product(INDArray left, boolean transposeLeft, INDArray right, INDArray output) {
-        Mmul product = new Mmul(left, right, output, 1.0, 0.0, MMulTranspose.builder().transposeA(transposeLeft).build());
+        Mmul product = new Mmul(
+                left,
+                right,
+                output,
+                1.0,
+                0.0,
+                MMulTranspose.builder().transposeA(transposeLeft).build());
         OpContext context = Nd4j.getExecutioner().buildContext();
-        context.setArgs(new INDArray[] {left, right}, product.iArgs(), product.dArgs(), product.tArgs(), product.bArgs());
+        context.setArgs(
+                new INDArray[] {left, right}, product.iArgs(), product.dArgs(), product.tArgs(), product.bArgs());
         context.setOutputArray(0, output);
         return () -> Nd4j.getExecutioner().exec(product, context);
     }

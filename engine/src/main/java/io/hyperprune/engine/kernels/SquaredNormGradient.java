@@ -22,6 +22,7 @@ public final class SquaredNormGradient implements Runnable {
     private final float[] chunk;
     /** The arrays' buffers, made once: the arrays never change for a plan (the fields above keep them alive). */
     private final FloatBuffer xs;
+
     private final FloatBuffer gs;
     private final FloatBuffer out;
 
@@ -40,8 +41,12 @@ public final class SquaredNormGradient implements Runnable {
      * on arrays this class reads directly.
      */
     public static boolean applies(DynamicCustomOp op, INDArray[] args) {
-        if (!(op instanceof SquaredNormBp) || args.length != 2 || args[0].rank() < 2 || !NativeFloats.readable(args[0])
-                || !NativeFloats.readable(args[1]) || args[1].length() != args[0].size(0)) {
+        if (!(op instanceof SquaredNormBp)
+                || args.length != 2
+                || args[0].rank() < 2
+                || !NativeFloats.readable(args[0])
+                || !NativeFloats.readable(args[1])
+                || args[1].length() != args[0].size(0)) {
             return false;
         }
         if (!ModelReductions.elementAxes(op.iArgs(), args[0].rank())) {

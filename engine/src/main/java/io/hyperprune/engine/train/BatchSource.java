@@ -39,7 +39,8 @@ final class BatchSource {
         this.data = data;
         this.settings = settings;
         this.hypernetwork = hypernetwork;
-        this.trainBatches = new MiniBatches(data.train(), data.classes(), settings.batchSize(), data.trainAugmentation());
+        this.trainBatches =
+                new MiniBatches(data.train(), data.classes(), settings.batchSize(), data.trainAugmentation());
     }
 
     int batchCount() {
@@ -98,12 +99,15 @@ final class BatchSource {
             sample[0] = batch;
             INDArray[][] ring = new INDArray[SLOTS][];
             for (int i = 0; i < SLOTS; i++) {
-                List<INDArray> slot = new ArrayList<>(List.of(Nd4j.createUninitialized(DataType.FLOAT, sample),
+                List<INDArray> slot = new ArrayList<>(List.of(
+                        Nd4j.createUninitialized(DataType.FLOAT, sample),
                         Nd4j.createUninitialized(DataType.FLOAT, batch, data.classes()),
-                        Nd4j.createUninitialized(DataType.FLOAT, models), Nd4j.createUninitialized(DataType.FLOAT, models)));
+                        Nd4j.createUninitialized(DataType.FLOAT, models),
+                        Nd4j.createUninitialized(DataType.FLOAT, models)));
                 if (graph.stochastic()) {
                     for (ParameterSpec parameter : graph.parameters()) {
-                        slot.add(Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(models, parameter.shape())));
+                        slot.add(Nd4j.createUninitialized(
+                                DataType.FLOAT, ModelGraph.withModelAxis(models, parameter.shape())));
                     }
                 }
                 ring[i] = slot.toArray(INDArray[]::new);
@@ -120,6 +124,7 @@ final class BatchSource {
         private final Iterator<Batch> batches;
         /** With slots: the batches' rows, gathered into reused arrays. */
         private final Iterator<int[]> rows;
+
         private final Slots slots;
         private final SplittableRandom lambdaRandom;
         private final GaussianNoise noise;
@@ -127,8 +132,12 @@ final class BatchSource {
         EpochBatches(int epoch, Slots slots, ProductHelper helper) {
             long epochSeed = ModelGraph.mix(settings.seed(), "epoch-" + epoch);
             this.slots = slots != null && !trainBatches.augmented() ? slots : null;
-            this.rows = this.slots != null && epoch > 0 ? trainBatches.epochRows(settings.seed(), epoch) : Collections.emptyIterator();
-            this.batches = this.slots == null && epoch > 0 ? trainBatches.epoch(settings.seed(), epoch) : Collections.emptyIterator();
+            this.rows = this.slots != null && epoch > 0
+                    ? trainBatches.epochRows(settings.seed(), epoch)
+                    : Collections.emptyIterator();
+            this.batches = this.slots == null && epoch > 0
+                    ? trainBatches.epoch(settings.seed(), epoch)
+                    : Collections.emptyIterator();
             this.lambdaRandom = new SplittableRandom(epochSeed);
             this.noise = graph.stochastic() ? new GaussianNoise(ModelGraph.mix(epochSeed, "noise"), helper) : null;
         }
@@ -142,7 +151,9 @@ final class BatchSource {
             int models = graph.models();
             double[] lambdas = new double[models];
             for (int k = 0; k < models; k++) {
-                lambdas[k] = hypernetwork ? settings.range().logUniform(lambdaRandom.nextDouble()) : settings.lambdas().get(k);
+                lambdas[k] = hypernetwork
+                        ? settings.range().logUniform(lambdaRandom.nextDouble())
+                        : settings.lambdas().get(k);
             }
             return lambdas;
         }
@@ -155,11 +166,13 @@ final class BatchSource {
             Batch batch = batches.next();
             Map<String, INDArray> inputs = new HashMap<>();
             GraphInputs.putLambdas(inputs, nextLambdas(), settings.range());
-            List<INDArray> features = new ArrayList<>(List.of(batch.features(), inputs.get(ModelGraph.LAMBDA), inputs.get(ModelGraph.T)));
+            List<INDArray> features =
+                    new ArrayList<>(List.of(batch.features(), inputs.get(ModelGraph.LAMBDA), inputs.get(ModelGraph.T)));
             if (noise != null) {
                 features.addAll(noise());
             }
-            return new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
+            return new org.nd4j.linalg.dataset.MultiDataSet(
+                    features.toArray(INDArray[]::new), new INDArray[] {batch.labels()});
         }
 
         /** The same batch, lambdas and noise as {@link #next()} draws, written into a reused slot. */
@@ -190,7 +203,8 @@ final class BatchSource {
         List<INDArray> noise() {
             List<INDArray> result = new ArrayList<>();
             for (ParameterSpec parameter : graph.parameters()) {
-                INDArray eps = Nd4j.createUninitialized(DataType.FLOAT, ModelGraph.withModelAxis(graph.models(), parameter.shape()));
+                INDArray eps = Nd4j.createUninitialized(
+                        DataType.FLOAT, ModelGraph.withModelAxis(graph.models(), parameter.shape()));
                 noise.fill(eps, noiseCopies());
                 result.add(eps);
             }

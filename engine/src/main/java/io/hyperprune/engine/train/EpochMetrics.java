@@ -8,8 +8,16 @@ import java.util.List;
  * of the training part (evaluation excluded). An epoch trained without evaluation has NaN losses and
  * no accuracies.
  */
-public record EpochMetrics(int epoch, double loss, double crossEntropy, double penalty, List<Double> trainAccuracy,
-        List<Double> lambdas, List<Double> testAccuracy, double trainSeconds, double evalSeconds) {
+public record EpochMetrics(
+        int epoch,
+        double loss,
+        double crossEntropy,
+        double penalty,
+        List<Double> trainAccuracy,
+        List<Double> lambdas,
+        List<Double> testAccuracy,
+        double trainSeconds,
+        double evalSeconds) {
 
     public EpochMetrics {
         lambdas = List.copyOf(lambdas);
@@ -19,7 +27,8 @@ public record EpochMetrics(int epoch, double loss, double crossEntropy, double p
 
     /** An epoch trained without evaluation: only the lambdas and the training time. */
     public static EpochMetrics notEvaluated(int epoch, List<Double> lambdas, double trainSeconds) {
-        return new EpochMetrics(epoch, Double.NaN, Double.NaN, Double.NaN, List.of(), lambdas, List.of(), trainSeconds, 0);
+        return new EpochMetrics(
+                epoch, Double.NaN, Double.NaN, Double.NaN, List.of(), lambdas, List.of(), trainSeconds, 0);
     }
 
     /** False for an epoch trained without evaluation. */

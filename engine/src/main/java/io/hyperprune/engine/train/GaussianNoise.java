@@ -3,7 +3,6 @@ package io.hyperprune.engine.train;
 import io.hyperprune.engine.kernels.ExpLog;
 import io.hyperprune.engine.kernels.NativeFloats;
 import io.hyperprune.engine.kernels.ProductHelper;
-
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,6 +24,7 @@ final class GaussianNoise {
 
     /** Draws per chunk; a pair's two draws are half a chunk apart ({@link #draw}). */
     static final int CHUNK = 16_384;
+
     private static final int PAIRS = CHUNK / 2;
     private static final float TWO_PI = (float) (2 * Math.PI);
 
@@ -59,8 +59,9 @@ final class GaussianNoise {
      */
     void fill(INDArray eps, int copies) {
         if (!NativeFloats.readable(eps) || copies < 1 || eps.length() % copies != 0) {
-            throw new IllegalArgumentException("noise needs a contiguous float array of " + copies + " equal blocks, got "
-                    + eps.dataType() + " " + java.util.Arrays.toString(eps.shape()) + " order " + eps.ordering());
+            throw new IllegalArgumentException(
+                    "noise needs a contiguous float array of " + copies + " equal blocks, got " + eps.dataType() + " "
+                            + java.util.Arrays.toString(eps.shape()) + " order " + eps.ordering());
         }
         FloatBuffer out = NativeFloats.of(eps);
         int block = (int) (eps.length() / copies);
@@ -111,13 +112,45 @@ final class GaussianNoise {
      * ~5e-7 absolute near pi, is what remains).
      */
     static float cos(float x2) {
-        return 1f + x2 * (-1f / 2 + x2 * (1f / 24 + x2 * (-1f / 720 + x2 * (1f / 40_320 + x2 * (-2.7557319e-7f + x2 * (2.0876757e-9f
-                + x2 * (-1.1470746e-11f + x2 * (4.7794773e-14f + x2 * -1.5619207e-16f))))))));
+        return 1f
+                + x2
+                        * (-1f / 2
+                                + x2
+                                        * (1f / 24
+                                                + x2
+                                                        * (-1f / 720
+                                                                + x2
+                                                                        * (1f / 40_320
+                                                                                + x2
+                                                                                        * (-2.7557319e-7f
+                                                                                                + x2
+                                                                                                        * (2.0876757e-9f
+                                                                                                                + x2
+                                                                                                                        * (-1.1470746e-11f
+                                                                                                                                + x2
+                                                                                                                                        * (4.7794773e-14f
+                                                                                                                                                + x2
+                                                                                                                                                        * -1.5619207e-16f))))))));
     }
 
     /** sin(x) / x from x^2, for |x| <= pi: sin's Taylor series to x^17 (the next term is below 3e-8 there). */
     static float sinOverX(float x2) {
-        return 1f + x2 * (-1f / 6 + x2 * (1f / 120 + x2 * (-1f / 5040 + x2 * (2.7557319e-6f + x2 * (-2.5052108e-8f
-                + x2 * (1.6059044e-10f + x2 * (-7.6471637e-13f + x2 * 2.8114573e-15f)))))));
+        return 1f
+                + x2
+                        * (-1f / 6
+                                + x2
+                                        * (1f / 120
+                                                + x2
+                                                        * (-1f / 5040
+                                                                + x2
+                                                                        * (2.7557319e-6f
+                                                                                + x2
+                                                                                        * (-2.5052108e-8f
+                                                                                                + x2
+                                                                                                        * (1.6059044e-10f
+                                                                                                                + x2
+                                                                                                                        * (-7.6471637e-13f
+                                                                                                                                + x2
+                                                                                                                                        * 2.8114573e-15f)))))));
     }
 }

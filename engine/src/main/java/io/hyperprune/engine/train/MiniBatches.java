@@ -131,7 +131,9 @@ public final class MiniBatches {
 
     private static void into(INDArray source, int[] rows, INDArray destination) {
         long rowLength = source.length() / source.size(0);
-        if (!NativeFloats.readable(source) || !NativeFloats.readable(destination) || destination.length() != rows.length * rowLength) {
+        if (!NativeFloats.readable(source)
+                || !NativeFloats.readable(destination)
+                || destination.length() != rows.length * rowLength) {
             destination.assign(gather(source, rows));
             return;
         }
@@ -166,8 +168,12 @@ public final class MiniBatches {
                     throw new NoSuchElementException();
                 }
                 int to = Math.min(n, position + batchSize);
-                Batch batch = new Batch(split.features().get(NDArrayIndex.interval(position, to)).dup(),
-                        oneHot.get(NDArrayIndex.interval(position, to)).dup(), to - position);
+                Batch batch = new Batch(
+                        split.features()
+                                .get(NDArrayIndex.interval(position, to))
+                                .dup(),
+                        oneHot.get(NDArrayIndex.interval(position, to)).dup(),
+                        to - position);
                 position = to;
                 return batch;
             }

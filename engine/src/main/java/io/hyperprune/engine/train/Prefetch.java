@@ -1,7 +1,6 @@
 package io.hyperprune.engine.train;
 
 import io.hyperprune.engine.kernels.NativeThreads;
-
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -33,6 +32,7 @@ final class Prefetch<T> implements Iterator<T>, AutoCloseable {
     private final BlockingQueue<Object> queue;
     /** Counted down when the producer task has returned, however it ended. */
     private final CountDownLatch finished = new CountDownLatch(1);
+
     private volatile boolean closed;
     private volatile Thread producer;
     private Object next;

@@ -38,9 +38,11 @@ public final class Trainer {
     private final Evaluator evaluator;
     /** Learned variables behind the output layer's bias, checked for divergence after every step. */
     private final List<String> sentinels;
+
     private final Executor requestedExecutor;
     /** The compiled training step, built on the first training epoch; null: SameDiff's own fit (session). */
     private CompiledTrainingStep compiled;
+
     private ProductHelper productHelper;
     private boolean compileAttempted;
 
@@ -61,7 +63,8 @@ public final class Trainer {
             try {
                 return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new io.hyperprune.api.InputException(where + " '" + value + "' is not known; use compiled or session");
+                throw new io.hyperprune.api.InputException(
+                        where + " '" + value + "' is not known; use compiled or session");
             }
         }
     }
@@ -86,12 +89,14 @@ public final class Trainer {
         }
         this.requestedExecutor = requireNonNull(executor, "executor is null");
         this.batches = new BatchSource(graph, data, settings, hypernetwork);
-        this.evaluator = new Evaluator(graph, data, settings.range(), hypernetwork, requestedExecutor == Executor.COMPILED);
+        this.evaluator =
+                new Evaluator(graph, data, settings.range(), hypernetwork, requestedExecutor == Executor.COMPILED);
         ParameterSpec output = graph.parameters().get(graph.parameters().size() - 1);
         this.sentinels = graph.sameDiff().variables().stream()
                 .map(v -> v.name())
-                .filter(name -> name.startsWith(output.name() + "/") && graph.sameDiff().getVariable(name).getVariableType()
-                        == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .filter(name -> name.startsWith(output.name() + "/")
+                        && graph.sameDiff().getVariable(name).getVariableType()
+                                == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
                 .toList();
         SameDiff sd = graph.sameDiff();
         if (sd.getTrainingConfig() == null) {
@@ -137,8 +142,12 @@ public final class Trainer {
     public Executor executor() {
         if (!compileAttempted) {
             compileAttempted = true;
-            compiled = requestedExecutor == Executor.COMPILED ? CompiledTrainingStep.compile(graph.sameDiff()).orElse(null) : null;
-            ProductHelper helper = productHelper != null ? productHelper : nativeThreads.splitsProducts() ? ProductHelper.shared() : null;
+            compiled = requestedExecutor == Executor.COMPILED
+                    ? CompiledTrainingStep.compile(graph.sameDiff()).orElse(null)
+                    : null;
+            ProductHelper helper = productHelper != null
+                    ? productHelper
+                    : nativeThreads.splitsProducts() ? ProductHelper.shared() : null;
             if (compiled != null && helper != null) {
                 compiled.splitProductsWith(helper);
             }
@@ -190,10 +199,14 @@ public final class Trainer {
         long start = System.nanoTime();
         if (executor() == Executor.COMPILED) {
             List<String> features = graph.sameDiff().getTrainingConfig().getDataSetFeatureMapping();
-            String labels = graph.sameDiff().getTrainingConfig().getDataSetLabelMapping().get(0);
+            String labels = graph.sameDiff()
+                    .getTrainingConfig()
+                    .getDataSetLabelMapping()
+                    .get(0);
             Map<String, INDArray> placeholders = new HashMap<>();
             // Batches (data gather, lambdas, noise) are drawn one step ahead on the second core.
-            try (Prefetch<MultiDataSet> queue = new Prefetch<>(batches.epochInSlots(epoch, compiled.helper()), BatchSource.slotsAhead())) {
+            try (Prefetch<MultiDataSet> queue =
+                    new Prefetch<>(batches.epochInSlots(epoch, compiled.helper()), BatchSource.slotsAhead())) {
                 while (queue.hasNext()) {
                     MultiDataSet batch = queue.next();
                     for (int i = 0; i < features.size(); i++) {
@@ -221,8 +234,16 @@ public final class Trainer {
         if (!Double.isFinite(losses[0] + losses[1])) {
             throw new DivergedException(epoch, stepsPerEpoch(), losses[0] + losses[1]);
         }
-        return new EpochMetrics(epoch, losses[0] + losses[1], losses[0], losses[1], trainAccuracy, settings.lambdas(),
-                accuracy, trainSeconds, evalSeconds);
+        return new EpochMetrics(
+                epoch,
+                losses[0] + losses[1],
+                losses[0],
+                losses[1],
+                trainAccuracy,
+                settings.lambdas(),
+                accuracy,
+                trainSeconds,
+                evalSeconds);
     }
 
     /** Evaluation of this model (accuracy, masked accuracy, posteriors), sharing its compiled outputs. */

@@ -15,8 +15,15 @@ import java.util.List;
  * @param lambdaSamples S, lambdas drawn per mini-batch for a hypernetwork (ignored for plain runs)
  * @param range the lambda range a hypernetwork serves
  */
-public record TrainingSettings(int epochs, int batchSize, double learningRate, double clipValue, long seed,
-        List<Double> lambdas, int lambdaSamples, LambdaRange range) {
+public record TrainingSettings(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double clipValue,
+        long seed,
+        List<Double> lambdas,
+        int lambdaSamples,
+        LambdaRange range) {
 
     /** Models in one graph pass (lambda samples, or a plain run's lambdas): bounds the graph's size. */
     public static final int MAX_MODELS_PER_PASS = 64;
@@ -42,17 +49,19 @@ public record TrainingSettings(int epochs, int batchSize, double learningRate, d
             throw new InputException("--lambda-samples must be >= 1, got " + lambdaSamples);
         }
         if (lambdaSamples > MAX_MODELS_PER_PASS) {
-            throw new InputException("--lambda-samples " + lambdaSamples + " is too many: at most " + MAX_MODELS_PER_PASS
-                    + " (each sample is one more model in every training pass, so the step's memory and time grow with it;"
-                    + " METHOD.md uses 5)");
+            throw new InputException(
+                    "--lambda-samples " + lambdaSamples + " is too many: at most " + MAX_MODELS_PER_PASS
+                            + " (each sample is one more model in every training pass, so the step's memory and time grow with it;"
+                            + " METHOD.md uses 5)");
         }
         if (lambdas.isEmpty()) {
             throw new InputException("at least one --lambda is needed");
         }
         if (lambdas.size() > MAX_MODELS_PER_PASS) {
-            throw new InputException(lambdas.size() + " lambdas are too many for one run: at most " + MAX_MODELS_PER_PASS
-                    + " (a plain run trains one model per lambda side by side in one graph, and a run evaluates all its"
-                    + " lambdas in one pass); split them over several runs (in an experiment: --one-run-per-lambda)");
+            throw new InputException(
+                    lambdas.size() + " lambdas are too many for one run: at most " + MAX_MODELS_PER_PASS
+                            + " (a plain run trains one model per lambda side by side in one graph, and a run evaluates all its"
+                            + " lambdas in one pass); split them over several runs (in an experiment: --one-run-per-lambda)");
         }
         for (double lambda : lambdas) {
             if (!(lambda > 0) || !Double.isFinite(lambda)) {

@@ -1,23 +1,20 @@
 package io.hyperprune.engine.compiled;
 
-import io.hyperprune.engine.graph.ConstantHypernetwork;
-import io.hyperprune.engine.graph.ModelGraph;
-import io.hyperprune.engine.graph.ModelSpec;
-import io.hyperprune.engine.kernels.ProductHelper;
-import io.hyperprune.engine.kernels.SmallArithmetic;
-import io.hyperprune.engine.kernels.SparseInput;
-import io.hyperprune.engine.kernels.SplitProduct;
-import io.hyperprune.engine.train.EpochMetrics;
-import io.hyperprune.engine.train.TinyData;
-import io.hyperprune.engine.train.Trainer;
-import io.hyperprune.engine.train.TrainingSettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.Dataset;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.LambdaRange;
+import io.hyperprune.engine.graph.ConstantHypernetwork;
+import io.hyperprune.engine.graph.ModelGraph;
+import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.engine.kernels.ProductHelper;
+import io.hyperprune.engine.kernels.SplitProduct;
+import io.hyperprune.engine.train.EpochMetrics;
+import io.hyperprune.engine.train.TinyData;
+import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.engine.train.TrainingSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -38,22 +35,37 @@ class CompiledTrainingStepTest {
         if (id.equals(ConstantHypernetwork.ID)) {
             return new ConstantHypernetwork();
         }
-        return ServiceLoader.load(Hypernetwork.class).stream().map(ServiceLoader.Provider::get)
-                .filter(h -> h.id().equals(id)).findFirst().orElseThrow();
+        return ServiceLoader.load(Hypernetwork.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(h -> h.id().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Trainer trainer(String evidence, String hypernetwork, Dataset data, Trainer.Executor executor) {
         return trainer(MODEL, evidence, hypernetwork, data, executor);
     }
 
-    private static Trainer trainer(ModelSpec model, String evidence, String hypernetwork, Dataset data, Trainer.Executor executor) {
+    private static Trainer trainer(
+            ModelSpec model, String evidence, String hypernetwork, Dataset data, Trainer.Executor executor) {
         boolean plain = hypernetwork.equals(ConstantHypernetwork.ID);
         int models = plain ? 1 : 3;
-        ModelGraph graph = ModelGraph.build(model, TinyData.evidence(evidence), ComponentOptions.none(evidence),
-                hypernetwork(hypernetwork), ComponentOptions.none(hypernetwork), models, data.train().size(), 11);
+        ModelGraph graph = ModelGraph.build(
+                model,
+                TinyData.evidence(evidence),
+                ComponentOptions.none(evidence),
+                hypernetwork(hypernetwork),
+                ComponentOptions.none(hypernetwork),
+                models,
+                data.train().size(),
+                11);
         List<Double> lambdas = plain ? List.of(LAMBDAS.get(1)) : LAMBDAS;
-        return new Trainer(graph, data, new TrainingSettings(2, 32, 5e-3, 1.0, 11, lambdas, models, LambdaRange.REFERENCE),
-                !plain, executor);
+        return new Trainer(
+                graph,
+                data,
+                new TrainingSettings(2, 32, 5e-3, 1.0, 11, lambdas, models, LambdaRange.REFERENCE),
+                !plain,
+                executor);
     }
 
     /** The recorded rows by op label. */
@@ -85,24 +97,33 @@ class CompiledTrainingStepTest {
                 Trainer session = trainer(evidence, hypernetwork, data, Trainer.Executor.SESSION);
                 assertThat(compiled.executor()).isEqualTo(Trainer.Executor.COMPILED);
                 assertThat(session.executor()).isEqualTo(Trainer.Executor.SESSION);
-                double initial = largestDifference(compiled.graph().sameDiff(), session.graph().sameDiff());
+                double initial = largestDifference(
+                        compiled.graph().sameDiff(), session.graph().sameDiff());
                 assertThat(initial).as("same seed, same initial values").isZero();
                 Trainer untrained = trainer(evidence, hypernetwork, data, Trainer.Executor.SESSION);
                 EpochMetrics compiledMetrics = null;
                 EpochMetrics sessionMetrics = null;
                 for (int epoch = 1; epoch <= 2; epoch++) {
-                    compiledMetrics = compiled.trainEpoch(epoch, step -> { });
-                    sessionMetrics = session.trainEpoch(epoch, step -> { });
+                    compiledMetrics = compiled.trainEpoch(epoch, step -> {});
+                    sessionMetrics = session.trainEpoch(epoch, step -> {});
                 }
                 String what = evidence + " + " + hypernetwork;
-                assertThat(largestDifference(compiled.graph().sameDiff(), untrained.graph().sameDiff()))
-                        .as("%s: training moved the weights", what).isGreaterThan(1e-2);
-                assertThat(largestDifference(compiled.graph().sameDiff(), session.graph().sameDiff())).as(what).isLessThan(1e-5);
+                assertThat(largestDifference(
+                                compiled.graph().sameDiff(), untrained.graph().sameDiff()))
+                        .as("%s: training moved the weights", what)
+                        .isGreaterThan(1e-2);
+                assertThat(largestDifference(
+                                compiled.graph().sameDiff(), session.graph().sameDiff()))
+                        .as(what)
+                        .isLessThan(1e-5);
                 assertThat(compiledMetrics.testAccuracy()).as(what).isEqualTo(sessionMetrics.testAccuracy());
                 assertThat(compiled.graph().sameDiff().getTrainingConfig().getIterationCount())
-                        .isEqualTo(session.graph().sameDiff().getTrainingConfig().getIterationCount()).isEqualTo(2 * 8);
+                        .isEqualTo(
+                                session.graph().sameDiff().getTrainingConfig().getIterationCount())
+                        .isEqualTo(2 * 8);
                 assertThat(compiled.graph().sameDiff().getTrainingConfig().getEpochCount())
-                        .isEqualTo(session.graph().sameDiff().getTrainingConfig().getEpochCount());
+                        .isEqualTo(
+                                session.graph().sameDiff().getTrainingConfig().getEpochCount());
             }
         }
     }
@@ -120,14 +141,17 @@ class CompiledTrainingStepTest {
             assertThat(compiled.recordOpTimes(times)).isTrue();
             times.start();
             for (int epoch = 1; epoch <= 2; epoch++) {
-                compiled.trainEpoch(epoch, step -> { });
-                session.trainEpoch(epoch, step -> { });
+                compiled.trainEpoch(epoch, step -> {});
+                session.trainEpoch(epoch, step -> {});
             }
             times.stop();
             java.util.Set<String> ops = new java.util.HashSet<>();
             times.rows().forEach(row -> ops.add(row.op()));
             assertThat(ops).as(hypernetwork).contains("multiply_bp (one gradient, as multiply)");
-            assertThat(largestDifference(compiled.graph().sameDiff(), session.graph().sameDiff())).as(hypernetwork).isLessThan(1e-5);
+            assertThat(largestDifference(
+                            compiled.graph().sameDiff(), session.graph().sameDiff()))
+                    .as(hypernetwork)
+                    .isLessThan(1e-5);
         }
     }
 
@@ -141,18 +165,20 @@ class CompiledTrainingStepTest {
         split.splitProductsWith(new ProductHelper(1_000_000));
         OpTimes times = new OpTimes();
         assertThat(split.recordOpTimes(times)).isTrue();
-        split.trainEpoch(1, step -> { });
-        single.trainEpoch(1, step -> { });
+        split.trainEpoch(1, step -> {});
+        single.trainEpoch(1, step -> {});
         times.start();
-        split.trainEpoch(2, step -> { });
-        single.trainEpoch(2, step -> { });
+        split.trainEpoch(2, step -> {});
+        single.trainEpoch(2, step -> {});
         times.stop();
         java.util.Map<String, OpTimes.Row> rows = byOp(times);
-        assertThat(rows.get("matmul_bp (weight gradient only, 2 threads)").calls()).isEqualTo(split.stepsPerEpoch());
+        assertThat(rows.get("matmul_bp (weight gradient only, 2 threads)").calls())
+                .isEqualTo(split.stepsPerEpoch());
         assertThat(rows).doesNotContainKey("matmul_bp (weight gradient only)");
         assertThat(split.sharesProducts()).isTrue();
         assertThat(single.sharesProducts()).isFalse();
-        assertThat(largestDifference(split.graph().sameDiff(), single.graph().sameDiff())).isLessThan(1e-5);
+        assertThat(largestDifference(split.graph().sameDiff(), single.graph().sameDiff()))
+                .isLessThan(1e-5);
     }
 
     @Test
@@ -165,22 +191,31 @@ class CompiledTrainingStepTest {
             Trainer session = trainer(model, "variational", hypernetwork, data, Trainer.Executor.SESSION);
             OpTimes times = new OpTimes();
             assertThat(compiled.recordOpTimes(times)).isTrue();
-            compiled.trainEpoch(1, step -> { });
-            session.trainEpoch(1, step -> { });
+            compiled.trainEpoch(1, step -> {});
+            session.trainEpoch(1, step -> {});
             times.start();
-            EpochMetrics compiledMetrics = compiled.trainEpoch(2, step -> { });
-            EpochMetrics sessionMetrics = session.trainEpoch(2, step -> { });
+            EpochMetrics compiledMetrics = compiled.trainEpoch(2, step -> {});
+            EpochMetrics sessionMetrics = session.trainEpoch(2, step -> {});
             times.stop();
             java.util.Map<String, OpTimes.Row> rows = byOp(times);
-            assertThat(rows.get("matmul (sparse input, java)").calls()).as(hypernetwork).isEqualTo(compiled.stepsPerEpoch());
-            assertThat(rows.get("matmul_bp (weight gradient only, sparse input, java)").calls()).isEqualTo(compiled.stepsPerEpoch());
+            assertThat(rows.get("matmul (sparse input, java)").calls())
+                    .as(hypernetwork)
+                    .isEqualTo(compiled.stepsPerEpoch());
+            assertThat(rows.get("matmul_bp (weight gradient only, sparse input, java)")
+                            .calls())
+                    .isEqualTo(compiled.stepsPerEpoch());
             Trainer untrained = trainer(model, "variational", hypernetwork, data, Trainer.Executor.SESSION);
-            assertThat(largestDifference(compiled.graph().sameDiff(), untrained.graph().sameDiff()))
-                    .as("%s: training moved the weights", hypernetwork).isGreaterThan(1e-2);
+            assertThat(largestDifference(
+                            compiled.graph().sameDiff(), untrained.graph().sameDiff()))
+                    .as("%s: training moved the weights", hypernetwork)
+                    .isGreaterThan(1e-2);
             // The products sum in another order than BLAS; Adam's step (lr 5e-3, divided by sqrt(v)) carries those
             // ~1e-7 relative differences into the weights: measured 1.7e-5 after 16 steps, where a wrong product
             // would move a weight by ~lr per step.
-            assertThat(largestDifference(compiled.graph().sameDiff(), session.graph().sameDiff())).as(hypernetwork).isLessThan(1e-4);
+            assertThat(largestDifference(
+                            compiled.graph().sameDiff(), session.graph().sameDiff()))
+                    .as(hypernetwork)
+                    .isLessThan(1e-4);
             assertThat(compiledMetrics.testAccuracy()).as(hypernetwork).isEqualTo(sessionMetrics.testAccuracy());
         }
     }
@@ -196,25 +231,36 @@ class CompiledTrainingStepTest {
         OpTimes times = new OpTimes();
         assertThat(shared.recordOpTimes(times)).isTrue();
         times.start();
-        shared.trainEpoch(1, step -> { });
+        shared.trainEpoch(1, step -> {});
         times.stop();
-        single.trainEpoch(1, step -> { });
+        single.trainEpoch(1, step -> {});
         java.util.Map<String, OpTimes.Row> rows = byOp(times);
-        assertThat(rows).containsKeys("matmul (sparse input, 2 threads, java)", "matmul_bp (weight gradient only, sparse input, 2 threads, java)",
-                "update: clip, Adam, apply (2 threads, java)");
-        assertThat(rows.get("update: clip, Adam, apply (2 threads, java)").calls()).isEqualTo(shared.stepsPerEpoch());
+        assertThat(rows)
+                .containsKeys(
+                        "matmul (sparse input, 2 threads, java)",
+                        "matmul_bp (weight gradient only, sparse input, 2 threads, java)",
+                        "update: clip, Adam, apply (2 threads, java)");
+        assertThat(rows.get("update: clip, Adam, apply (2 threads, java)").calls())
+                .isEqualTo(shared.stepsPerEpoch());
         Trainer untrained = trainer(model, "variational", "piecewise", data, Trainer.Executor.COMPILED);
-        assertThat(largestDifference(shared.graph().sameDiff(), untrained.graph().sameDiff())).isGreaterThan(1e-2);
-        assertThat(largestDifference(shared.graph().sameDiff(), single.graph().sameDiff())).isZero();
+        assertThat(largestDifference(
+                        shared.graph().sameDiff(), untrained.graph().sameDiff()))
+                .isGreaterThan(1e-2);
+        assertThat(largestDifference(shared.graph().sameDiff(), single.graph().sameDiff()))
+                .isZero();
     }
 
     @Test
     void productsBelowTheHelpersMinimumStayOnTheTrainingThread() {
         // 6 M multiply-adds, below the 20 M the shared helper splits from.
-        Trainer trainer = trainer(ModelSpec.parse("784-80-4"), "variational", "linear", TinyData.clusters(784, 4, 256, 64, 8),
+        Trainer trainer = trainer(
+                ModelSpec.parse("784-80-4"),
+                "variational",
+                "linear",
+                TinyData.clusters(784, 4, 256, 64, 8),
                 Trainer.Executor.COMPILED);
         trainer.splitProductsWith(new ProductHelper(SplitProduct.MIN_MULTIPLY_ADDS));
-        trainer.trainEpoch(1, step -> { });
+        trainer.trainEpoch(1, step -> {});
         assertThat(trainer.sharesProducts()).isFalse();
     }
 
@@ -223,19 +269,25 @@ class CompiledTrainingStepTest {
         Dataset data = TinyData.clusters(20, 4, 256, 64, 5);
         Trainer straight = trainer("variational", "linear", data, Trainer.Executor.COMPILED);
         Trainer first = trainer("variational", "linear", data, Trainer.Executor.COMPILED);
-        straight.trainEpoch(1, step -> { });
-        straight.trainEpoch(2, step -> { });
-        first.trainEpoch(1, step -> { });
+        straight.trainEpoch(1, step -> {});
+        straight.trainEpoch(2, step -> {});
+        first.trainEpoch(1, step -> {});
         java.io.File file = directory.resolve("graph.fb").toFile();
         first.graph().sameDiff().save(file, true);
         SameDiff loaded = SameDiff.load(file, true);
-        ModelGraph restored = ModelGraph.restore(loaded, MODEL, TinyData.evidence("variational"),
-                ComponentOptions.none("variational"), 3);
-        Trainer resumed = new Trainer(restored, data, new TrainingSettings(2, 32, 5e-3, 1.0, 11, LAMBDAS, 3, LambdaRange.REFERENCE),
-                true, Trainer.Executor.COMPILED);
+        ModelGraph restored = ModelGraph.restore(
+                loaded, MODEL, TinyData.evidence("variational"), ComponentOptions.none("variational"), 3);
+        Trainer resumed = new Trainer(
+                restored,
+                data,
+                new TrainingSettings(2, 32, 5e-3, 1.0, 11, LAMBDAS, 3, LambdaRange.REFERENCE),
+                true,
+                Trainer.Executor.COMPILED);
         assertThat(resumed.executor()).isEqualTo(Trainer.Executor.COMPILED);
-        resumed.trainEpoch(2, step -> { });
-        assertThat(largestDifference(straight.graph().sameDiff(), resumed.graph().sameDiff())).isLessThan(1e-6);
+        resumed.trainEpoch(2, step -> {});
+        assertThat(largestDifference(
+                        straight.graph().sameDiff(), resumed.graph().sameDiff()))
+                .isLessThan(1e-6);
     }
 
     @Test
@@ -248,13 +300,18 @@ class CompiledTrainingStepTest {
         SDVariable noisyB = sd.random().uniform(0, 1, org.nd4j.linalg.api.buffer.DataType.FLOAT, 3);
         once.add(again).rename("sum");
         noisyA.sub(noisyB).rename("difference");
-        CompiledOutputs outputs = CompiledOutputs.compile(sd, "sum", "difference").orElseThrow();
+        CompiledOutputs outputs =
+                CompiledOutputs.compile(sd, "sum", "difference").orElseThrow();
         INDArray input = org.nd4j.linalg.factory.Nd4j.createFromArray(0f, 1f, -1f);
         var result = outputs.run(java.util.Map.of("x", input));
         INDArray exp = org.nd4j.linalg.ops.transforms.Transforms.exp(input, true);
         assertThat(result.get("sum").equalsWithEps(exp.mul(3).add(1), 1e-6)).isTrue();
-        assertThat(outputs.repeats()).as("the second exp(x) is the first one's output").isEqualTo(1);
-        assertThat(result.get("difference").amaxNumber().doubleValue()).as("two random draws stay two").isGreaterThan(0);
+        assertThat(outputs.repeats())
+                .as("the second exp(x) is the first one's output")
+                .isEqualTo(1);
+        assertThat(result.get("difference").amaxNumber().doubleValue())
+                .as("two random draws stay two")
+                .isGreaterThan(0);
     }
 
     @Test
@@ -264,7 +321,9 @@ class CompiledTrainingStepTest {
         sd.expandDims(x.reshape(3, 2), 0).mul(2).rename("doubled");
         CompiledOutputs outputs = CompiledOutputs.compile(sd, "doubled").orElseThrow();
         for (float start : new float[] {1, 10}) {
-            INDArray input = org.nd4j.linalg.factory.Nd4j.linspace(start, start + 5, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(2, 3);
+            INDArray input = org.nd4j.linalg.factory.Nd4j.linspace(
+                            start, start + 5, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                    .reshape(2, 3);
             INDArray doubled = outputs.run(java.util.Map.of("x", input)).get("doubled");
             assertThat(doubled).isEqualTo(input.reshape(1, 3, 2).mul(2));
         }
@@ -275,21 +334,29 @@ class CompiledTrainingStepTest {
     void deadArraysAreReusedForLaterOutputsAndEveryStepStillComputesItsOwnValues() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 300);
-        SDVariable a = sd.math().exp(x.mul(0.5));            // x*0.5 dies here
-        SDVariable b = a.add(1).mul(a);                      // a+1 dies here, a too
-        SDVariable c = sd.math().log(b).sub(x);              // log(b) dies here
+        SDVariable a = sd.math().exp(x.mul(0.5)); // x*0.5 dies here
+        SDVariable b = a.add(1).mul(a); // a+1 dies here, a too
+        SDVariable c = sd.math().log(b).sub(x); // log(b) dies here
         c.mul(c).sum().rename("total");
         c.rename("c");
         CompiledOutputs outputs = CompiledOutputs.compile(sd, "c", "total").orElseThrow();
         for (float scale : new float[] {1, -2}) {
-            INDArray input = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 300).muli(scale);
+            INDArray input = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 300)
+                    .muli(scale);
             var result = outputs.run(java.util.Map.of("x", input));
             INDArray ea = org.nd4j.linalg.ops.transforms.Transforms.exp(input.mul(0.5), true);
-            INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.log(ea.add(1).mul(ea), true).sub(input);
+            INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.log(
+                            ea.add(1).mul(ea), true)
+                    .sub(input);
             assertThat(result.get("c").equalsWithEps(expected, 1e-5)).isTrue();
-            assertThat(result.get("total").getDouble(0)).isCloseTo(expected.mul(expected).sumNumber().doubleValue(), org.assertj.core.data.Offset.offset(1e-2));
+            assertThat(result.get("total").getDouble(0))
+                    .isCloseTo(
+                            expected.mul(expected).sumNumber().doubleValue(),
+                            org.assertj.core.data.Offset.offset(1e-2));
         }
-        assertThat(outputs.reused()).as("outputs placed in arrays of ops whose values were consumed").isGreaterThanOrEqualTo(2);
+        assertThat(outputs.reused())
+                .as("outputs placed in arrays of ops whose values were consumed")
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -300,11 +367,18 @@ class CompiledTrainingStepTest {
         sd.reshape(x, sd.shape(y)).mul(y).rename("product");
         CompiledOutputs outputs = CompiledOutputs.compile(sd, "product").orElseThrow();
         for (float start : new float[] {1, 10}) {
-            INDArray x1 = org.nd4j.linalg.factory.Nd4j.linspace(start, start + 5, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, 6);
-            INDArray y1 = org.nd4j.linalg.factory.Nd4j.linspace(-start, 5 - start, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(3, 2);
-            assertThat(outputs.run(java.util.Map.of("x", x1, "y", y1)).get("product")).isEqualTo(x1.dup().reshape(3, 2).mul(y1));
+            INDArray x1 = org.nd4j.linalg.factory.Nd4j.linspace(
+                            start, start + 5, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                    .reshape(1, 6);
+            INDArray y1 = org.nd4j.linalg.factory.Nd4j.linspace(
+                            -start, 5 - start, 6, org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                    .reshape(3, 2);
+            assertThat(outputs.run(java.util.Map.of("x", x1, "y", y1)).get("product"))
+                    .isEqualTo(x1.dup().reshape(3, 2).mul(y1));
         }
-        assertThat(outputs.folded()).as("shape_of(y), right for the second step's values too").isEqualTo(1);
+        assertThat(outputs.folded())
+                .as("shape_of(y), right for the second step's values too")
+                .isEqualTo(1);
     }
 
     @Test
@@ -313,12 +387,12 @@ class CompiledTrainingStepTest {
         Trainer trainer = trainer("variational", "linear", data, Trainer.Executor.COMPILED);
         OpTimes times = new OpTimes();
         assertThat(trainer.recordOpTimes(times)).isTrue();
-        trainer.trainEpoch(1, step -> { });
+        trainer.trainEpoch(1, step -> {});
         assertThat(times.rows()).as("not recording yet").isEmpty();
         times.start();
-        trainer.trainEpoch(2, step -> { });
+        trainer.trainEpoch(2, step -> {});
         times.stop();
-        trainer.trainEpoch(3, step -> { });
+        trainer.trainEpoch(3, step -> {});
         java.util.Map<String, OpTimes.Row> rows = byOp(times);
         int steps = trainer.stepsPerEpoch();
         assertThat(rows.get("update: clip, Adam, apply (java)").calls()).isEqualTo(steps);
@@ -328,11 +402,16 @@ class CompiledTrainingStepTest {
         assertThat(rows.get("matmul_bp (weight gradient only, java)").calls()).isEqualTo(8L * steps);
         assertThat(rows.get("thresholdedrelu_bp (java)").calls()).isEqualTo(steps);
         assertThat(rows).containsKeys("matmul", "exp (java)", "reduce_sqnorm_bp (java)");
-        assertThat(rows.get("log of exp + c (java)").calls()).as("the KL's log(sigma) from log-sigma and exp(log-sigma)")
+        assertThat(rows.get("log of exp + c (java)").calls())
+                .as("the KL's log(sigma) from log-sigma and exp(log-sigma)")
                 .isEqualTo(4L * steps);
         assertThat(rows).doesNotContainKey("log (java)");
-        assertThat(rows.get("exp (java)").calls()).as("exp's gradient reuses the forward exp").isEqualTo(4L * steps);
-        assertThat(times.rows().get(0).seconds()).isGreaterThanOrEqualTo(times.rows().get(times.rows().size() - 1).seconds());
+        assertThat(rows.get("exp (java)").calls())
+                .as("exp's gradient reuses the forward exp")
+                .isEqualTo(4L * steps);
+        assertThat(times.rows().get(0).seconds())
+                .isGreaterThanOrEqualTo(
+                        times.rows().get(times.rows().size() - 1).seconds());
         assertThat(times.csv()).startsWith("op,calls,total_ms,us_per_call,share\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.recordOpTimes(new OpTimes()))
                 .isInstanceOf(IllegalStateException.class);

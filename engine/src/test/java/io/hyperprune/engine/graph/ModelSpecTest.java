@@ -19,15 +19,21 @@ class ModelSpecTest {
 
     @Test
     void oversizedLayersDepthAndParameterCountsNameTheBound() {
-        assertThatThrownBy(() -> ModelSpec.parse("784-0-10")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ModelSpec.parse("784-0-10"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("layer size 0 must be at least 1");
-        assertThatThrownBy(() -> ModelSpec.parse("784-100000-10")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ModelSpec.parse("784-100000-10"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("layer size 100000 is too large: at most 65536");
-        assertThatThrownBy(() -> ModelSpec.parse("784-99999999999-10")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ModelSpec.parse("784-99999999999-10"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("layer size 99999999999 is too large");
         assertThatThrownBy(() -> ModelSpec.parse("784-" + String.join("-", Collections.nCopies(40, "10")) + "-10"))
-                .isInstanceOf(InputException.class).hasMessageContaining("42 layer sizes, too many: at most 32");
-        assertThatThrownBy(() -> ModelSpec.parse("784-60000-60000-10")).isInstanceOf(InputException.class)
-                .hasMessageContaining("parameters, too many: at most 50000000").hasMessageContaining("MiB");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("42 layer sizes, too many: at most 32");
+        assertThatThrownBy(() -> ModelSpec.parse("784-60000-60000-10"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("parameters, too many: at most 50000000")
+                .hasMessageContaining("MiB");
     }
 }

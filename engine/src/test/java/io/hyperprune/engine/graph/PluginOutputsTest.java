@@ -76,19 +76,27 @@ class PluginOutputsTest {
         }
 
         @Override
-        public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable noise,
+        public SDVariable trainingWeight(
+                SameDiff sd,
+                ParameterSpec parameter,
+                Map<String, SDVariable> posterior,
+                SDVariable noise,
                 ComponentOptions options) {
             return real.trainingWeight(sd, parameter, posterior, noise, options);
         }
 
         @Override
-        public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-                ComponentOptions options) {
+        public SDVariable evaluationWeight(
+                SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
             return real.evaluationWeight(sd, parameter, posterior, options);
         }
 
         @Override
-        public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable lambda,
+        public SDVariable penalty(
+                SameDiff sd,
+                ParameterSpec parameter,
+                Map<String, SDVariable> posterior,
+                SDVariable lambda,
                 ComponentOptions options) {
             return real.penalty(sd, parameter, posterior, lambda, options);
         }
@@ -100,8 +108,15 @@ class PluginOutputsTest {
     }
 
     private static void build(Evidence evidence, Hypernetwork hypernetwork, int models) {
-        ModelGraph.build(MODEL, evidence, ComponentOptions.none(evidence.id()), hypernetwork, ComponentOptions.none(hypernetwork.id()),
-                models, 100, 1);
+        ModelGraph.build(
+                MODEL,
+                evidence,
+                ComponentOptions.none(evidence.id()),
+                hypernetwork,
+                ComponentOptions.none(hypernetwork.id()),
+                models,
+                100,
+                1);
     }
 
     @Test
@@ -116,36 +131,50 @@ class PluginOutputsTest {
     void aPenaltyOfTheWrongShapeNamesTheEvidence() {
         Evidence columns = new Changed() {
             @Override
-            public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable lambda,
+            public SDVariable penalty(
+                    SameDiff sd,
+                    ParameterSpec parameter,
+                    Map<String, SDVariable> posterior,
+                    SDVariable lambda,
                     ComponentOptions options) {
                 return real.penalty(sd, parameter, posterior, lambda, options).reshape(-1, 1);
             }
         };
         assertThatThrownBy(() -> build(columns, new ConstantHypernetwork(), 2))
                 .isInstanceOf(ComponentFault.class)
-                .hasMessageStartingWith("evidence 'changed': penalty of parameter dense0/W has shape [2, 1], but its SPI"
-                        + " promises [2]");
+                .hasMessageStartingWith(
+                        "evidence 'changed': penalty of parameter dense0/W has shape [2, 1], but its SPI"
+                                + " promises [2]");
     }
 
     @Test
     void aWeightWithoutTheModelAxisOrNotFiniteNamesTheEvidence() {
         Evidence flat = new Changed() {
             @Override
-            public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-                    ComponentOptions options) {
+            public SDVariable evaluationWeight(
+                    SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
                 return real.evaluationWeight(sd, parameter, posterior, options).reshape(-1);
             }
         };
-        assertThatThrownBy(() -> build(flat, new ConstantHypernetwork(), 1)).isInstanceOf(ComponentFault.class)
+        assertThatThrownBy(() -> build(flat, new ConstantHypernetwork(), 1))
+                .isInstanceOf(ComponentFault.class)
                 .hasMessageContaining("evaluationWeight of parameter dense0/W has shape [320]");
         Evidence logOfNegative = new Changed() {
             @Override
-            public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable noise,
+            public SDVariable trainingWeight(
+                    SameDiff sd,
+                    ParameterSpec parameter,
+                    Map<String, SDVariable> posterior,
+                    SDVariable noise,
                     ComponentOptions options) {
-                return sd.math().log(real.trainingWeight(sd, parameter, posterior, noise, options).sub(10.0));
+                return sd.math()
+                        .log(real.trainingWeight(sd, parameter, posterior, noise, options)
+                                .sub(10.0));
             }
         };
-        assertThatThrownBy(() -> build(logOfNegative, new ConstantHypernetwork(), 1)).isInstanceOf(ComponentFault.class)
-                .hasMessageContaining("trainingWeight of parameter dense0/W is not finite at the initial values: NaN at [0, 0, 0]");
+        assertThatThrownBy(() -> build(logOfNegative, new ConstantHypernetwork(), 1))
+                .isInstanceOf(ComponentFault.class)
+                .hasMessageContaining(
+                        "trainingWeight of parameter dense0/W is not finite at the initial values: NaN at [0, 0, 0]");
     }
 }

@@ -53,17 +53,41 @@ class ExpLogTest {
 
     @Test
     void specialValuesComeOutAsLibnd4jsEvenAmongOrdinaryOnes() {
-        float[] special = {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
-            Float.MIN_NORMAL, Float.MAX_VALUE, 88.5f, -87.5f, 100f, -100f, 1f, 0.5f, 2f, -3f};
+        float[] special = {
+            0f,
+            -0f,
+            -1f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE,
+            Float.MIN_NORMAL,
+            Float.MAX_VALUE,
+            88.5f,
+            -87.5f,
+            100f,
+            -100f,
+            1f,
+            0.5f,
+            2f,
+            -3f
+        };
         // Surrounded by ordinary values: a chunk's special elements must not spoil the others.
-        INDArray input = Nd4j.createFromArray(special).reshape(1, special.length).repeat(0, 3).reshape(-1);
+        INDArray input = Nd4j.createFromArray(special)
+                .reshape(1, special.length)
+                .repeat(0, 3)
+                .reshape(-1);
         for (boolean exp : new boolean[] {true, false}) {
-            INDArray expected = exp ? Nd4j.exec(new Exp(input, input.ulike())) : Nd4j.exec(new Log(input, input.ulike()));
+            INDArray expected =
+                    exp ? Nd4j.exec(new Exp(input, input.ulike())) : Nd4j.exec(new Log(input, input.ulike()));
             INDArray actual = input.ulike();
             ExpLog.of(exp ? new Exp() : new Log(), input, actual).run();
             for (int i = 0; i < input.length(); i++) {
-                assertThat(ulps(actual.getFloat(i), expected.getFloat(i))).as("%s(%s): %s vs libnd4j %s", exp ? "exp" : "log",
-                        input.getFloat(i), actual.getFloat(i), expected.getFloat(i)).isLessThanOrEqualTo(1);
+                assertThat(ulps(actual.getFloat(i), expected.getFloat(i)))
+                        .as(
+                                "%s(%s): %s vs libnd4j %s",
+                                exp ? "exp" : "log", input.getFloat(i), actual.getFloat(i), expected.getFloat(i))
+                        .isLessThanOrEqualTo(1);
             }
         }
     }
@@ -86,6 +110,7 @@ class ExpLogTest {
         INDArray row = logSigma.get(org.nd4j.linalg.indexing.NDArrayIndex.point(3));
         INDArray rowOut = Nd4j.zeros(DataType.FLOAT, 784, 50);
         ExpLog.of(new Exp(), row, rowOut).run();
-        assertThat(rowOut.equalsWithEps(expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(3)), 1e-6 * 1000)).isTrue();
+        assertThat(rowOut.equalsWithEps(expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(3)), 1e-6 * 1000))
+                .isTrue();
     }
 }

@@ -19,12 +19,16 @@ class FewRowsProductTest {
             INDArray right = Nd4j.randn(DataType.FLOAT, shape[1], shape[2]);
             INDArray out = Nd4j.create(DataType.FLOAT, shape[0], shape[2]);
             FewRowsProduct.of(left, false, right, out).run();
-            assertThat(out.equalsWithEps(left.mmul(right), 1e-5)).as("forward %s", java.util.Arrays.toString(shape)).isTrue();
+            assertThat(out.equalsWithEps(left.mmul(right), 1e-5))
+                    .as("forward %s", java.util.Arrays.toString(shape))
+                    .isTrue();
             // The weight gradient: left^T [pivots, K] x gradient [K, size].
             INDArray gradient = Nd4j.randn(DataType.FLOAT, shape[0], shape[2]);
             INDArray weightGradient = Nd4j.create(DataType.FLOAT, shape[1], shape[2]);
             FewRowsProduct.of(left, true, gradient, weightGradient).run();
-            assertThat(weightGradient.equalsWithEps(left.transpose().mmul(gradient), 1e-5)).as("gradient %s", java.util.Arrays.toString(shape)).isTrue();
+            assertThat(weightGradient.equalsWithEps(left.transpose().mmul(gradient), 1e-5))
+                    .as("gradient %s", java.util.Arrays.toString(shape))
+                    .isTrue();
         }
     }
 
@@ -46,11 +50,22 @@ class FewRowsProductTest {
     @Test
     void largeLeftSidesAndOtherTypesAreLeftToBlas() {
         INDArray wide = Nd4j.rand(DataType.FLOAT, 256, 784);
-        assertThat(FewRowsProduct.of(wide, false, Nd4j.rand(DataType.FLOAT, 784, 50), Nd4j.create(DataType.FLOAT, 256, 50))).isNull();
-        assertThat(FewRowsProduct.of(wide, true, Nd4j.rand(DataType.FLOAT, 256, 50), Nd4j.create(DataType.FLOAT, 784, 50))).isNull();
+        assertThat(FewRowsProduct.of(
+                        wide, false, Nd4j.rand(DataType.FLOAT, 784, 50), Nd4j.create(DataType.FLOAT, 256, 50)))
+                .isNull();
+        assertThat(FewRowsProduct.of(
+                        wide, true, Nd4j.rand(DataType.FLOAT, 256, 50), Nd4j.create(DataType.FLOAT, 784, 50)))
+                .isNull();
         INDArray small = Nd4j.rand(DataType.DOUBLE, 5, 2);
-        assertThat(FewRowsProduct.of(small, false, Nd4j.rand(DataType.DOUBLE, 2, 10), Nd4j.create(DataType.DOUBLE, 5, 10))).isNull();
-        assertThat(FewRowsProduct.of(Nd4j.rand(DataType.FLOAT, 5, 2), false, Nd4j.rand(DataType.FLOAT, 3, 10),
-                Nd4j.create(DataType.FLOAT, 5, 10))).as("inner sizes differ").isNull();
+        assertThat(FewRowsProduct.of(
+                        small, false, Nd4j.rand(DataType.DOUBLE, 2, 10), Nd4j.create(DataType.DOUBLE, 5, 10)))
+                .isNull();
+        assertThat(FewRowsProduct.of(
+                        Nd4j.rand(DataType.FLOAT, 5, 2),
+                        false,
+                        Nd4j.rand(DataType.FLOAT, 3, 10),
+                        Nd4j.create(DataType.FLOAT, 5, 10)))
+                .as("inner sizes differ")
+                .isNull();
     }
 }

@@ -16,9 +16,14 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 
 class FusedAdamTest {
 
-    private static TrainingConfig config(Object updater, org.nd4j.linalg.learning.regularization.Regularization... regularizations) {
-        return TrainingConfig.builder().updater((org.nd4j.linalg.learning.config.IUpdater) updater).regularization(regularizations)
-                .dataSetFeatureMapping("x").dataSetLabelMapping("y").build();
+    private static TrainingConfig config(
+            Object updater, org.nd4j.linalg.learning.regularization.Regularization... regularizations) {
+        return TrainingConfig.builder()
+                .updater((org.nd4j.linalg.learning.config.IUpdater) updater)
+                .regularization(regularizations)
+                .dataSetFeatureMapping("x")
+                .dataSetLabelMapping("y")
+                .build();
     }
 
     @Test
@@ -33,8 +38,11 @@ class FusedAdamTest {
         INDArray referenceState = fusedState.dup();
         long offset = 0;
         for (long size : sizes) {
-            INDArray fusedView = fusedState.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + 2 * size)).reshape(1, 2 * size);
-            INDArray referenceView = referenceState.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + 2 * size))
+            INDArray fusedView = fusedState
+                    .get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + 2 * size))
+                    .reshape(1, 2 * size);
+            INDArray referenceView = referenceState
+                    .get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + 2 * size))
                     .reshape(1, 2 * size);
             GradientUpdater<?> fusedUpdater = adam.instantiate(fusedView, true);
             GradientUpdater<?> referenceUpdater = adam.instantiate(referenceView, true);
@@ -44,16 +52,21 @@ class FusedAdamTest {
             for (int iteration = 0; iteration < 5; iteration++) {
                 INDArray gradient = Nd4j.randn(DataType.FLOAT, size).muli(2);
                 INDArray referenceGradient = gradient.dup();
-                assertThat(fused.apply(parameter, gradient, fusedUpdater, iteration, 0)).isTrue();
+                assertThat(fused.apply(parameter, gradient, fusedUpdater, iteration, 0))
+                        .isTrue();
                 new GradientClipping(0.5).apply(reference, referenceGradient, 5e-3, iteration, 0);
                 referenceUpdater.applyUpdater(referenceGradient, iteration, 0);
                 reference.subi(referenceGradient);
             }
             assertThat(maxDifference(parameter, reference)).isLessThan(1e-6);
-            assertThat(maxDifference(parameter, reference.add(1e-4))).as("the comparison can fail").isGreaterThan(5e-5);
+            assertThat(maxDifference(parameter, reference.add(1e-4)))
+                    .as("the comparison can fail")
+                    .isGreaterThan(5e-5);
             offset += 2 * size;
         }
-        assertThat(maxDifference(fusedState, referenceState)).as("updater state").isLessThan(1e-6);
+        assertThat(maxDifference(fusedState, referenceState))
+                .as("updater state")
+                .isLessThan(1e-6);
     }
 
     @Test
@@ -76,15 +89,18 @@ class FusedAdamTest {
         GradientUpdater<?> updater = adam.instantiate(Nd4j.zeros(DataType.FLOAT, 1, 12), true);
         INDArray transposed = Nd4j.ones(DataType.FLOAT, 2, 3).transpose();
         INDArray before = transposed.dup();
-        assertThat(fused.apply(transposed, Nd4j.ones(DataType.FLOAT, 3, 2), updater, 0, 0)).isFalse();
+        assertThat(fused.apply(transposed, Nd4j.ones(DataType.FLOAT, 3, 2), updater, 0, 0))
+                .isFalse();
         assertThat(transposed).isEqualTo(before);
-        assertThat(fused.apply(Nd4j.ones(DataType.DOUBLE, 6), Nd4j.ones(DataType.DOUBLE, 6), updater, 0, 0)).isFalse();
+        assertThat(fused.apply(Nd4j.ones(DataType.DOUBLE, 6), Nd4j.ones(DataType.DOUBLE, 6), updater, 0, 0))
+                .isFalse();
     }
 
     @Test
     void onlyForTheConfigurationItReproduces() {
         assertThat(FusedAdam.of(config(new Sgd(0.1)))).isEmpty();
-        assertThat(FusedAdam.of(config(new Adam(1e-3), new L2Regularization(1e-4)))).isEmpty();
+        assertThat(FusedAdam.of(config(new Adam(1e-3), new L2Regularization(1e-4))))
+                .isEmpty();
         assertThat(FusedAdam.of(config(new Adam(1e-3)))).isPresent();
         TrainingConfig maximising = config(new Adam(1e-3));
         maximising.setMinimize(false);
@@ -92,6 +108,9 @@ class FusedAdamTest {
     }
 
     private static double maxDifference(INDArray a, INDArray b) {
-        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        return a.castTo(DataType.DOUBLE)
+                .sub(b.castTo(DataType.DOUBLE))
+                .amaxNumber()
+                .doubleValue();
     }
 }

@@ -38,7 +38,9 @@ class LogOfShiftedExpTest {
             INDArray expected = reference(e);
             for (int i = 0; i < values.length; i++) {
                 double exact = Math.log(Math.exp(values[i]) + C);
-                assertThat((double) out.getFloat(i)).as("x = %s", values[i]).isCloseTo(exact, within(3e-7 * Math.max(1, Math.abs(exact))))
+                assertThat((double) out.getFloat(i))
+                        .as("x = %s", values[i])
+                        .isCloseTo(exact, within(3e-7 * Math.max(1, Math.abs(exact))))
                         .isCloseTo(expected.getDouble(i), within(3e-7 * Math.max(1, Math.abs(exact))));
             }
         }
@@ -51,7 +53,10 @@ class LogOfShiftedExpTest {
         INDArray out = Nd4j.create(DataType.FLOAT, 4);
         new LogOfShiftedExp(x, e, C, out).run();
         INDArray expected = reference(e);
-        assertThat(out.getFloat(1)).as("exp overflows: log(inf)").isEqualTo(expected.getFloat(1)).isInfinite();
+        assertThat(out.getFloat(1))
+                .as("exp overflows: log(inf)")
+                .isEqualTo(expected.getFloat(1))
+                .isInfinite();
         assertThat(out.getFloat(2)).isNaN();
         assertThat(out.getFloat(3)).as("exp underflows: log(c)").isEqualTo(expected.getFloat(3));
         assertThat(out.getFloat(0)).isCloseTo(expected.getFloat(0), within(3e-7f));

@@ -31,7 +31,8 @@ class ModelReductionsTest {
             for (boolean squares : new boolean[] {true, false}) {
                 INDArray expected = squares ? x.mul(x).sum(dimensions) : x.sum(dimensions);
                 INDArray out = Nd4j.create(DataType.FLOAT, shape[0]);
-                ModelReductions reduction = ModelReductions.of(squares ? new SquaredNorm() : new Sum(), new INDArray[] {x, axes(all)}, out);
+                ModelReductions reduction =
+                        ModelReductions.of(squares ? new SquaredNorm() : new Sum(), new INDArray[] {x, axes(all)}, out);
                 assertThat(reduction).isNotNull();
                 reduction.run();
                 for (int k = 0; k < shape[0]; k++) {
@@ -40,7 +41,8 @@ class ModelReductionsTest {
                         double v = x.reshape(shape[0], -1).getDouble(k, i);
                         reference += squares ? v * v : v;
                     }
-                    assertThat((double) out.getFloat(k)).as("%s %s model %d", squares ? "sqnorm" : "sum", java.util.Arrays.toString(shape), k)
+                    assertThat((double) out.getFloat(k))
+                            .as("%s %s model %d", squares ? "sqnorm" : "sum", java.util.Arrays.toString(shape), k)
                             .isCloseTo(reference, within(1e-6 * Math.max(1, Math.abs(reference))))
                             // libnd4j accumulates 39200 floats in float: its own error reaches ~1e-5 relative
                             .isCloseTo(expected.getDouble(k), within(1e-4 * Math.max(1, Math.abs(reference))));
@@ -55,26 +57,47 @@ class ModelReductionsTest {
         INDArray view = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3));
         INDArray out = Nd4j.create(DataType.FLOAT, 2);
         ModelReductions.of(new Sum(), new INDArray[] {view, axes(-2, -1)}, out).run();
-        assertThat(out.getFloat(0)).isCloseTo(all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).sumNumber().floatValue(), within(1e-5f));
-        assertThat(out.getFloat(1)).isCloseTo(all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(2)).sumNumber().floatValue(), within(1e-5f));
+        assertThat(out.getFloat(0))
+                .isCloseTo(
+                        all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1))
+                                .sumNumber()
+                                .floatValue(),
+                        within(1e-5f));
+        assertThat(out.getFloat(1))
+                .isCloseTo(
+                        all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(2))
+                                .sumNumber()
+                                .floatValue(),
+                        within(1e-5f));
     }
 
     @Test
     void theAxesMayBeTheOpsOwnDimensions() {
         INDArray x = Nd4j.randn(DataType.FLOAT, 3, 4, 5);
         INDArray out = Nd4j.create(DataType.FLOAT, 3);
-        ModelReductions.of(new SquaredNorm(x, false, 1, 2), new INDArray[] {x}, out).run();
+        ModelReductions.of(new SquaredNorm(x, false, 1, 2), new INDArray[] {x}, out)
+                .run();
         assertThat(out.equalsWithEps(x.mul(x).sum(1, 2), 1e-5)).isTrue();
-        assertThat(ModelReductions.of(new Sum(x, 1), new INDArray[] {x}, out)).as("one axis of two").isNull();
+        assertThat(ModelReductions.of(new Sum(x, 1), new INDArray[] {x}, out))
+                .as("one axis of two")
+                .isNull();
     }
 
     @Test
     void otherReductionsAndAxesAreLeftToLibnd4j() {
         INDArray x = Nd4j.ones(DataType.FLOAT, 3, 4, 5);
         INDArray out = Nd4j.create(DataType.FLOAT, 3);
-        assertThat(ModelReductions.of(new Norm2(), new INDArray[] {x, axes(1, 2)}, out)).as("another reduction").isNull();
-        assertThat(ModelReductions.of(new Sum(), new INDArray[] {x, axes(2)}, out)).as("not every element axis").isNull();
-        assertThat(ModelReductions.of(new Sum(), new INDArray[] {x, axes(0, 1)}, Nd4j.create(DataType.FLOAT, 5))).as("the model axis").isNull();
-        assertThat(ModelReductions.of(new Sum(), new INDArray[] {x.castTo(DataType.DOUBLE), axes(1, 2)}, out)).as("double").isNull();
+        assertThat(ModelReductions.of(new Norm2(), new INDArray[] {x, axes(1, 2)}, out))
+                .as("another reduction")
+                .isNull();
+        assertThat(ModelReductions.of(new Sum(), new INDArray[] {x, axes(2)}, out))
+                .as("not every element axis")
+                .isNull();
+        assertThat(ModelReductions.of(new Sum(), new INDArray[] {x, axes(0, 1)}, Nd4j.create(DataType.FLOAT, 5)))
+                .as("the model axis")
+                .isNull();
+        assertThat(ModelReductions.of(new Sum(), new INDArray[] {x.castTo(DataType.DOUBLE), axes(1, 2)}, out))
+                .as("double")
+                .isNull();
     }
 }

@@ -18,8 +18,12 @@ class NativeFloatsTest {
         assertThat(NativeFloats.readable(row)).isTrue();
         assertThat(NativeFloats.contiguous(matrix.slice(3))).isTrue();
         assertThat(NativeFloats.contiguous(matrix.transpose())).isFalse();
-        assertThat(NativeFloats.contiguous(matrix.getColumn(1, true))).as("a [4, 1] column").isFalse();
-        assertThat(NativeFloats.contiguous(Nd4j.create(DataType.FLOAT, 3, 1, 4).permute(1, 0, 2))).as("[1, 3, 4]").isTrue();
+        assertThat(NativeFloats.contiguous(matrix.getColumn(1, true)))
+                .as("a [4, 1] column")
+                .isFalse();
+        assertThat(NativeFloats.contiguous(Nd4j.create(DataType.FLOAT, 3, 1, 4).permute(1, 0, 2)))
+                .as("[1, 3, 4]")
+                .isTrue();
         assertThat(NativeFloats.readable(Nd4j.create(DataType.DOUBLE, 4))).isFalse();
     }
 }

@@ -100,8 +100,12 @@ class ProductHelperTest {
         blocks[2] = () -> {
             throw new IllegalArgumentException("block 2 failed");
         };
-        assertThatThrownBy(() -> helper.runAll(blocks)).isInstanceOf(IllegalArgumentException.class).hasMessage("block 2 failed");
-        assertThat(runs.get(0) + runs.get(1) + runs.get(3)).as("the other blocks all ran").isEqualTo(3);
+        assertThatThrownBy(() -> helper.runAll(blocks))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("block 2 failed");
+        assertThat(runs.get(0) + runs.get(1) + runs.get(3))
+                .as("the other blocks all ran")
+                .isEqualTo(3);
         AtomicIntegerArray again = new AtomicIntegerArray(4);
         helper.runAll(counting(again, ConcurrentHashMap.newKeySet(), 1000));
         assertThat(again.get(0) + again.get(1) + again.get(2) + again.get(3)).isEqualTo(4);

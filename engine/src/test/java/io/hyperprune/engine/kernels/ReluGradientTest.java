@@ -27,7 +27,8 @@ class ReluGradientTest {
             ReluGradient.of(op, args, actual).run();
             assertThat(actual).isEqualTo(expected);
             assertThat(actual.getFloat(1)).isZero();
-            assertThat(actual.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue()).as("some units pass, some do not")
+            assertThat(actual.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue())
+                    .as("some units pass, some do not")
                     .isBetween(0.3, 0.9);
         }
     }
@@ -35,9 +36,13 @@ class ReluGradientTest {
     @Test
     void leavesOtherArraysToLibnd4j() {
         INDArray doubles = Nd4j.ones(DataType.DOUBLE, 4);
-        assertThat(ReluGradient.applies(new ThresholdReluBp(doubles, doubles, null, 0), new INDArray[] {doubles, doubles})).isFalse();
+        assertThat(ReluGradient.applies(
+                        new ThresholdReluBp(doubles, doubles, null, 0), new INDArray[] {doubles, doubles}))
+                .isFalse();
         INDArray transposed = Nd4j.ones(DataType.FLOAT, 2, 3).transpose();
         INDArray plain = Nd4j.ones(DataType.FLOAT, 3, 2);
-        assertThat(ReluGradient.applies(new ThresholdReluBp(transposed, plain, null, 0), new INDArray[] {transposed, plain})).isFalse();
+        assertThat(ReluGradient.applies(
+                        new ThresholdReluBp(transposed, plain, null, 0), new INDArray[] {transposed, plain}))
+                .isFalse();
     }
 }

@@ -34,7 +34,10 @@ class SmallArithmeticTest {
             for (String name : new String[] {"add", "subtract", "multiply", "divide"}) {
                 for (INDArray[] args : new INDArray[][] {{x, y}, {x, scalar}, {scalar, y}}) {
                     INDArray expected = Nd4j.create(DataType.FLOAT, shape);
-                    Nd4j.exec(DynamicCustomOp.builder(name).addInputs(args).addOutputs(expected).build());
+                    Nd4j.exec(DynamicCustomOp.builder(name)
+                            .addInputs(args)
+                            .addOutputs(expected)
+                            .build());
                     INDArray actual = Nd4j.create(DataType.FLOAT, shape);
                     run(pairwise(name), args, actual);
                     assertThat(actual).as("%s %s", name, shape.length).isEqualTo(expected);
@@ -52,8 +55,12 @@ class SmallArithmeticTest {
             for (String name : new String[] {"add_bp", "subtract_bp", "multiply_bp"}) {
                 INDArray dx = Nd4j.create(DataType.FLOAT, shape);
                 INDArray dy = Nd4j.create(DataType.FLOAT, shape);
-                Nd4j.exec(DynamicCustomOp.builder(name).addInputs(x, y, g).addOutputs(dx, dy).build());
-                DifferentialFunction op = name.startsWith("add") ? new AddBpOp() : name.startsWith("sub") ? new SubBpOp() : new MulBpOp();
+                Nd4j.exec(DynamicCustomOp.builder(name)
+                        .addInputs(x, y, g)
+                        .addOutputs(dx, dy)
+                        .build());
+                DifferentialFunction op =
+                        name.startsWith("add") ? new AddBpOp() : name.startsWith("sub") ? new SubBpOp() : new MulBpOp();
                 INDArray ax = Nd4j.create(DataType.FLOAT, shape);
                 INDArray ay = Nd4j.create(DataType.FLOAT, shape);
                 run(op, new INDArray[] {x, y, g}, ax, ay);
@@ -81,16 +88,23 @@ class SmallArithmeticTest {
     @Test
     void leavesLargeBroadcastOrOtherArraysToLibnd4j() {
         INDArray large = Nd4j.ones(DataType.FLOAT, SmallArithmetic.MAX_LENGTH + 1);
-        assertThat(SmallArithmetic.of(new AddOp(), new INDArray[] {large, large}, new INDArray[] {large.dup()})).isNull();
+        assertThat(SmallArithmetic.of(new AddOp(), new INDArray[] {large, large}, new INDArray[] {large.dup()}))
+                .isNull();
         INDArray row = Nd4j.ones(DataType.FLOAT, 10);
         INDArray matrix = Nd4j.ones(DataType.FLOAT, 5, 10);
         assertThat(SmallArithmetic.of(new AddOp(), new INDArray[] {matrix, row}, new INDArray[] {matrix.dup()}))
-                .as("a row broadcast").isNull();
-        assertThat(SmallArithmetic.of(new MulBpOp(), new INDArray[] {matrix, row, matrix}, new INDArray[] {matrix.dup(), row.dup()}))
-                .as("a gradient that sums").isNull();
-        assertThat(SmallArithmetic.of(new RDivOp(), new INDArray[] {row, row}, new INDArray[] {row.dup()})).as("another op").isNull();
+                .as("a row broadcast")
+                .isNull();
+        assertThat(SmallArithmetic.of(
+                        new MulBpOp(), new INDArray[] {matrix, row, matrix}, new INDArray[] {matrix.dup(), row.dup()}))
+                .as("a gradient that sums")
+                .isNull();
+        assertThat(SmallArithmetic.of(new RDivOp(), new INDArray[] {row, row}, new INDArray[] {row.dup()}))
+                .as("another op")
+                .isNull();
         INDArray doubles = Nd4j.ones(DataType.DOUBLE, 10);
-        assertThat(SmallArithmetic.of(new AddOp(), new INDArray[] {doubles, doubles}, new INDArray[] {doubles.dup()})).isNull();
+        assertThat(SmallArithmetic.of(new AddOp(), new INDArray[] {doubles, doubles}, new INDArray[] {doubles.dup()}))
+                .isNull();
     }
 
     /** Varied floats, including zero, negatives and ones that do not round-trip through sums. */

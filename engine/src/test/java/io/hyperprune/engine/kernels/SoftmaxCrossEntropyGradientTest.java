@@ -28,19 +28,25 @@ class SoftmaxCrossEntropyGradientTest {
                 for (INDArray labels : new INDArray[] {oneHot, soft}) {
                     INDArray weight = Nd4j.scalar(DataType.FLOAT, w);
                     INDArray expected = Nd4j.create(DataType.FLOAT, 1280, 10);
-                    Nd4j.exec(DynamicCustomOp.builder("softmax_cross_entropy_loss_grad").addInputs(logits, weight, labels)
+                    Nd4j.exec(DynamicCustomOp.builder("softmax_cross_entropy_loss_grad")
+                            .addInputs(logits, weight, labels)
                             .addOutputs(expected, Nd4j.create(DataType.FLOAT), Nd4j.create(DataType.FLOAT, 1280, 10))
-                            .addIntegerArguments(reduce.ordinal()).addFloatingPointArguments(0.0).build());
+                            .addIntegerArguments(reduce.ordinal())
+                            .addFloatingPointArguments(0.0)
+                            .build());
                     INDArray[] args = {logits, weight, labels};
                     DynamicCustomOp op = op(reduce, 0.0);
                     assertThat(SoftmaxCrossEntropyGradient.applies(op, args)).isTrue();
                     INDArray actual = Nd4j.create(DataType.FLOAT, 1280, 10);
                     SoftmaxCrossEntropyGradient.of(op, args, actual).run();
                     double scale = Math.max(1e-30, expected.amaxNumber().doubleValue());
-                    assertThat(actual.sub(expected).amaxNumber().doubleValue() / scale).as("%s, weight %s", reduce, w)
+                    assertThat(actual.sub(expected).amaxNumber().doubleValue() / scale)
+                            .as("%s, weight %s", reduce, w)
                             .isLessThan(1e-6);
                     if (w != 0 && reduce != LossReduce.MEAN_BY_WEIGHT) {
-                        assertThat(expected.amaxNumber().doubleValue()).as("a gradient that can differ").isPositive();
+                        assertThat(expected.amaxNumber().doubleValue())
+                                .as("a gradient that can differ")
+                                .isPositive();
                     }
                 }
             }
@@ -51,14 +57,20 @@ class SoftmaxCrossEntropyGradientTest {
     void leavesSmoothingAndPerSampleWeightsToLibnd4j() {
         INDArray logits = Nd4j.ones(DataType.FLOAT, 4, 3);
         INDArray scalar = Nd4j.scalar(1f);
-        assertThat(SoftmaxCrossEntropyGradient.applies(op(LossReduce.SUM, 0.1), new INDArray[] {logits, scalar, logits}))
-                .as("label smoothing").isFalse();
+        assertThat(SoftmaxCrossEntropyGradient.applies(
+                        op(LossReduce.SUM, 0.1), new INDArray[] {logits, scalar, logits}))
+                .as("label smoothing")
+                .isFalse();
         INDArray perSample = Nd4j.ones(DataType.FLOAT, 4);
-        assertThat(SoftmaxCrossEntropyGradient.applies(op(LossReduce.SUM, 0.0), new INDArray[] {logits, perSample, logits}))
-                .as("a weight per sample").isFalse();
+        assertThat(SoftmaxCrossEntropyGradient.applies(
+                        op(LossReduce.SUM, 0.0), new INDArray[] {logits, perSample, logits}))
+                .as("a weight per sample")
+                .isFalse();
         INDArray transposed = Nd4j.ones(DataType.FLOAT, 3, 4).transpose();
-        assertThat(SoftmaxCrossEntropyGradient.applies(op(LossReduce.SUM, 0.0), new INDArray[] {transposed, scalar, logits}))
-                .as("logits not in C order").isFalse();
+        assertThat(SoftmaxCrossEntropyGradient.applies(
+                        op(LossReduce.SUM, 0.0), new INDArray[] {transposed, scalar, logits}))
+                .as("logits not in C order")
+                .isFalse();
     }
 
     private static SoftmaxCrossEntropyLossBp op(LossReduce reduce, double smoothing) {

@@ -22,14 +22,16 @@ class SparseInputTest {
         for (int r = 0; r < rows; r++) {
             boolean empty = r % 7 == 3;
             for (int c = 0; c < columns; c++) {
-                values[r * columns + c] = !empty && random.nextDouble() < share ? (float) (random.nextInt(255) + 1) / 127.5f - 1 : -1f;
+                values[r * columns + c] =
+                        !empty && random.nextDouble() < share ? (float) (random.nextInt(255) + 1) / 127.5f - 1 : -1f;
             }
         }
         return values;
     }
 
     private static double largestRelativeError(INDArray actual, INDArray expected) {
-        return actual.sub(expected).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue();
+        return actual.sub(expected).amaxNumber().doubleValue()
+                / expected.amaxNumber().doubleValue();
     }
 
     @Test
@@ -40,8 +42,20 @@ class SparseInputTest {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 256, 140);
         INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, 300, 140);
         SparseInput sparse = SparseInput.of(x);
-        Runnable product = sparse.product(w, out, () -> { throw new AssertionError("dense"); }, null);
-        Runnable transposed = sparse.transposedProduct(d, gradient, () -> { throw new AssertionError("dense"); }, null);
+        Runnable product = sparse.product(
+                w,
+                out,
+                () -> {
+                    throw new AssertionError("dense");
+                },
+                null);
+        Runnable transposed = sparse.transposedProduct(
+                d,
+                gradient,
+                () -> {
+                    throw new AssertionError("dense");
+                },
+                null);
         for (int step = 0; step < 3; step++) {
             x.assign(Nd4j.create(batch(10 + step, 256, 300, 0.2), new long[] {256, 300}, 'c'));
             out.assign(Float.NaN);
@@ -50,7 +64,9 @@ class SparseInputTest {
             transposed.run();
             assertThat(sparse.sparse()).isTrue();
             assertThat(largestRelativeError(out, x.mmul(w))).as("step %d", step).isLessThan(1e-5);
-            assertThat(largestRelativeError(gradient, x.transpose().mmul(d))).as("step %d", step).isLessThan(1e-5);
+            assertThat(largestRelativeError(gradient, x.transpose().mmul(d)))
+                    .as("step %d", step)
+                    .isLessThan(1e-5);
         }
     }
 
@@ -80,7 +96,14 @@ class SparseInputTest {
         INDArray w = random(8, 150, 128);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 100, 128);
         SparseInput sparse = SparseInput.of(x);
-        sparse.product(w, out, () -> { throw new AssertionError("dense"); }, null).run();
+        sparse.product(
+                        w,
+                        out,
+                        () -> {
+                            throw new AssertionError("dense");
+                        },
+                        null)
+                .run();
         assertThat(largestRelativeError(out, x.mmul(w))).isLessThan(1e-5);
     }
 
@@ -90,7 +113,15 @@ class SparseInputTest {
         values[5 * 140 + 17] = Float.NaN;
         INDArray x = Nd4j.create(values, new long[] {32, 140}, 'c');
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, 32, 128);
-        SparseInput.of(x).product(random(10, 140, 128), out, () -> { throw new AssertionError("dense"); }, null).run();
+        SparseInput.of(x)
+                .product(
+                        random(10, 140, 128),
+                        out,
+                        () -> {
+                            throw new AssertionError("dense");
+                        },
+                        null)
+                .run();
         assertThat(Float.isNaN(out.getFloat(5, 0))).isTrue();
         assertThat(Float.isNaN(out.getFloat(4, 0))).isFalse();
     }
@@ -106,10 +137,38 @@ class SparseInputTest {
         INDArray shared = Nd4j.createUninitialized(DataType.FLOAT, 784, 250);
         SparseInput sparse = SparseInput.of(x);
         ProductHelper helper = new ProductHelper(1);
-        sparse.product(w, outAlone, () -> { throw new AssertionError("dense"); }, null).run();
-        sparse.transposedProduct(d, alone, () -> { throw new AssertionError("dense"); }, null).run();
-        sparse.product(w, outShared, () -> { throw new AssertionError("dense"); }, helper).run();
-        sparse.transposedProduct(d, shared, () -> { throw new AssertionError("dense"); }, helper).run();
+        sparse.product(
+                        w,
+                        outAlone,
+                        () -> {
+                            throw new AssertionError("dense");
+                        },
+                        null)
+                .run();
+        sparse.transposedProduct(
+                        d,
+                        alone,
+                        () -> {
+                            throw new AssertionError("dense");
+                        },
+                        null)
+                .run();
+        sparse.product(
+                        w,
+                        outShared,
+                        () -> {
+                            throw new AssertionError("dense");
+                        },
+                        helper)
+                .run();
+        sparse.transposedProduct(
+                        d,
+                        shared,
+                        () -> {
+                            throw new AssertionError("dense");
+                        },
+                        helper)
+                .run();
         assertThat(outShared).isEqualTo(outAlone);
         assertThat(shared).isEqualTo(alone);
         assertThat(largestRelativeError(outAlone, x.mmul(w))).isLessThan(1e-5);

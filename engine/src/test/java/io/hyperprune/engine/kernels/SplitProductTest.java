@@ -46,13 +46,22 @@ class SplitProductTest {
     void smallProductsMismatchedShapesAndNoHelperAreNotSplit() {
         INDArray x = random(5, 256, 784);
         assertThat(SplitProduct.of(x, true, random(6, 256, 50), Nd4j.create(DataType.FLOAT, 784, 50), HELPER))
-                .as("one plain MNIST model's weight gradient: 10 M multiply-adds").isNull();
-        assertThat(SplitProduct.of(x, true, random(7, 256, 250), Nd4j.create(DataType.FLOAT, 784, 250), null)).isNull();
+                .as("one plain MNIST model's weight gradient: 10 M multiply-adds")
+                .isNull();
+        assertThat(SplitProduct.of(x, true, random(7, 256, 250), Nd4j.create(DataType.FLOAT, 784, 250), null))
+                .isNull();
         assertThat(SplitProduct.of(x, false, random(8, 256, 250), Nd4j.create(DataType.FLOAT, 256, 250), HELPER))
-                .as("inner dimensions differ").isNull();
+                .as("inner dimensions differ")
+                .isNull();
         assertThat(SplitProduct.of(x, true, random(9, 256, 250), Nd4j.create(DataType.FLOAT, 250, 784), HELPER))
-                .as("wrong output shape").isNull();
-        assertThat(SplitProduct.of(x.castTo(DataType.DOUBLE), true, random(10, 256, 250), Nd4j.create(DataType.FLOAT, 784, 250),
-                HELPER)).isNull();
+                .as("wrong output shape")
+                .isNull();
+        assertThat(SplitProduct.of(
+                        x.castTo(DataType.DOUBLE),
+                        true,
+                        random(10, 256, 250),
+                        Nd4j.create(DataType.FLOAT, 784, 250),
+                        HELPER))
+                .isNull();
     }
 }

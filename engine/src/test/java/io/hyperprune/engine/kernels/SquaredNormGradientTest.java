@@ -30,10 +30,14 @@ class SquaredNormGradientTest {
     void leavesOtherReductionsToLibnd4j() {
         INDArray input = Nd4j.ones(DataType.FLOAT, 4, 4);
         INDArray perColumn = Nd4j.ones(DataType.FLOAT, 4);
-        assertThat(SquaredNormGradient.applies(new SquaredNormBp(input, perColumn, null, false, 0), new INDArray[] {input, perColumn}))
-                .as("over the model axis").isFalse();
+        assertThat(SquaredNormGradient.applies(
+                        new SquaredNormBp(input, perColumn, null, false, 0), new INDArray[] {input, perColumn}))
+                .as("over the model axis")
+                .isFalse();
         INDArray scalar = Nd4j.scalar(1f);
-        assertThat(SquaredNormGradient.applies(new SquaredNormBp(input, scalar, null, false), new INDArray[] {input, scalar}))
-                .as("over everything").isFalse();
+        assertThat(SquaredNormGradient.applies(
+                        new SquaredNormBp(input, scalar, null, false), new INDArray[] {input, scalar}))
+                .as("over everything")
+                .isFalse();
     }
 }

@@ -18,7 +18,12 @@ class GaussianNoiseTest {
         new GaussianNoise(11).fill(eps, 1);
         double n = eps.length();
         double mean = eps.sumNumber().doubleValue() / n;
-        double variance = eps.castTo(DataType.DOUBLE).mul(eps.castTo(DataType.DOUBLE)).sumNumber().doubleValue() / n - mean * mean;
+        double variance = eps.castTo(DataType.DOUBLE)
+                                .mul(eps.castTo(DataType.DOUBLE))
+                                .sumNumber()
+                                .doubleValue()
+                        / n
+                - mean * mean;
         // 196 000 draws: the standard error of the mean is 0.0023, of the variance 0.0032.
         assertThat(mean).isBetween(-0.012, 0.012);
         assertThat(variance).isBetween(0.985, 1.015);
@@ -37,8 +42,10 @@ class GaussianNoiseTest {
         new GaussianNoise(17).fill(eps, 1);
         float[] z = eps.toFloatVector();
         // Phi at -3 .. 3 in steps of 0.5; with 400 000 draws the empirical CDF's standard error is <= 0.0008.
-        double[] phi = {0.0013499, 0.0062097, 0.0227501, 0.0668072, 0.1586553, 0.3085375, 0.5,
-                0.6914625, 0.8413447, 0.9331928, 0.9772499, 0.9937903, 0.9986501};
+        double[] phi = {
+            0.0013499, 0.0062097, 0.0227501, 0.0668072, 0.1586553, 0.3085375, 0.5, 0.6914625, 0.8413447, 0.9331928,
+            0.9772499, 0.9937903, 0.9986501
+        };
         for (int j = 0; j < phi.length; j++) {
             double at = -3 + 0.5 * j;
             long below = 0;
@@ -53,7 +60,9 @@ class GaussianNoiseTest {
             for (int i = 0; i + lag < z.length; i++) {
                 products += (double) z[i] * z[i + lag];
             }
-            assertThat(products / (z.length - lag)).as("correlation at lag %d", lag).isBetween(-0.01, 0.01);
+            assertThat(products / (z.length - lag))
+                    .as("correlation at lag %d", lag)
+                    .isBetween(-0.01, 0.01);
         }
     }
 
@@ -62,7 +71,9 @@ class GaussianNoiseTest {
         for (int i = -10_000; i <= 10_000; i++) {
             float x = (float) (Math.PI * i / 10_000);
             assertThat((double) GaussianNoise.cos(x * x)).as("cos %s", x).isCloseTo(Math.cos(x), within(1e-6));
-            assertThat((double) (x * GaussianNoise.sinOverX(x * x))).as("sin %s", x).isCloseTo(Math.sin(x), within(1e-6));
+            assertThat((double) (x * GaussianNoise.sinOverX(x * x)))
+                    .as("sin %s", x)
+                    .isCloseTo(Math.sin(x), within(1e-6));
         }
     }
 
@@ -104,11 +115,14 @@ class GaussianNoiseTest {
     @Test
     void refusesArraysItCannotFillInOrder() {
         INDArray transposed = Nd4j.create(DataType.FLOAT, 3, 4).transpose();
-        assertThatThrownBy(() -> new GaussianNoise(1).fill(transposed, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new GaussianNoise(1).fill(transposed, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("contiguous float");
         assertThatThrownBy(() -> new GaussianNoise(1).fill(Nd4j.create(DataType.FLOAT, 5), 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 equal blocks");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 equal blocks");
         assertThatThrownBy(() -> new GaussianNoise(1).fill(Nd4j.create(DataType.DOUBLE, 4), 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DOUBLE");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DOUBLE");
     }
 }

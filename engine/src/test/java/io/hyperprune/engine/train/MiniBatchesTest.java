@@ -20,7 +20,8 @@ class MiniBatchesTest {
             labels.putScalar(i, i % 4);
         }
         // Rows 5..24 of the stored array: a view whose elements start at offset 30.
-        DataSplit split = new DataSplit(all.get(NDArrayIndex.interval(5, 25)), labels.get(NDArrayIndex.interval(5, 25)));
+        DataSplit split =
+                new DataSplit(all.get(NDArrayIndex.interval(5, 25)), labels.get(NDArrayIndex.interval(5, 25)));
         MiniBatches batches = new MiniBatches(split, 4, 8, Optional.empty());
         int[] rows = {19, 0, 7, 7};
         INDArray features = Nd4j.create(DataType.FLOAT, 4, 2, 3);
@@ -30,7 +31,8 @@ class MiniBatchesTest {
             assertThat(features.get(NDArrayIndex.point(i))).isEqualTo(all.get(NDArrayIndex.point(5 + rows[i])));
             int label = (5 + rows[i]) % 4;
             assertThat(oneHot.getFloat(i, label)).isEqualTo(1f);
-            assertThat(oneHot.get(NDArrayIndex.point(i)).sumNumber().floatValue()).isEqualTo(1f);
+            assertThat(oneHot.get(NDArrayIndex.point(i)).sumNumber().floatValue())
+                    .isEqualTo(1f);
         }
     }
 }

@@ -42,8 +42,11 @@ class PrefetchTest {
             }
         };
         try (Prefetch<Integer> prefetch = new Prefetch<>(failing, 2)) {
-            assertThat(List.of(prefetch.next(), prefetch.next(), prefetch.next())).containsExactly(0, 1, 2);
-            assertThatThrownBy(prefetch::next).isInstanceOf(IllegalStateException.class).hasMessage("no noise for you");
+            assertThat(List.of(prefetch.next(), prefetch.next(), prefetch.next()))
+                    .containsExactly(0, 1, 2);
+            assertThatThrownBy(prefetch::next)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no noise for you");
         }
     }
 

@@ -20,8 +20,15 @@ public final class TinyData {
                 centre[i] = (float) (2 * random.nextDouble() - 1);
             }
         }
-        return new Dataset("tiny", split(centres, train, random), split(centres, test, random), classes, new long[] {inputs},
-                Map.of(), "generated", Optional.empty());
+        return new Dataset(
+                "tiny",
+                split(centres, train, random),
+                split(centres, test, random),
+                classes,
+                new long[] {inputs},
+                Map.of(),
+                "generated",
+                Optional.empty());
     }
 
     /**
@@ -30,8 +37,15 @@ public final class TinyData {
      */
     public static Dataset sparseClusters(int inputs, int classes, int train, int test, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        return new Dataset("tiny-sparse", sparseSplit(inputs, classes, train, random), sparseSplit(inputs, classes, test, random),
-                classes, new long[] {inputs}, Map.of(), "generated", Optional.empty());
+        return new Dataset(
+                "tiny-sparse",
+                sparseSplit(inputs, classes, train, random),
+                sparseSplit(inputs, classes, test, random),
+                classes,
+                new long[] {inputs},
+                Map.of(),
+                "generated",
+                Optional.empty());
     }
 
     private static DataSplit sparseSplit(int inputs, int classes, int n, SplittableRandom random) {
@@ -42,7 +56,8 @@ public final class TinyData {
             int label = random.nextInt(classes);
             labels[s] = label;
             for (int k = 0; k < inputs * 15 / 100; k++) {
-                int input = random.nextDouble() < 0.8 ? (label * inputs / classes + random.nextInt(inputs / 4)) % inputs
+                int input = random.nextDouble() < 0.8
+                        ? (label * inputs / classes + random.nextInt(inputs / 4)) % inputs
                         : random.nextInt(inputs);
                 features[s * inputs + input] = (float) (random.nextInt(255) + 1) / 127.5f - 1;
             }
@@ -53,8 +68,15 @@ public final class TinyData {
     /** Random 3x32x32 images whose mean brightness depends on the class (the CIFAR net's input shape). */
     public static Dataset images(int train, int test, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        return new Dataset("tiny-images", images(train, random), images(test, random), 10, new long[] {3, 32, 32},
-                Map.of(), "generated", Optional.empty());
+        return new Dataset(
+                "tiny-images",
+                images(train, random),
+                images(test, random),
+                10,
+                new long[] {3, 32, 32},
+                Map.of(),
+                "generated",
+                Optional.empty());
     }
 
     private static DataSplit images(int n, SplittableRandom random) {
@@ -86,17 +108,31 @@ public final class TinyData {
 
     /** A bundled evidence (the plugins are on the test class path). */
     public static io.hyperprune.api.Evidence evidence(String id) {
-        return java.util.ServiceLoader.load(io.hyperprune.api.Evidence.class).stream().map(java.util.ServiceLoader.Provider::get)
-                .filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+        return java.util.ServiceLoader.load(io.hyperprune.api.Evidence.class).stream()
+                .map(java.util.ServiceLoader.Provider::get)
+                .filter(e -> e.id().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A plain model at one lambda, ready to train. */
-    public static Trainer trainer(io.hyperprune.engine.graph.ModelSpec model, String evidenceId, Dataset data, long seed, double lambda) {
+    public static Trainer trainer(
+            io.hyperprune.engine.graph.ModelSpec model, String evidenceId, Dataset data, long seed, double lambda) {
         io.hyperprune.api.Evidence evidence = evidence(evidenceId);
-        io.hyperprune.engine.graph.ModelGraph graph = io.hyperprune.engine.graph.ModelGraph.build(model, evidence,
-                io.hyperprune.api.ComponentOptions.none(evidenceId), new io.hyperprune.engine.graph.ConstantHypernetwork(),
-                io.hyperprune.api.ComponentOptions.none("constant"), 1, data.train().size(), seed);
-        return new Trainer(graph, data, new TrainingSettings(1, 32, 5e-3, 1.0, seed, java.util.List.of(lambda), 1,
-                io.hyperprune.api.LambdaRange.REFERENCE), false);
+        io.hyperprune.engine.graph.ModelGraph graph = io.hyperprune.engine.graph.ModelGraph.build(
+                model,
+                evidence,
+                io.hyperprune.api.ComponentOptions.none(evidenceId),
+                new io.hyperprune.engine.graph.ConstantHypernetwork(),
+                io.hyperprune.api.ComponentOptions.none("constant"),
+                1,
+                data.train().size(),
+                seed);
+        return new Trainer(
+                graph,
+                data,
+                new TrainingSettings(
+                        1, 32, 5e-3, 1.0, seed, java.util.List.of(lambda), 1, io.hyperprune.api.LambdaRange.REFERENCE),
+                false);
     }
 }

@@ -17,12 +17,19 @@ class TrainingSettingsTest {
 
     @Test
     void theModelsOfOnePassAreBoundedWithTheReason() {
-        List<Double> many = DoubleStream.iterate(0.01, l -> l * 1.1).limit(TrainingSettings.MAX_MODELS_PER_PASS + 1).boxed().toList();
-        assertThatThrownBy(() -> settings(many, 5)).isInstanceOf(InputException.class)
-                .hasMessageContaining("65 lambdas are too many for one run: at most 64").hasMessageContaining("--one-run-per-lambda");
-        assertThatThrownBy(() -> settings(List.of(1.0), 100000)).isInstanceOf(InputException.class)
+        List<Double> many = DoubleStream.iterate(0.01, l -> l * 1.1)
+                .limit(TrainingSettings.MAX_MODELS_PER_PASS + 1)
+                .boxed()
+                .toList();
+        assertThatThrownBy(() -> settings(many, 5))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("65 lambdas are too many for one run: at most 64")
+                .hasMessageContaining("--one-run-per-lambda");
+        assertThatThrownBy(() -> settings(List.of(1.0), 100000))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("--lambda-samples 100000 is too many: at most 64");
-        assertThatCode(() -> settings(many.subList(0, TrainingSettings.MAX_MODELS_PER_PASS), TrainingSettings.MAX_MODELS_PER_PASS))
+        assertThatCode(() -> settings(
+                        many.subList(0, TrainingSettings.MAX_MODELS_PER_PASS), TrainingSettings.MAX_MODELS_PER_PASS))
                 .doesNotThrowAnyException();
     }
 }

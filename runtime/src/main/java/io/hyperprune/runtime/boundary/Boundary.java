@@ -19,8 +19,8 @@ public final class Boundary {
     /**
      * The guarded form of a loaded component whose id, description and options were read (once) at load.
      */
-    public static <T extends Component> T wrap(Class<T> spi, T instance, PluginRef plugin, String description,
-            Map<String, String> options) {
+    public static <T extends Component> T wrap(
+            Class<T> spi, T instance, PluginRef plugin, String description, Map<String, String> options) {
         Component guarded;
         if (spi == PruningCriterion.class) {
             guarded = new GuardedCriterion((PruningCriterion) instance, plugin, description, options);
@@ -45,12 +45,14 @@ public final class Boundary {
             return component;
         }
         String className = component.getClass().getName();
-        PluginRef unnamed = new PluginRef(kind(spi), "(" + component.getClass().getSimpleName() + ")", className, "classpath");
+        PluginRef unnamed =
+                new PluginRef(kind(spi), "(" + component.getClass().getSimpleName() + ")", className, "classpath");
         String id = PluginCalls.call(unnamed, "id", component::id);
         PluginRef plugin = new PluginRef(kind(spi), String.valueOf(id), className, "classpath");
         String description = PluginCalls.call(plugin, "description", component::description);
         Map<String, String> options = PluginCalls.call(plugin, "options", component::options);
-        return wrap(spi, component, plugin, description == null ? "" : description, options == null ? Map.of() : options);
+        return wrap(
+                spi, component, plugin, description == null ? "" : description, options == null ? Map.of() : options);
     }
 
     /** Which plugin a component is, for messages about results the engine checks itself. */
@@ -58,7 +60,8 @@ public final class Boundary {
         if (component instanceof GuardedComponent<?> guarded) {
             return guarded.plugin;
         }
-        return new PluginRef(kind(spi), String.valueOf(component.id()), component.getClass().getName(), "classpath");
+        return new PluginRef(
+                kind(spi), String.valueOf(component.id()), component.getClass().getName(), "classpath");
     }
 
     /** A contract breach the engine found while building a graph, named with the plugin's jar. */

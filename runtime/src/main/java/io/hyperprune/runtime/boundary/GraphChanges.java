@@ -24,11 +24,12 @@ record GraphChanges(long variables, long placeholders, List<String> losses) {
     /** What was added since {@code before}, as "created 2 placeholders"; null if nothing forbidden. */
     String forbiddenSince(GraphChanges before, boolean variablesAllowed) {
         if (!variablesAllowed && variables != before.variables) {
-            return "created " + (variables - before.variables) + " learned variable(s) (sd.var); only the hypernetwork owns"
-                    + " learned tensors";
+            return "created " + (variables - before.variables)
+                    + " learned variable(s) (sd.var); only the hypernetwork owns" + " learned tensors";
         }
         if (placeholders != before.placeholders) {
-            return "created " + (placeholders - before.placeholders) + " placeholder(s); the runtime owns the graph's inputs";
+            return "created " + (placeholders - before.placeholders)
+                    + " placeholder(s); the runtime owns the graph's inputs";
         }
         if (!losses.equals(before.losses)) {
             return "changed the loss variables to " + losses + "; the runtime sets the loss";

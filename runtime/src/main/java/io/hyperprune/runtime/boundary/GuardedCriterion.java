@@ -1,10 +1,9 @@
 package io.hyperprune.runtime.boundary;
 
-import io.hyperprune.engine.graph.TensorChecks;
-
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.PosteriorView;
 import io.hyperprune.api.PruningCriterion;
+import io.hyperprune.engine.graph.TensorChecks;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -28,17 +27,19 @@ final class GuardedCriterion extends GuardedComponent<PruningCriterion> implemen
             throw fault("scores returned null for parameter " + name + "; return one score per weight");
         }
         if (!Arrays.equals(scores.shape(), expected)) {
-            throw fault("scores returned shape " + Arrays.toString(scores.shape()) + " for parameter " + name + " of shape "
-                    + Arrays.toString(expected) + "; return one score per weight, in the parameter's shape (same order)");
+            throw fault("scores returned shape " + Arrays.toString(scores.shape()) + " for parameter " + name
+                    + " of shape " + Arrays.toString(expected)
+                    + "; return one score per weight, in the parameter's shape (same order)");
         }
         Optional<String> bad = TensorChecks.firstNonFinite(scores);
         if (bad.isPresent()) {
             throw fault("scores of parameter " + name + " are not all finite: " + bad.get()
                     + "; return a large finite value instead of infinity or NaN");
         }
-        if (changed(mean, parameter.mean()) || sigma.isPresent() && changed(sigma.get(), parameter.sigma().get())) {
-            throw fault("scores modified its input (the posterior of parameter " + name + "); the input arrays must not be"
-                    + " modified: compute on copies (e.g. mul instead of muli)");
+        if (changed(mean, parameter.mean())
+                || sigma.isPresent() && changed(sigma.get(), parameter.sigma().get())) {
+            throw fault("scores modified its input (the posterior of parameter " + name
+                    + "); the input arrays must not be" + " modified: compute on copies (e.g. mul instead of muli)");
         }
         return scores;
     }

@@ -1,13 +1,12 @@
 package io.hyperprune.runtime.boundary;
 
-import io.hyperprune.engine.graph.TensorChecks;
-
 import io.hyperprune.api.BatchAugmentation;
 import io.hyperprune.api.DataLocation;
 import io.hyperprune.api.DataRequest;
 import io.hyperprune.api.DataSplit;
 import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DatasetProvider;
+import io.hyperprune.engine.graph.TensorChecks;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class GuardedDatasetProvider extends GuardedComponent<DatasetProvider> implements DatasetProvider {
 
-    GuardedDatasetProvider(DatasetProvider delegate, PluginRef plugin, String description, Map<String, String> options) {
+    GuardedDatasetProvider(
+            DatasetProvider delegate, PluginRef plugin, String description, Map<String, String> options) {
         super(delegate, plugin, description, options);
     }
 
@@ -42,11 +42,19 @@ final class GuardedDatasetProvider extends GuardedComponent<DatasetProvider> imp
         }
         long[] sampleShape = data.sampleShape();
         if (sampleShape.length == 0 || Arrays.stream(sampleShape).anyMatch(d -> d <= 0)) {
-            throw fault("load returned the sample shape " + Arrays.toString(sampleShape) + "; every dimension must be positive");
+            throw fault("load returned the sample shape " + Arrays.toString(sampleShape)
+                    + "; every dimension must be positive");
         }
         check("training", data.train(), data.classes());
         check("test", data.test(), data.classes());
-        return new Dataset(data.id(), data.train(), data.test(), data.classes(), sampleShape, data.checksums(), data.source(),
+        return new Dataset(
+                data.id(),
+                data.train(),
+                data.test(),
+                data.classes(),
+                sampleShape,
+                data.checksums(),
+                data.source(),
                 data.trainAugmentation().map(this::guard));
     }
 
@@ -72,8 +80,9 @@ final class GuardedDatasetProvider extends GuardedComponent<DatasetProvider> imp
             long[] shape = batch.shape();
             INDArray result = call("its training augmentation", () -> augmentation.apply(batch, random));
             if (result == null || !Arrays.equals(result.shape(), shape) || result.dataType() != DataType.FLOAT) {
-                throw fault("its training augmentation returned " + (result == null ? "null"
-                        : result.dataType() + " " + Arrays.toString(result.shape())) + " for a FLOAT batch of shape "
+                throw fault("its training augmentation returned "
+                        + (result == null ? "null" : result.dataType() + " " + Arrays.toString(result.shape()))
+                        + " for a FLOAT batch of shape "
                         + Arrays.toString(shape) + "; return the augmented batch with the same shape and type");
             }
             return result;

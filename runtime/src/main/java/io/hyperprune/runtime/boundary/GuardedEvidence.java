@@ -1,12 +1,11 @@
 package io.hyperprune.runtime.boundary;
 
-import io.hyperprune.engine.graph.TensorChecks;
-
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.ParameterSpec;
 import io.hyperprune.api.PosteriorTensor;
 import io.hyperprune.api.PosteriorView;
+import io.hyperprune.engine.graph.TensorChecks;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,8 @@ final class GuardedEvidence extends GuardedComponent<Evidence> implements Eviden
     public List<PosteriorTensor> posterior(ParameterSpec parameter, ComponentOptions options) {
         List<PosteriorTensor> tensors = call("posterior", () -> delegate.posterior(parameter, options));
         if (tensors == null || tensors.isEmpty()) {
-            throw fault("posterior returned " + (tensors == null ? "null" : "no tensors") + " for parameter " + parameter.name()
-                    + "; return at least one posterior tensor");
+            throw fault("posterior returned " + (tensors == null ? "null" : "no tensors") + " for parameter "
+                    + parameter.name() + "; return at least one posterior tensor");
         }
         Set<String> roles = new HashSet<>();
         for (PosteriorTensor tensor : tensors) {
@@ -56,24 +55,38 @@ final class GuardedEvidence extends GuardedComponent<Evidence> implements Eviden
     }
 
     @Override
-    public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable noise,
+    public SDVariable trainingWeight(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable noise,
             ComponentOptions options) {
-        return graphCall("trainingWeight", sd, parameter, () -> delegate.trainingWeight(sd, parameter, posterior, noise, options));
+        return graphCall(
+                "trainingWeight",
+                sd,
+                parameter,
+                () -> delegate.trainingWeight(sd, parameter, posterior, noise, options));
     }
 
     @Override
-    public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            ComponentOptions options) {
-        return graphCall("evaluationWeight", sd, parameter, () -> delegate.evaluationWeight(sd, parameter, posterior, options));
+    public SDVariable evaluationWeight(
+            SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
+        return graphCall(
+                "evaluationWeight", sd, parameter, () -> delegate.evaluationWeight(sd, parameter, posterior, options));
     }
 
     @Override
-    public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable lambda,
+    public SDVariable penalty(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable lambda,
             ComponentOptions options) {
         return graphCall("penalty", sd, parameter, () -> delegate.penalty(sd, parameter, posterior, lambda, options));
     }
 
-    private SDVariable graphCall(String method, SameDiff sd, ParameterSpec parameter, java.util.function.Supplier<SDVariable> body) {
+    private SDVariable graphCall(
+            String method, SameDiff sd, ParameterSpec parameter, java.util.function.Supplier<SDVariable> body) {
         GraphChanges before = GraphChanges.of(sd);
         SDVariable result = call(method, body);
         String problem = GraphChanges.misplaced(result, sd);
@@ -101,21 +114,25 @@ final class GuardedEvidence extends GuardedComponent<Evidence> implements Eviden
         return view;
     }
 
-    private void check(ParameterSpec parameter, Map<String, INDArray> posterior, String what, Optional<INDArray> values) {
+    private void check(
+            ParameterSpec parameter, Map<String, INDArray> posterior, String what, Optional<INDArray> values) {
         Optional<String> bad = values.flatMap(TensorChecks::firstNonFinite);
         if (bad.isEmpty()) {
             return;
         }
         // Not finite out of non-finite input is the trained model's state, not the evidence's fault.
         for (Map.Entry<String, INDArray> tensor : posterior.entrySet()) {
-            Optional<String> input = tensor.getValue() == null ? Optional.empty() : TensorChecks.firstNonFinite(tensor.getValue());
+            Optional<String> input =
+                    tensor.getValue() == null ? Optional.empty() : TensorChecks.firstNonFinite(tensor.getValue());
             if (input.isPresent()) {
-                throw new io.hyperprune.api.InputException("the model's posterior tensor " + parameter.name() + "/" + tensor.getKey()
-                        + " is not finite (" + input.get() + "): its training diverged; train it again, e.g. with a smaller"
-                        + " --learning-rate");
+                throw new io.hyperprune.api.InputException(
+                        "the model's posterior tensor " + parameter.name() + "/" + tensor.getKey()
+                                + " is not finite (" + input.get()
+                                + "): its training diverged; train it again, e.g. with a smaller"
+                                + " --learning-rate");
             }
         }
-        throw fault("view of parameter " + parameter.name() + " returned a " + what + " that is not finite: " + bad.get()
-                + " although its posterior tensors are finite");
+        throw fault("view of parameter " + parameter.name() + " returned a " + what + " that is not finite: "
+                + bad.get() + " although its posterior tensors are finite");
     }
 }

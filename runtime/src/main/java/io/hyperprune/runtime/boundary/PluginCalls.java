@@ -31,8 +31,10 @@ public final class PluginCalls {
      * exception or linkage error becomes a {@link PluginFault}.
      */
     public static <T> T call(PluginRef plugin, String method, Supplier<T> body) {
-        Activity previous = enter(plugin.className(), plugin.origin(), "running " + method + " of " + plugin.kind() + " '"
-                + plugin.id() + "'");
+        Activity previous = enter(
+                plugin.className(),
+                plugin.origin(),
+                "running " + method + " of " + plugin.kind() + " '" + plugin.id() + "'");
         try {
             return body.get();
         } catch (PluginFault e) {
@@ -85,23 +87,32 @@ public final class PluginCalls {
 
     /** {@code ExceptionClass: message} (or "no message"), its root cause and where the plugin threw it. */
     static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder(e.getClass().getSimpleName()).append(": ")
+        StringBuilder text = new StringBuilder(e.getClass().getSimpleName())
+                .append(": ")
                 .append(e.getMessage() == null || e.getMessage().isBlank() ? "no message" : e.getMessage());
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         if (root != e) {
-            text.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ")
-                    .append(root.getMessage() == null ? "no message" : root.getMessage()).append(')');
+            text.append(" (caused by ")
+                    .append(root.getClass().getSimpleName())
+                    .append(": ")
+                    .append(root.getMessage() == null ? "no message" : root.getMessage())
+                    .append(')');
         }
         StackTraceElement[] trace = e.getStackTrace();
         if (trace.length > 0) {
             // Class, method, file and line only: StackTraceElement.toString adds the class loader's name.
             StackTraceElement top = trace[0];
-            text.append(" at ").append(top.getClassName()).append('.').append(top.getMethodName()).append('(')
+            text.append(" at ")
+                    .append(top.getClassName())
+                    .append('.')
+                    .append(top.getMethodName())
+                    .append('(')
                     .append(top.getFileName() == null ? "unknown source" : top.getFileName())
-                    .append(top.getLineNumber() > 0 ? ":" + top.getLineNumber() : "").append(')');
+                    .append(top.getLineNumber() > 0 ? ":" + top.getLineNumber() : "")
+                    .append(')');
         }
         return text.toString();
     }
@@ -142,7 +153,8 @@ public final class PluginCalls {
 
     static boolean calledExit(Thread thread) {
         for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+            if (frame.getClassName().equals("java.lang.Runtime")
+                    && frame.getMethodName().equals("exit")) {
                 return true;
             }
         }

@@ -24,7 +24,10 @@ public class PluginFault extends InputException {
      * @param cause the plugin's exception, if any
      */
     public PluginFault(PluginRef plugin, String what, Throwable cause) {
-        super(requireNonNull(plugin, "plugin is null") + ": " + requireNonNull(what, "what is null") + "; " + plugin.fix(), cause);
+        super(
+                requireNonNull(plugin, "plugin is null") + ": " + requireNonNull(what, "what is null") + "; "
+                        + plugin.fix(),
+                cause);
         this.plugin = plugin;
     }
 

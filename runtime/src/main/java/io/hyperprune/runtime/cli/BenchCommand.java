@@ -10,10 +10,10 @@ import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
-import io.hyperprune.engine.train.EpochMetrics;
+import io.hyperprune.engine.compiled.OpTimes;
 import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.graph.ModelSpec;
-import io.hyperprune.engine.compiled.OpTimes;
+import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.engine.train.Trainer;
 import io.hyperprune.engine.train.TrainingSettings;
 import io.hyperprune.runtime.run.Environments;
@@ -39,8 +39,11 @@ import picocli.CommandLine.Option;
  * {@code hyperprune bench}: steady-state training speed of the reference MNIST workloads, in the JSON
  * schema of bench/README.md so it can be compared with the PyTorch reference of bench/torch.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure seconds per epoch (median after the warm-up epochs), samples/s and peak RSS of the MNIST workloads.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure seconds per epoch (median after the warm-up epochs), samples/s and peak RSS of the MNIST workloads.")
 final class BenchCommand implements Callable<Integer> {
 
     /**
@@ -68,13 +71,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "mnist", description = "Data set (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--workload", split = ",", description = "Workloads: weight-decay, variational, prior-scaled, variational-linear, variational-piecewise, weight-decay-6-lambdas, variational-6-lambdas (default: the first two, the hypernetworks and the 6-lambda ones).")
+    @Option(
+            names = "--workload",
+            split = ",",
+            description =
+                    "Workloads: weight-decay, variational, prior-scaled, variational-linear, variational-piecewise, weight-decay-6-lambdas, variational-6-lambdas (default: the first two, the hypernetworks and the 6-lambda ones).")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--epochs", defaultValue = "7", description = "Epochs per workload, warm-up included (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "7",
+            description = "Epochs per workload, warm-up included (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Leading epochs left out of the median (default: ${DEFAULT-VALUE}; the JIT compiles the step's Java loops during the first few).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description =
+                    "Leading epochs left out of the median (default: ${DEFAULT-VALUE}; the JIT compiles the step's Java loops during the first few).")
     int warmup;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
@@ -83,12 +97,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON on stdout (bench/README.md schema).")
     boolean json;
 
-    @Option(names = "--executor", split = ",", paramLabel = "compiled|session",
-            description = "How training steps run: compiled (default; ops wired once, arrays reused) and/or session (SameDiff's fit);"
-                    + " both, e.g. --executor compiled,session, measures them side by side in this run.")
+    @Option(
+            names = "--executor",
+            split = ",",
+            paramLabel = "compiled|session",
+            description =
+                    "How training steps run: compiled (default; ops wired once, arrays reused) and/or session (SameDiff's fit);"
+                            + " both, e.g. --executor compiled,session, measures them side by side in this run.")
     List<String> executors = new ArrayList<>(List.of("compiled"));
 
-    @Option(names = "--profile", paramLabel = "DIR", description = "Profile the last epoch of each workload into DIR and print the summary to stderr: time per op of the compiled step (<workload>-ops.csv), or SameDiff's op profile with --executor session (<workload>.json, Chrome trace).")
+    @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description =
+                    "Profile the last epoch of each workload into DIR and print the summary to stderr: time per op of the compiled step (<workload>-ops.csv), or SameDiff's op profile with --executor session (<workload>.json, Chrome trace).")
     Path profile;
 
     @Inject
@@ -100,14 +122,24 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (warmup < 1 || epochs <= warmup) {
-            throw new InputException("--epochs must exceed --warmup (at least 1), so some epochs are measured: got --epochs " + epochs
-                    + " --warmup " + warmup + "; e.g. --epochs " + (Math.max(warmup, 1) + 5) + " --warmup " + Math.max(warmup, 1));
+            throw new InputException(
+                    "--epochs must exceed --warmup (at least 1), so some epochs are measured: got --epochs " + epochs
+                            + " --warmup " + warmup + "; e.g. --epochs " + (Math.max(warmup, 1) + 5) + " --warmup "
+                            + Math.max(warmup, 1));
         }
-        List<String> chosen = workloads.isEmpty() ? List.of("weight-decay", "variational", "variational-linear", "variational-piecewise",
-                "weight-decay-6-lambdas", "variational-6-lambdas") : workloads;
+        List<String> chosen = workloads.isEmpty()
+                ? List.of(
+                        "weight-decay",
+                        "variational",
+                        "variational-linear",
+                        "variational-piecewise",
+                        "weight-decay-6-lambdas",
+                        "variational-6-lambdas")
+                : workloads;
         for (String workload : chosen) {
             if (!WORKLOADS.containsKey(workload)) {
-                throw new InputException("unknown --workload '" + workload + "'; known: " + String.join(", ", WORKLOADS.keySet()));
+                throw new InputException(
+                        "unknown --workload '" + workload + "'; known: " + String.join(", ", WORKLOADS.keySet()));
             }
         }
         DatasetProvider provider = registry.select(DatasetProvider.class, dataset);
@@ -135,12 +167,20 @@ final class BenchCommand implements Callable<Integer> {
             console.out().print(Json.write(document));
         } else {
             for (Map<String, Object> r : results) {
-                console.out().printf(Locale.ROOT,
-                        "%-22s %-8s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f,"
-                                + " %d native thread(s)%s%n",
-                        r.get("workload"), r.get("executor"), number(r, "epoch_seconds_median"), number(r, "samples_per_second"),
-                        number(r, "peak_rss_mb"), number(r, "rss_growth_mb"), number(r, "test_accuracy"), (long) number(r, "native_threads"),
-                        Boolean.TRUE.equals(r.get("product_helper")) ? " + product helper" : "");
+                console.out()
+                        .printf(
+                                Locale.ROOT,
+                                "%-22s %-8s %.3f s/epoch, %.0f samples/s, peak RSS %.0f MiB (growth after warm-up %+.0f MiB), test accuracy %.4f,"
+                                        + " %d native thread(s)%s%n",
+                                r.get("workload"),
+                                r.get("executor"),
+                                number(r, "epoch_seconds_median"),
+                                number(r, "samples_per_second"),
+                                number(r, "peak_rss_mb"),
+                                number(r, "rss_growth_mb"),
+                                number(r, "test_accuracy"),
+                                (long) number(r, "native_threads"),
+                                Boolean.TRUE.equals(r.get("product_helper")) ? " + product helper" : "");
             }
         }
         return 0;
@@ -153,14 +193,27 @@ final class BenchCommand implements Callable<Integer> {
         int samples = Integer.parseInt(spec[2]);
         boolean plain = spec[1].equals("constant");
         ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
-        List<Double> lambdas = plain && samples > 1 ? TrainingSettings.REFERENCE_LAMBDAS.subList(0, samples) : List.of(1.0);
+        List<Double> lambdas =
+                plain && samples > 1 ? TrainingSettings.REFERENCE_LAMBDAS.subList(0, samples) : List.of(1.0);
         Hypernetwork generator = plain && samples > 1
                 ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(lambdas, LambdaRange.REFERENCE)
                 : hypernetwork;
-        ModelGraph graph = ModelGraph.build(model, evidence, ComponentOptions.none(evidence.id()), generator,
-                ComponentOptions.none(hypernetwork.id()), plain ? lambdas.size() : samples, plain, loaded.train().size(), 0);
-        Trainer trainer = new Trainer(graph, loaded, new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples,
-                LambdaRange.REFERENCE), !plain, executor);
+        ModelGraph graph = ModelGraph.build(
+                model,
+                evidence,
+                ComponentOptions.none(evidence.id()),
+                generator,
+                ComponentOptions.none(hypernetwork.id()),
+                plain ? lambdas.size() : samples,
+                plain,
+                loaded.train().size(),
+                0);
+        Trainer trainer = new Trainer(
+                graph,
+                loaded,
+                new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples, LambdaRange.REFERENCE),
+                !plain,
+                executor);
         List<Double> seconds = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         EpochMetrics last = null;
@@ -174,32 +227,53 @@ final class BenchCommand implements Callable<Integer> {
                 trace = profile.resolve(workload + ".json").toFile();
                 createDirectories(profile);
                 SameDiff gradients = graph.sameDiff().getFunction("grad");
-                writeText(profile.resolve(workload + "-graph.txt"), graph.sameDiff().summary()
-                        + (gradients == null ? "" : "\n--- Gradient function ---\n" + gradients.summary()));
-                graph.sameDiff().addListeners(org.nd4j.autodiff.listeners.profiler.ProfilingListener.builder(trace)
-                        .recordAll().warmup(0).operations(org.nd4j.autodiff.listeners.Operation.TRAINING).build());
+                writeText(
+                        profile.resolve(workload + "-graph.txt"),
+                        graph.sameDiff().summary()
+                                + (gradients == null ? "" : "\n--- Gradient function ---\n" + gradients.summary()));
+                graph.sameDiff()
+                        .addListeners(org.nd4j.autodiff.listeners.profiler.ProfilingListener.builder(trace)
+                                .recordAll()
+                                .warmup(0)
+                                .operations(org.nd4j.autodiff.listeners.Operation.TRAINING)
+                                .build());
             }
-            last = trainer.trainEpoch(epoch, step -> { });
+            last = trainer.trainEpoch(epoch, step -> {});
             if (timingOps && epoch == epochs) {
                 opTimes.stop();
                 createDirectories(profile);
                 writeText(profile.resolve(workload + "-ops.csv"), opTimes.csv());
-                console.err().printf(Locale.ROOT, "%s: time per op of the compiled step, last epoch (%s)%n%s", workload,
-                        profile.resolve(workload + "-ops.csv"), opTimes.table(25));
+                console.err()
+                        .printf(
+                                Locale.ROOT,
+                                "%s: time per op of the compiled step, last epoch (%s)%n%s",
+                                workload,
+                                profile.resolve(workload + "-ops.csv"),
+                                opTimes.table(25));
             }
             if (trace != null) {
                 graph.sameDiff().getListeners().clear();
-                console.err().println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(trace,
-                        org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat.SAMEDIFF));
+                console.err()
+                        .println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(
+                                trace,
+                                org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.ProfileFormat
+                                        .SAMEDIFF));
             }
             seconds.add(last.trainSeconds());
             rss.add(rssMb("VmRSS:"));
-            console.err().printf(Locale.ROOT, "%s (%s) epoch %d: %.3f s%n", workload, executor.name().toLowerCase(Locale.ROOT), epoch,
-                    last.trainSeconds());
+            console.err()
+                    .printf(
+                            Locale.ROOT,
+                            "%s (%s) epoch %d: %.3f s%n",
+                            workload,
+                            executor.name().toLowerCase(Locale.ROOT),
+                            epoch,
+                            last.trainSeconds());
         }
         List<Double> steady = new ArrayList<>(seconds.subList(warmup, seconds.size()));
         steady.sort(Double::compare);
-        double median = steady.size() % 2 == 1 ? steady.get(steady.size() / 2)
+        double median = steady.size() % 2 == 1
+                ? steady.get(steady.size() / 2)
                 : (steady.get(steady.size() / 2 - 1) + steady.get(steady.size() / 2)) / 2;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("workload", workload);
@@ -272,8 +346,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
         } catch (Exception e) {
             return "unknown";
         }

@@ -51,13 +51,30 @@ final class ConsoleProgress implements Progress {
         if (terminal) {
             if (now - lastPrint > 100_000_000L || step == steps) {
                 int filled = (int) ((long) WIDTH * step / Math.max(1, steps));
-                err.printf(Locale.ROOT, "\r%s epoch %d/%d [%s%s] %d/%d ETA %s ", label, epoch, epochs, "=".repeat(filled),
-                        " ".repeat(WIDTH - filled), step, steps, duration(eta));
+                err.printf(
+                        Locale.ROOT,
+                        "\r%s epoch %d/%d [%s%s] %d/%d ETA %s ",
+                        label,
+                        epoch,
+                        epochs,
+                        "=".repeat(filled),
+                        " ".repeat(WIDTH - filled),
+                        step,
+                        steps,
+                        duration(eta));
                 err.flush();
                 lastPrint = now;
             }
         } else if (now - lastPrint > LOG_INTERVAL_NANOS) {
-            err.printf(Locale.ROOT, "%s epoch %d/%d: step %d/%d, epoch ETA %s%n", label, epoch, epochs, step, steps, duration(eta));
+            err.printf(
+                    Locale.ROOT,
+                    "%s epoch %d/%d: step %d/%d, epoch ETA %s%n",
+                    label,
+                    epoch,
+                    epochs,
+                    step,
+                    steps,
+                    duration(eta));
             lastPrint = now;
         }
     }
@@ -65,20 +82,42 @@ final class ConsoleProgress implements Progress {
     @Override
     public void epochFinished(EpochMetrics m) {
         if (!m.evaluated()) {
-            err.printf(Locale.ROOT, "%s%s epoch %d/%d: %.1f s (not evaluated, --eval-every)%n", terminal ? "\r" : "", label, m.epoch(),
-                    epochs, m.trainSeconds());
+            err.printf(
+                    Locale.ROOT,
+                    "%s%s epoch %d/%d: %.1f s (not evaluated, --eval-every)%n",
+                    terminal ? "\r" : "",
+                    label,
+                    m.epoch(),
+                    epochs,
+                    m.trainSeconds());
             return;
         }
         StringBuilder accuracy = new StringBuilder();
         for (int i = 0; i < m.lambdas().size(); i++) {
-            accuracy.append(String.format(Locale.ROOT, " %s:%.4f", format(m.lambdas().get(i)), m.testAccuracy().get(i)));
+            accuracy.append(String.format(
+                    Locale.ROOT,
+                    " %s:%.4f",
+                    format(m.lambdas().get(i)),
+                    m.testAccuracy().get(i)));
         }
-        err.printf(Locale.ROOT, "%s%s epoch %d/%d: loss %.4f (CE %.4f + penalty %.4f), test accuracy%s, %.1f s%n",
-                terminal ? "\r" : "", label, m.epoch(), epochs, m.loss(), m.crossEntropy(), m.penalty(), accuracy, m.trainSeconds());
+        err.printf(
+                Locale.ROOT,
+                "%s%s epoch %d/%d: loss %.4f (CE %.4f + penalty %.4f), test accuracy%s, %.1f s%n",
+                terminal ? "\r" : "",
+                label,
+                m.epoch(),
+                epochs,
+                m.loss(),
+                m.crossEntropy(),
+                m.penalty(),
+                accuracy,
+                m.trainSeconds());
     }
 
     static String format(double lambda) {
-        return lambda == Math.rint(lambda) && Math.abs(lambda) < 1e9 ? String.valueOf((long) lambda) : String.valueOf(lambda);
+        return lambda == Math.rint(lambda) && Math.abs(lambda) < 1e9
+                ? String.valueOf((long) lambda)
+                : String.valueOf(lambda);
     }
 
     private static String duration(double seconds) {

@@ -18,16 +18,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperprune data list|verify|fetch}. */
-@Command(name = "data", mixinStandardHelpOptions = true, description = "Find, verify and download data sets.",
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
+        description = "Find, verify and download data sets.",
         subcommands = {DataCommand.ListData.class, DataCommand.Verify.class, DataCommand.Fetch.class})
 final class DataCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing subcommand: list, verify or fetch");
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "missing subcommand: list, verify or fetch");
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Each data set: where its files were found, or why not.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Each data set: where its files were found, or why not.")
     static final class ListData implements Callable<Integer> {
         private final ComponentRegistry registry;
         private final Console console;
@@ -44,12 +51,15 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             int problems = 0;
-            for (Map.Entry<String, DatasetProvider> entry : registry.components(DatasetProvider.class).entrySet()) {
+            for (Map.Entry<String, DatasetProvider> entry :
+                    registry.components(DatasetProvider.class).entrySet()) {
                 String line;
                 try {
-                    DataLocation location = entry.getValue().locate(data.request(ComponentOptions.none(entry.getKey())));
+                    DataLocation location =
+                            entry.getValue().locate(data.request(ComponentOptions.none(entry.getKey())));
                     line = location.isFound()
-                            ? "found in " + location.directory().get() + (location.detail().isEmpty() ? "" : " (" + location.detail() + ")")
+                            ? "found in " + location.directory().get()
+                                    + (location.detail().isEmpty() ? "" : " (" + location.detail() + ")")
                             : "not found: " + location.detail();
                 } catch (InputException e) {
                     // One broken data set must not hide the others; the exit code still says there was a problem.
@@ -65,7 +75,10 @@ final class DataCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Load a data set fully: counts, shapes and file checksums.")
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = "Load a data set fully: counts, shapes and file checksums.")
     static final class Verify implements Callable<Integer> {
         private final ComponentRegistry registry;
         private final Console console;
@@ -93,16 +106,24 @@ final class DataCommand implements Runnable {
             }
             // A provider that knows the original files' checksums compares them when asked.
             boolean reference = provider.options().containsKey(STRICT);
-            Dataset dataset = provider.load(data.request(reference ? new ComponentOptions(id, Map.of(STRICT, "true"))
-                    : ComponentOptions.none(id)));
+            Dataset dataset = provider.load(data.request(
+                    reference ? new ComponentOptions(id, Map.of(STRICT, "true")) : ComponentOptions.none(id)));
             console.out().printf("%s from %s%n", id, dataset.source());
-            console.out().printf("  train %d samples, test %d samples, sample shape %s, %d classes%n", dataset.train().size(),
-                    dataset.test().size(), Arrays.toString(dataset.sampleShape()), dataset.classes());
-            new TreeMap<>(dataset.checksums()).forEach((file, sha) -> console.out().printf("  sha256 %s  %s%n", sha, file));
-            console.out().println(reference
-                    ? "  ok: every file's content matches the original " + id + "'s SHA-256"
-                    : "  ok: validated structurally (sizes, record counts, labels); " + id
-                            + " has no reference checksums for its individual files");
+            console.out()
+                    .printf(
+                            "  train %d samples, test %d samples, sample shape %s, %d classes%n",
+                            dataset.train().size(),
+                            dataset.test().size(),
+                            Arrays.toString(dataset.sampleShape()),
+                            dataset.classes());
+            new TreeMap<>(dataset.checksums())
+                    .forEach((file, sha) -> console.out().printf("  sha256 %s  %s%n", sha, file));
+            console.out()
+                    .println(
+                            reference
+                                    ? "  ok: every file's content matches the original " + id + "'s SHA-256"
+                                    : "  ok: validated structurally (sizes, record counts, labels); " + id
+                                            + " has no reference checksums for its individual files");
             return 0;
         }
     }
@@ -110,7 +131,10 @@ final class DataCommand implements Runnable {
     /** The option of a provider that checks every file against the original data set's checksums. */
     static final String STRICT = "strict";
 
-    @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a data set into the user cache (checksums verified).")
+    @Command(
+            name = "fetch",
+            mixinStandardHelpOptions = true,
+            description = "Download a data set into the user cache (checksums verified).")
     static final class Fetch implements Callable<Integer> {
         private final ComponentRegistry registry;
         private final Console console;
@@ -131,8 +155,10 @@ final class DataCommand implements Runnable {
         public Integer call() {
             DatasetProvider provider = registry.select(DatasetProvider.class, id);
             Dataset dataset = provider.load(data.request(ComponentOptions.none(id)));
-            console.out().printf("%s ready: %d train and %d test samples from %s%n", id, dataset.train().size(),
-                    dataset.test().size(), dataset.source());
+            console.out()
+                    .printf(
+                            "%s ready: %d train and %d test samples from %s%n",
+                            id, dataset.train().size(), dataset.test().size(), dataset.source());
             return 0;
         }
     }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 /** Where to find data: shared by every command that loads a data set. */
 final class DataOptions {
 
-    @Option(names = "--data-dir", description = "Directory with the data files (searched before $HYPERPRUNE_DATA, system locations and the cache).")
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Directory with the data files (searched before $HYPERPRUNE_DATA, system locations and the cache).")
     Path dataDir;
 
     @Option(names = "--offline", description = "Never download; fail if the files are not found locally.")

@@ -15,7 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 
 /** {@code hyperprune doctor}: the facts that explain most performance and setup problems. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Show Java, ND4J backend, CPU, threads, memory, plugin and data directories.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = "Show Java, ND4J backend, CPU, threads, memory, plugin and data directories.")
 final class DoctorCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -31,23 +34,35 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = console.out();
         out.println("hyperprune      " + VersionProvider.version());
-        out.println("java            " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        out.println("java            " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
+                + ")");
         out.println("nd4j backend    " + Nd4j.getBackend().getClass().getSimpleName());
         var environment = Nd4j.getEnvironment();
         out.println("cpu             " + Runtime.getRuntime().availableProcessors() + " processors; "
-                + Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("cpu.features", "features not reported"));
-        out.println("OMP_NUM_THREADS " + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset (ND4J uses all cores; 1 is fastest for small nets)"));
-        out.println("OMP_WAIT_POLICY " + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (idle OpenMP threads spin; PASSIVE is faster here)"));
+                + Nd4j.getExecutioner()
+                        .getEnvironmentInformation()
+                        .getOrDefault("cpu.features", "features not reported"));
+        out.println("OMP_NUM_THREADS "
+                + System.getenv()
+                        .getOrDefault("OMP_NUM_THREADS", "unset (ND4J uses all cores; 1 is fastest for small nets)"));
+        out.println("OMP_WAIT_POLICY "
+                + System.getenv()
+                        .getOrDefault("OMP_WAIT_POLICY", "unset (idle OpenMP threads spin; PASSIVE is faster here)"));
         out.println("nd4j threads    " + environment.maxMasterThreads());
         NativeThreads.Choice mlp = NativeThreads.forThisProcess(ModelSpec.Kind.MLP);
         out.println("native threads  while training: MLP " + mlp.threads() + " (" + mlp.reason() + "), conv "
-                + NativeThreads.forThisProcess(ModelSpec.Kind.CONV).threads() + "; HYPERPRUNE_NATIVE_THREADS=N sets both");
+                + NativeThreads.forThisProcess(ModelSpec.Kind.CONV).threads()
+                + "; HYPERPRUNE_NATIVE_THREADS=N sets both");
         out.println("max heap        " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
         out.println("jvm arguments   " + ManagementFactory.getRuntimeMXBean().getInputArguments());
         out.println("memory limit    " + cgroupLimit());
-        out.println("plugins dir     " + Main.pluginsDirectory(new String[0]).map(Path::toString).orElse("none (use --plugins-dir)"));
-        out.println("plugins         " + registry.plugins().size() + " loaded, " + registry.problems().size() + " problems");
-        long unusable = registry.describe().stream().filter(d -> d.problem().isPresent()).count();
+        out.println("plugins dir     "
+                + Main.pluginsDirectory(new String[0]).map(Path::toString).orElse("none (use --plugins-dir)"));
+        out.println("plugins         " + registry.plugins().size() + " loaded, "
+                + registry.problems().size() + " problems");
+        long unusable = registry.describe().stream()
+                .filter(d -> d.problem().isPresent())
+                .count();
         out.println("components      " + (registry.describe().size() - unusable) + " usable, " + unusable + " unusable"
                 + (unusable > 0 ? " (see hyperprune plugins)" : ""));
         out.println("HYPERPRUNE_DATA " + System.getenv().getOrDefault("HYPERPRUNE_DATA", "unset"));
@@ -55,7 +70,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static String cgroupLimit() {
-        for (Path file : new Path[] {Path.of("/sys/fs/cgroup/memory.max"), Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")}) {
+        for (Path file :
+                new Path[] {Path.of("/sys/fs/cgroup/memory.max"), Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")
+                }) {
             try {
                 if (Files.isReadable(file)) {
                     String value = Files.readString(file).trim();

@@ -17,8 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hyperprune eval}: test accuracy of a trained run at chosen lambdas. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Print the test accuracy of a trained run at each lambda (a hypernetwork serves any lambda in its range).")
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print the test accuracy of a trained run at each lambda (a hypernetwork serves any lambda in its range).")
 final class EvalCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -55,11 +58,19 @@ final class EvalCommand implements Callable<Integer> {
                 row.put("testAccuracy", accuracy.get(i));
                 rows.add(row);
             }
-            console.out().print(Json.write(Map.of("run", run.toString(), "model", loaded.resolved().config().modelName(), "results", rows)));
+            console.out()
+                    .print(Json.write(Map.of(
+                            "run",
+                            run.toString(),
+                            "model",
+                            loaded.resolved().config().modelName(),
+                            "results",
+                            rows)));
         } else {
             console.out().printf("%-10s %s%n", "lambda", "test accuracy");
             for (int i = 0; i < chosen.size(); i++) {
-                console.out().printf(Locale.ROOT, "%-10s %.4f%n", ConsoleProgress.format(chosen.get(i)), accuracy.get(i));
+                console.out()
+                        .printf(Locale.ROOT, "%-10s %.4f%n", ConsoleProgress.format(chosen.get(i)), accuracy.get(i));
             }
         }
         return 0;

@@ -33,8 +33,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hyperprune experiment}: a grid of runs, pruned and reported. */
-@Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Run an experiment grid (the nine models x lambdas x restarts), prune every model, write results.csv and the report.")
+@Command(
+        name = "experiment",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run an experiment grid (the nine models x lambdas x restarts), prune every model, write results.csv and the report.")
 final class ExperimentCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -46,47 +49,121 @@ final class ExperimentCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--preset", defaultValue = "paper-mnist-quick",
+    @Option(
+            names = "--preset",
+            defaultValue = "paper-mnist-quick",
             description = "Built-in settings: paper-mnist, paper-mnist-quick, paper-cifar (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--config", description = "JSON file overriding the preset's settings (keys as in summary.json's config).")
+    @Option(
+            names = "--config",
+            description = "JSON file overriding the preset's settings (keys as in summary.json's config).")
     Path config;
 
     @Option(names = "--out", required = true, description = "Experiment directory.")
     Path out;
 
-    @Option(names = "--dataset", description = "Override: data set id.") String dataset;
-    @Option(names = "--model", description = "Override: model spec.") String model;
-    @Option(names = "--evidences", split = ",", description = "Override: evidence ids.") List<String> evidences;
-    @Option(names = "--hypernetworks", split = ",", description = "Override: hypernetwork ids.") List<String> hypernetworks;
-    @Option(names = "--lambdas", split = ",", description = "Override: lambdas.") List<Double> lambdas;
-    @Option(names = "--restarts", description = "Override: restarts per model.") Integer restarts;
-    @Option(names = "--epochs-plain", description = "Override: epochs of plain runs.") Integer epochsPlain;
-    @Option(names = "--epochs-hypernetwork", description = "Override: epochs of hypernetwork runs.") Integer epochsHypernetwork;
-    @Option(names = "--batch-size", description = "Override: mini-batch size.") Integer batchSize;
-    @Option(names = "--learning-rate", description = "Override: Adam learning rate.") Double learningRate;
-    @Option(names = "--criteria", split = ",", description = "Override: pruning criterion ids.") List<String> criteria;
-    @Option(names = "--levels", description = "Override: deletion levels in percent, from:to:step or a comma list, e.g. 0:90:10.") String levels;
-    @Option(names = "--scope", description = "Override: layer or global.") String scope;
-    @Option(names = "--seed", description = "Override: base seed (restart r uses seed + r).") Long seed;
-    @Option(names = "--one-run-per-lambda", description = "Train each plain model's lambdas as separate runs, one model per graph"
-            + " (default: all lambdas of a plain model side by side in one graph; same results, less time).") boolean oneRunPerLambda;
-    @Option(names = {"-O", "--option"}, description = "Component option <component>.<name>=<value> (repeatable).") List<String> options = new ArrayList<>();
+    @Option(names = "--dataset", description = "Override: data set id.")
+    String dataset;
 
-    @Option(names = "--resume", description = "Skip finished runs and continue interrupted ones.") boolean resume;
-    @Option(names = "--retry-failed", description = "With --resume: run failed runs again.") boolean retryFailed;
-    @Option(names = "--workers", defaultValue = "1", description = "Training processes on this machine (default: ${DEFAULT-VALUE}).") int workers;
-    @Option(names = "--threads-per-worker", defaultValue = "1", description = "OMP_NUM_THREADS of each worker (default: ${DEFAULT-VALUE}).") int threadsPerWorker;
-    @Option(names = "--shard", description = "Run only share i/N (0-based) of the grid; defaults from Slurm array or Kubernetes indexed Job variables.") String shard;
-    @Option(names = "--worker", hidden = true) String worker;
-    @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate each run (test and training accuracy, loss:"
-            + " metrics.csv) after every N-th epoch and the last; 0: after the last only, which saves ~15 %% of a hypernetwork"
-            + " run's time (default: ${DEFAULT-VALUE}). Training and results are the same.") int evalEvery;
-    @Option(names = "--checkpoint-every", defaultValue = "60", paramLabel = "SECONDS", description = "Save the model with its Adam state (for --resume) after an epoch that ends at least this"
-            + " many seconds after the last save, and after the last epoch; 0: after every epoch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "Override: model spec.")
+    String model;
+
+    @Option(names = "--evidences", split = ",", description = "Override: evidence ids.")
+    List<String> evidences;
+
+    @Option(names = "--hypernetworks", split = ",", description = "Override: hypernetwork ids.")
+    List<String> hypernetworks;
+
+    @Option(names = "--lambdas", split = ",", description = "Override: lambdas.")
+    List<Double> lambdas;
+
+    @Option(names = "--restarts", description = "Override: restarts per model.")
+    Integer restarts;
+
+    @Option(names = "--epochs-plain", description = "Override: epochs of plain runs.")
+    Integer epochsPlain;
+
+    @Option(names = "--epochs-hypernetwork", description = "Override: epochs of hypernetwork runs.")
+    Integer epochsHypernetwork;
+
+    @Option(names = "--batch-size", description = "Override: mini-batch size.")
+    Integer batchSize;
+
+    @Option(names = "--learning-rate", description = "Override: Adam learning rate.")
+    Double learningRate;
+
+    @Option(names = "--criteria", split = ",", description = "Override: pruning criterion ids.")
+    List<String> criteria;
+
+    @Option(
+            names = "--levels",
+            description = "Override: deletion levels in percent, from:to:step or a comma list, e.g. 0:90:10.")
+    String levels;
+
+    @Option(names = "--scope", description = "Override: layer or global.")
+    String scope;
+
+    @Option(names = "--seed", description = "Override: base seed (restart r uses seed + r).")
+    Long seed;
+
+    @Option(
+            names = "--one-run-per-lambda",
+            description = "Train each plain model's lambdas as separate runs, one model per graph"
+                    + " (default: all lambdas of a plain model side by side in one graph; same results, less time).")
+    boolean oneRunPerLambda;
+
+    @Option(
+            names = {"-O", "--option"},
+            description = "Component option <component>.<name>=<value> (repeatable).")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Skip finished runs and continue interrupted ones.")
+    boolean resume;
+
+    @Option(names = "--retry-failed", description = "With --resume: run failed runs again.")
+    boolean retryFailed;
+
+    @Option(
+            names = "--workers",
+            defaultValue = "1",
+            description = "Training processes on this machine (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(
+            names = "--threads-per-worker",
+            defaultValue = "1",
+            description = "OMP_NUM_THREADS of each worker (default: ${DEFAULT-VALUE}).")
+    int threadsPerWorker;
+
+    @Option(
+            names = "--shard",
+            description =
+                    "Run only share i/N (0-based) of the grid; defaults from Slurm array or Kubernetes indexed Job variables.")
+    String shard;
+
+    @Option(names = "--worker", hidden = true)
+    String worker;
+
+    @Option(
+            names = "--eval-every",
+            defaultValue = "1",
+            description = "Evaluate each run (test and training accuracy, loss:"
+                    + " metrics.csv) after every N-th epoch and the last; 0: after the last only, which saves ~15 %% of a hypernetwork"
+                    + " run's time (default: ${DEFAULT-VALUE}). Training and results are the same.")
+    int evalEvery;
+
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "60",
+            paramLabel = "SECONDS",
+            description =
+                    "Save the model with its Adam state (for --resume) after an epoch that ends at least this"
+                            + " many seconds after the last save, and after the last epoch; 0: after every epoch (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
-    @Option(names = "--no-report", description = "Do not write the report at the end.") boolean noReport;
+
+    @Option(names = "--no-report", description = "Do not write the report at the end.")
+    boolean noReport;
 
     @Inject
     ExperimentCommand(ComponentRegistry registry, Console console) {
@@ -100,8 +177,9 @@ final class ExperimentCommand implements Callable<Integer> {
             throw new InputException("--workers must be at least 1 (1: train in this process), got " + workers);
         }
         if (threadsPerWorker < 1) {
-            throw new InputException("--threads-per-worker must be at least 1 (it is each worker's OMP_NUM_THREADS), got "
-                    + threadsPerWorker);
+            throw new InputException(
+                    "--threads-per-worker must be at least 1 (it is each worker's OMP_NUM_THREADS), got "
+                            + threadsPerWorker);
         }
         TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery);
         OutputDirectory.check(out, "--out");
@@ -119,13 +197,16 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         // Everything is checked before anything is written: a refused command leaves the directory as it was.
         experiment.check(runs, resume || worker != null);
-        // One process runs a whole grid in a directory (shards of an array job share theirs: each run has its own claim).
+        // One process runs a whole grid in a directory (shards of an array job share theirs: each run has its own
+        // claim).
         Optional<Claim> owner = Optional.empty();
         if (worker == null && share.equals(Shard.ALL)) {
             owner = Claim.tryAcquire(out.resolve(Experiment.OWNER_CLAIM));
             if (owner.isEmpty()) {
                 throw new InputException(out + " is in use by another experiment, "
-                        + Claim.liveHolder(out.resolve(Experiment.OWNER_CLAIM)).map(Object::toString).orElse("a live process")
+                        + Claim.liveHolder(out.resolve(Experiment.OWNER_CLAIM))
+                                .map(Object::toString)
+                                .orElse("a live process")
                         + "; wait for it to finish or stop it (the claim of a process that died is taken over), or choose"
                         + " another --out; to share one grid between processes on purpose, give each a --shard i/N");
             }
@@ -145,7 +226,8 @@ final class ExperimentCommand implements Callable<Integer> {
             if (workers > runs.size()) {
                 workers = Math.max(1, runs.size());
             }
-            List<String> arguments = new ArrayList<>(WorkerPool.withoutWorkers(spec.root().commandLine().getParseResult().originalArgs()));
+            List<String> arguments = new ArrayList<>(WorkerPool.withoutWorkers(
+                    spec.root().commandLine().getParseResult().originalArgs()));
             if (!arguments.contains("--resume")) {
                 arguments.add("--resume");
             }
@@ -153,7 +235,10 @@ final class ExperimentCommand implements Callable<Integer> {
                 // (twice is a usage error: every worker failed and this process trained the whole grid alone)
                 arguments.add("--no-report");
             }
-            console.err().printf("running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n", runs.size(), workers, threadsPerWorker);
+            console.err()
+                    .printf(
+                            "running %d runs in %d worker processes (OMP_NUM_THREADS=%d each)%n",
+                            runs.size(), workers, threadsPerWorker);
             List<String> failedWorkers = WorkerPool.run(arguments, workers, threadsPerWorker, out);
             failedWorkers.forEach(failure -> console.err().println(failure));
             if (!failedWorkers.isEmpty()) {
@@ -174,21 +259,35 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         experiment.writeResults(info);
         if (share.equals(Shard.ALL)) {
-            experiment.writeAgreement().forEach(problem -> console.err().println("warning: agreement.csv lacks " + problem));
+            experiment
+                    .writeAgreement()
+                    .forEach(problem -> console.err().println("warning: agreement.csv lacks " + problem));
         }
-        console.err().printf(Locale.ROOT, "experiment: %d runs (%d completed, %d diverged, %d failed; %d of them finished before"
-                + " this process looked, e.g. by workers or an earlier invocation%s) in %.1f s; results in %s%n",
-                summary.total(), summary.completed(), summary.diverged(), summary.failed(), summary.skipped() - summary.busy(),
-                summary.busy() > 0 ? "; " + summary.busy() + " being trained by other processes" : "", seconds,
-                out.resolve(Experiment.RESULTS));
+        console.err()
+                .printf(
+                        Locale.ROOT,
+                        "experiment: %d runs (%d completed, %d diverged, %d failed; %d of them finished before"
+                                + " this process looked, e.g. by workers or an earlier invocation%s) in %.1f s; results in %s%n",
+                        summary.total(),
+                        summary.completed(),
+                        summary.diverged(),
+                        summary.failed(),
+                        summary.skipped() - summary.busy(),
+                        summary.busy() > 0 ? "; " + summary.busy() + " being trained by other processes" : "",
+                        seconds,
+                        out.resolve(Experiment.RESULTS));
         if (!noReport) {
             ReportCommand.writeReport(List.of(out), out, console);
         }
         if (!summary.criterionFailures().isEmpty()) {
             summary.criterionFailures().forEach(failure -> console.err().println("error: " + failure));
-            console.err().println("error: " + summary.criterionFailures().size() + " pruning criterion run(s) failed; the other"
-                    + " criteria's rows are in " + out.resolve(Experiment.RESULTS) + "; fix or remove the criterion, then"
-                    + " 'hyperprune experiment --resume --retry-failed' with the same settings redoes only those");
+            console.err()
+                    .println(
+                            "error: " + summary.criterionFailures().size()
+                                    + " pruning criterion run(s) failed; the other"
+                                    + " criteria's rows are in " + out.resolve(Experiment.RESULTS)
+                                    + "; fix or remove the criterion, then"
+                                    + " 'hyperprune experiment --resume --retry-failed' with the same settings redoes only those");
             return 2;
         }
         return summary.failed() > 0 ? 1 : 0;
@@ -198,12 +297,19 @@ final class ExperimentCommand implements Callable<Integer> {
         return new Experiment.Listener() {
             @Override
             public Progress runStarted(int position, int total, GridRun run) {
-                return new ConsoleProgress(console.err(), console.interactive(), "[" + position + "/" + total + "] " + run.name());
+                return new ConsoleProgress(
+                        console.err(), console.interactive(), "[" + position + "/" + total + "] " + run.name());
             }
 
             @Override
             public void runFinished(GridRun run, String status, double seconds) {
-                console.err().printf(Locale.ROOT, "%s: %s%s%n", run.name(), status, seconds > 0 ? String.format(Locale.ROOT, " (%.1f s)", seconds) : "");
+                console.err()
+                        .printf(
+                                Locale.ROOT,
+                                "%s: %s%s%n",
+                                run.name(),
+                                status,
+                                seconds > 0 ? String.format(Locale.ROOT, " (%.1f s)", seconds) : "");
             }
 
             @Override

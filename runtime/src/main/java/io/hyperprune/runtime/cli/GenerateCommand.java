@@ -29,9 +29,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hyperprune generate}: a standalone model for one lambda, optionally pruned. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Write a standalone SameDiff model (input 'input', output 'probabilities') for one lambda of a trained run,"
-                + " optionally pruned; it loads with plain ND4J, without hyperprune.")
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write a standalone SameDiff model (input 'input', output 'probabilities') for one lambda of a trained run,"
+                        + " optionally pruned; it loads with plain ND4J, without hyperprune.")
 final class GenerateCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -46,10 +49,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--lambda", description = "Lambda (default: the run's first lambda).")
     Double lambda;
 
-    @Option(names = "--prune", defaultValue = "0", description = "Share of weights to delete, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prune",
+            defaultValue = "0",
+            description = "Share of weights to delete, in [0, 1) (default: ${DEFAULT-VALUE}).")
     double prune;
 
-    @Option(names = "--criterion", defaultValue = "relative-density", description = "Pruning criterion id (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--criterion",
+            defaultValue = "relative-density",
+            description = "Pruning criterion id (default: ${DEFAULT-VALUE}).")
     String criterion;
 
     @Option(names = "--scope", defaultValue = "layer", description = "layer or global (default: ${DEFAULT-VALUE}).")
@@ -74,14 +83,20 @@ final class GenerateCommand implements Callable<Integer> {
         }
         OutputDirectory.checkFile(out, "--out");
         RunCommands.LoadedRun loaded = RunCommands.load(run, registry, data, console);
-        double chosen = loaded.lambdas(lambda == null ? List.of() : List.of(lambda)).get(0);
-        PruningSweep sweep = new PruningSweep(loaded.trainer(), loaded.resolved().evidence(), loaded.evidenceOptions(),
+        double chosen =
+                loaded.lambdas(lambda == null ? List.of() : List.of(lambda)).get(0);
+        PruningSweep sweep = new PruningSweep(
+                loaded.trainer(),
+                loaded.resolved().evidence(),
+                loaded.evidenceOptions(),
                 loaded.resolved().config().seed());
         Map<ParameterSpec, PosteriorView> weights = sweep.weights(chosen);
         Map<String, INDArray> masks = new LinkedHashMap<>();
         if (prune > 0) {
             PruningCriterion selected = registry.select(PruningCriterion.class, criterion);
-            List<INDArray> keep = PruningMasks.keepMasks(sweep.scores(weights, selected, ComponentOptions.none(selected.id())), prune,
+            List<INDArray> keep = PruningMasks.keepMasks(
+                    sweep.scores(weights, selected, ComponentOptions.none(selected.id())),
+                    prune,
                     PruneCommand.parseScope(scope));
             int i = 0;
             for (ParameterSpec parameter : weights.keySet()) {
@@ -93,9 +108,15 @@ final class GenerateCommand implements Callable<Integer> {
         Map<String, INDArray> values = new LinkedHashMap<>();
         long nonZero = 0;
         for (ParameterSpec parameter : loaded.trainer().graph().parameters()) {
-            INDArray mean = loaded.resolved().evidence().view(parameter, posterior.get(parameter.name()), loaded.evidenceOptions()).mean();
+            INDArray mean = loaded.resolved()
+                    .evidence()
+                    .view(parameter, posterior.get(parameter.name()), loaded.evidenceOptions())
+                    .mean();
             INDArray value = masks.containsKey(parameter.name()) ? mean.mul(masks.get(parameter.name())) : mean.dup();
-            nonZero += value.neq(0).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+            nonZero += value.neq(0)
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.INT)
+                    .sumNumber()
+                    .longValue();
             values.put(parameter.name(), value);
         }
         SameDiff model = StandaloneModel.build(loaded.trainer().graph().model(), values);
@@ -111,8 +132,16 @@ final class GenerateCommand implements Callable<Integer> {
         if (json) {
             console.out().print(Json.write(report));
         } else {
-            console.out().printf(Locale.ROOT, "wrote %s: lambda %s, %.0f%% of weights deleted, test accuracy %.4f, %d of %d parameters non-zero%n",
-                    out, ConsoleProgress.format(chosen), prune * 100, accuracy, nonZero, loaded.trainer().graph().model().parameterCount());
+            console.out()
+                    .printf(
+                            Locale.ROOT,
+                            "wrote %s: lambda %s, %.0f%% of weights deleted, test accuracy %.4f, %d of %d parameters non-zero%n",
+                            out,
+                            ConsoleProgress.format(chosen),
+                            prune * 100,
+                            accuracy,
+                            nonZero,
+                            loaded.trainer().graph().model().parameterCount());
         }
         return 0;
     }
@@ -120,7 +149,8 @@ final class GenerateCommand implements Callable<Integer> {
     /** Test accuracy of the written model itself, so the figure printed is the file's. */
     private static double standaloneAccuracy(SameDiff model, RunCommands.LoadedRun loaded) {
         var test = loaded.resolved().data().test();
-        INDArray probabilities = model.outputSingle(Map.of(StandaloneModel.INPUT, test.features()), StandaloneModel.OUTPUT);
+        INDArray probabilities =
+                model.outputSingle(Map.of(StandaloneModel.INPUT, test.features()), StandaloneModel.OUTPUT);
         INDArray predicted = Nd4j.argMax(probabilities, 1);
         int[] labels = test.labels().toIntVector();
         long correct = 0;

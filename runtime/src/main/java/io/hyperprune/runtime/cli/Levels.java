@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class Levels {
 
-    private static final String FORMS = "from:to:step or a comma list of increasing percentages, e.g. 0:90:10 or 0,50,90";
+    private static final String FORMS =
+            "from:to:step or a comma list of increasing percentages, e.g. 0:90:10 or 0,50,90";
 
     private Levels() {}
 
@@ -44,7 +45,8 @@ final class Levels {
         double count = Math.floor((to - from) / step + 1e-9) + 1; // the tolerance keeps 0:0.3:0.1's last level
         if (count > ExperimentConfig.MAX_LEVELS) {
             String many = count < 1e15 ? String.format(java.util.Locale.ROOT, "%.0f", count) : "over 10^15";
-            throw new InputException(prefix + " gives " + many + " levels; at most " + ExperimentConfig.MAX_LEVELS + " (a step of 0.1 %)");
+            throw new InputException(prefix + " gives " + many + " levels; at most " + ExperimentConfig.MAX_LEVELS
+                    + " (a step of 0.1 %)");
         }
         List<Double> levels = new ArrayList<>();
         for (int i = 0; i < (int) count; i++) {
@@ -57,15 +59,16 @@ final class Levels {
     private static List<Double> list(String text, String prefix) {
         String[] parts = text.split(",", -1);
         if (parts.length > ExperimentConfig.MAX_LEVELS) {
-            throw new InputException("--levels gives " + parts.length + " levels; at most " + ExperimentConfig.MAX_LEVELS);
+            throw new InputException(
+                    "--levels gives " + parts.length + " levels; at most " + ExperimentConfig.MAX_LEVELS);
         }
         List<Double> levels = new ArrayList<>();
         for (String part : parts) {
             double level = number(part, prefix);
             percentage(level, prefix);
             if (!levels.isEmpty() && level <= levels.get(levels.size() - 1)) {
-                throw new InputException(prefix + ": levels must increase (" + levels.get(levels.size() - 1) + " then " + level
-                        + "); give them in increasing order, each once, e.g. 0,50,90");
+                throw new InputException(prefix + ": levels must increase (" + levels.get(levels.size() - 1) + " then "
+                        + level + "); give them in increasing order, each once, e.g. 0,50,90");
             }
             levels.add(level);
         }

@@ -31,6 +31,7 @@ public final class Main {
 
     /** The launcher's defaults (bin/hyperprune), named in the advice when memory runs out. */
     static final String LAUNCHER_HEAP = "-Xmx1g";
+
     static final String LAUNCHER_OFF_HEAP = "12g";
     static final String LAUNCHER_PHYSICAL = "16g";
 
@@ -132,13 +133,18 @@ public final class Main {
         if (messages.contains("maxPhysicalBytes") || messages.contains("Physical memory usage")) {
             return "out of physical memory (the process's limit "
                     + System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "2x the off-heap limit")
-                    + ", org.bytedeco.javacpp.maxphysicalbytes)" + running + "-Dorg.bytedeco.javacpp.maxphysicalbytes=24g"
-                    + " if the machine has it (the launcher's default is " + LAUNCHER_PHYSICAL + "), or train a smaller model or batch";
+                    + ", org.bytedeco.javacpp.maxphysicalbytes)" + running
+                    + "-Dorg.bytedeco.javacpp.maxphysicalbytes=24g"
+                    + " if the machine has it (the launcher's default is " + LAUNCHER_PHYSICAL
+                    + "), or train a smaller model or batch";
         }
-        if (messages.contains("maxBytes") || messages.contains("totalBytes") || messages.contains("Cannot allocate")
+        if (messages.contains("maxBytes")
+                || messages.contains("totalBytes")
+                || messages.contains("Cannot allocate")
                 || messages.contains("Direct buffer memory")) {
             return "out of off-heap memory (limit " + System.getProperty("org.bytedeco.javacpp.maxbytes", "the heap's")
-                    + ", org.bytedeco.javacpp.maxbytes)" + running + "-Dorg.bytedeco.javacpp.maxbytes=24g (the launcher's default is "
+                    + ", org.bytedeco.javacpp.maxbytes)" + running
+                    + "-Dorg.bytedeco.javacpp.maxbytes=24g (the launcher's default is "
                     + LAUNCHER_OFF_HEAP + "), or train a smaller model or batch";
         }
         return "out of Java heap memory (limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)" + running

@@ -18,8 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code hyperprune plugins}: every component by SPI, with origin, version and problems. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List the components of every SPI (built-in, bundled and third-party plugins) and plugin problems.")
+@Command(
+        name = "plugins",
+        mixinStandardHelpOptions = true,
+        description =
+                "List the components of every SPI (built-in, bundled and third-party plugins) and plugin problems.")
 final class PluginsCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -28,8 +31,11 @@ final class PluginsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON on stdout.")
     boolean json;
 
-    @Option(names = "--check", paramLabel = "<spi>:<id>",
-            description = "Exit 0 if the component is usable, else 2 with the reason; spi: evidence, hypernetwork, criterion, dataset.")
+    @Option(
+            names = "--check",
+            paramLabel = "<spi>:<id>",
+            description =
+                    "Exit 0 if the component is usable, else 2 with the reason; spi: evidence, hypernetwork, criterion, dataset.")
     String check;
 
     @Inject
@@ -43,11 +49,14 @@ final class PluginsCommand implements Callable<Integer> {
         if (check != null) {
             int colon = check.indexOf(':');
             if (colon <= 0) {
-                throw new io.hyperprune.api.InputException("--check '" + check + "' is not <spi>:<id>, e.g. criterion:relative-density");
+                throw new io.hyperprune.api.InputException(
+                        "--check '" + check + "' is not <spi>:<id>, e.g. criterion:relative-density");
             }
             Class<? extends Component> spi = spi(check.substring(0, colon));
             Component component = registry.select(spi, check.substring(colon + 1));
-            console.out().println(ComponentRegistry.kind(spi) + " '" + component.id() + "' is usable: " + component.description());
+            console.out()
+                    .println(ComponentRegistry.kind(spi) + " '" + component.id() + "' is usable: "
+                            + component.description());
             return 0;
         }
         if (json) {
@@ -76,7 +85,9 @@ final class PluginsCommand implements Callable<Integer> {
             out.println(kind + ":");
             for (ComponentDescriptor d : registry.describe()) {
                 if (d.spi().equals(kind)) {
-                    out.printf("  %-18s %s%n", d.id(), d.problem().map(p -> "UNUSABLE: " + p).orElse(d.description()));
+                    out.printf(
+                            "  %-18s %s%n",
+                            d.id(), d.problem().map(p -> "UNUSABLE: " + p).orElse(d.description()));
                     out.printf("  %-18s from %s, version %s%n", "", d.origin(), d.version());
                 }
             }
@@ -100,8 +111,9 @@ final class PluginsCommand implements Callable<Integer> {
             case "hypernetwork" -> io.hyperprune.api.Hypernetwork.class;
             case "criterion", "pruning-criterion" -> io.hyperprune.api.PruningCriterion.class;
             case "dataset", "data" -> io.hyperprune.api.DatasetProvider.class;
-            default -> throw new io.hyperprune.api.InputException("unknown SPI '" + name
-                    + "'; use evidence, hypernetwork, criterion or dataset");
+            default ->
+                throw new io.hyperprune.api.InputException(
+                        "unknown SPI '" + name + "'; use evidence, hypernetwork, criterion or dataset");
         };
     }
 }

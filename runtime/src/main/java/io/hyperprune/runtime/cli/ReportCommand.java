@@ -13,8 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hyperprune report}: figures and tables of one experiment, or of several shards merged. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write report.html, report.md and figures from experiment directories (several directories = shards, merged).")
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write report.html, report.md and figures from experiment directories (several directories = shards, merged).")
 final class ReportCommand implements Callable<Integer> {
 
     private final Console console;

@@ -20,7 +20,8 @@ final class RunCommands {
     /** A loaded run: its resolved components and data, the trained model, and where warnings go (stderr). */
     record LoadedRun(RunResolver.Resolved resolved, Trainer trainer, PrintStream warnings) {
         ComponentOptions evidenceOptions() {
-            return new ComponentOptions(resolved.evidence().id(), resolved.config().evidence().options());
+            return new ComponentOptions(
+                    resolved.evidence().id(), resolved.config().evidence().options());
         }
 
         /**
@@ -42,7 +43,8 @@ final class RunCommands {
             if (config.plain()) {
                 for (double lambda : given) {
                     if (!config.lambdas().contains(lambda)) {
-                        throw new InputException("--lambda " + lambda + ": the run holds plain models trained at lambda "
+                        throw new InputException("--lambda " + lambda
+                                + ": the run holds plain models trained at lambda "
                                 + config.lambdas() + " only; a plain model has no other lambdas (train a hypernetwork"
                                 + " to get every lambda)");
                     }
@@ -53,8 +55,10 @@ final class RunCommands {
         }
 
         long weightCount() {
-            return trainer.graph().parameters().stream().filter(p -> p.kind() == ParameterSpec.Kind.WEIGHT)
-                    .mapToLong(ParameterSpec::size).sum();
+            return trainer.graph().parameters().stream()
+                    .filter(p -> p.kind() == ParameterSpec.Kind.WEIGHT)
+                    .mapToLong(ParameterSpec::size)
+                    .sum();
         }
     }
 
@@ -65,7 +69,8 @@ final class RunCommands {
         }
         for (double lambda : lambdas) {
             if (lambda < config.lambdaMin() || lambda > config.lambdaMax()) {
-                warnings.println("warning: lambda " + ConsoleProgress.format(lambda) + " is outside the range this hypernetwork"
+                warnings.println("warning: lambda " + ConsoleProgress.format(lambda)
+                        + " is outside the range this hypernetwork"
                         + " was trained on [" + ConsoleProgress.format(config.lambdaMin()) + ", "
                         + ConsoleProgress.format(config.lambdaMax()) + "]; its output there is an extrapolation");
             }
@@ -83,7 +88,9 @@ final class RunCommands {
 
     private static LoadedRun load(Path run, ComponentRegistry registry, DataOptions data, PrintStream warnings) {
         RunResolver.Resolved resolved = new RunResolver(registry, data::request).load(run);
-        Trainer trainer = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), run).load();
+        Trainer trainer = new TrainingRun(
+                        resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), run)
+                .load();
         return new LoadedRun(resolved, trainer, warnings);
     }
 }

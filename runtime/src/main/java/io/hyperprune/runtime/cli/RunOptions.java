@@ -13,30 +13,49 @@ import picocli.CommandLine.Option;
 /** The options of one training run, shared by {@code train} (defaults: METHOD.md's MNIST reference). */
 final class RunOptions {
 
-    @Option(names = "--dataset", defaultValue = "mnist", description = "Data set id (default: ${DEFAULT-VALUE}); see 'hyperprune plugins'.")
+    @Option(
+            names = "--dataset",
+            defaultValue = "mnist",
+            description = "Data set id (default: ${DEFAULT-VALUE}); see 'hyperprune plugins'.")
     String dataset;
 
-    @Option(names = "--model", defaultValue = "784-50-10",
+    @Option(
+            names = "--model",
+            defaultValue = "784-50-10",
             description = "Architecture: MLP layer sizes joined by '-', or cifar-conv (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--evidence", defaultValue = "variational",
-            description = "Evidence function id: variational (L1), prior-scaled (L2), weight-decay (L3) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--evidence",
+            defaultValue = "variational",
+            description =
+                    "Evidence function id: variational (L1), prior-scaled (L2), weight-decay (L3) (default: ${DEFAULT-VALUE}).")
     String evidence;
 
-    @Option(names = "--hypernetwork", defaultValue = "constant",
+    @Option(
+            names = "--hypernetwork",
+            defaultValue = "constant",
             description = "Hypernetwork id: constant (plain model), linear, piecewise (default: ${DEFAULT-VALUE}).")
     String hypernetwork;
 
-    @Option(names = "--lambda", split = ",",
-            description = "Plain model: the lambda to train at (default 1); several lambdas train one independent plain model per lambda side by side in one graph. Hypernetwork: the lambdas evaluated each epoch"
-                    + " (default 0.001,0.01,0.1,1,10,100).")
+    @Option(
+            names = "--lambda",
+            split = ",",
+            description =
+                    "Plain model: the lambda to train at (default 1); several lambdas train one independent plain model per lambda side by side in one graph. Hypernetwork: the lambdas evaluated each epoch"
+                            + " (default 0.001,0.01,0.1,1,10,100).")
     List<Double> lambdas = new ArrayList<>();
 
-    @Option(names = "--lambda-range", defaultValue = "0.001:100", description = "Lambda range of a hypernetwork, min:max (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lambda-range",
+            defaultValue = "0.001:100",
+            description = "Lambda range of a hypernetwork, min:max (default: ${DEFAULT-VALUE}).")
     String lambdaRange;
 
-    @Option(names = "--lambda-samples", defaultValue = "5", description = "Lambdas drawn per mini-batch by a hypernetwork (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lambda-samples",
+            defaultValue = "5",
+            description = "Lambdas drawn per mini-batch by a hypernetwork (default: ${DEFAULT-VALUE}).")
     int lambdaSamples;
 
     @Option(names = "--epochs", defaultValue = "25", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -45,24 +64,48 @@ final class RunOptions {
     @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "5e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--learning-rate",
+            defaultValue = "5e-4",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--clip", defaultValue = "1.0", description = "Gradient clipping by value (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clip",
+            defaultValue = "1.0",
+            description = "Gradient clipping by value (default: ${DEFAULT-VALUE}).")
     double clip;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialisation, shuffling, lambda samples and noise (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Seed of initialisation, shuffling, lambda samples and noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = {"-O", "--option"}, description = "Component option <component>.<name>=<value>, e.g. piecewise.pivots=6 (repeatable).")
+    @Option(
+            names = {"-O", "--option"},
+            description = "Component option <component>.<name>=<value>, e.g. piecewise.pivots=6 (repeatable).")
     List<String> options = new ArrayList<>();
 
     RunSpec spec() {
         LambdaRange range = parseRange(lambdaRange);
         boolean plain = hypernetwork.equals("constant");
         List<Double> chosen = !lambdas.isEmpty() ? lambdas : plain ? List.of(1.0) : TrainingSettings.REFERENCE_LAMBDAS;
-        return new RunSpec(dataset, model, evidence, hypernetwork, chosen, lambdaSamples, range.min(), range.max(), epochs,
-                batchSize, learningRate, clip, seed, groupOptions(options));
+        return new RunSpec(
+                dataset,
+                model,
+                evidence,
+                hypernetwork,
+                chosen,
+                lambdaSamples,
+                range.min(),
+                range.max(),
+                epochs,
+                batchSize,
+                learningRate,
+                clip,
+                seed,
+                groupOptions(options));
     }
 
     static LambdaRange parseRange(String text) {

@@ -20,8 +20,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hyperprune train}: one run into a run directory. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train one model (a plain model at one lambda, or a hypernetwork serving a lambda range) into a run directory.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Train one model (a plain model at one lambda, or a hypernetwork serving a lambda range) into a run directory.")
 final class TrainCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -39,12 +42,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run from its last finished epoch.")
     boolean resume;
 
-    @Option(names = "--eval-every", defaultValue = "1", description = "Evaluate (test and training accuracy, loss) after every"
-            + " N-th epoch and the last; 0: after the last only (default: ${DEFAULT-VALUE}). Training is the same.")
+    @Option(
+            names = "--eval-every",
+            defaultValue = "1",
+            description =
+                    "Evaluate (test and training accuracy, loss) after every"
+                            + " N-th epoch and the last; 0: after the last only (default: ${DEFAULT-VALUE}). Training is the same.")
     int evalEvery;
 
-    @Option(names = "--checkpoint-every", defaultValue = "60", paramLabel = "SECONDS", description = "Save the model with its Adam state (for --resume) after an epoch that ends at least this"
-            + " many seconds after the last save, and after the last epoch; 0: after every epoch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "60",
+            paramLabel = "SECONDS",
+            description =
+                    "Save the model with its Adam state (for --resume) after an epoch that ends at least this"
+                            + " many seconds after the last save, and after the last epoch; 0: after every epoch (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(names = "--json", description = "Print the result as JSON on stdout (and nothing else).")
@@ -58,12 +70,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainingRun.Schedule schedule = TrainingRun.Schedule.of(evalEvery, checkpointEvery); // checked before the data is loaded
+        TrainingRun.Schedule schedule =
+                TrainingRun.Schedule.of(evalEvery, checkpointEvery); // checked before the data is loaded
         OutputDirectory.check(out, "--out");
         RunSpec spec = run.spec();
         RunResolver.Resolved resolved = new RunResolver(registry, data::request).resolve(spec);
-        RunResult result = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, schedule)
-                .run(resume, new ConsoleProgress(console.err(), console.interactive(), resolved.config().modelName()))
+        RunResult result = new TrainingRun(
+                        resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), out, schedule)
+                .run(
+                        resume,
+                        new ConsoleProgress(
+                                console.err(),
+                                console.interactive(),
+                                resolved.config().modelName()))
                 .result();
         if (json) {
             console.out().print(Json.write(result));
@@ -75,15 +94,25 @@ final class TrainCommand implements Callable<Integer> {
 
     private void printSummary(RunConfig config, RunResult result) {
         var out = console.out();
-        out.printf(Locale.ROOT, "%s on %s: %s after %d epochs (%.1f s training, %.2f s/epoch), %d parameters%n",
-                config.modelName(), config.dataset(), result.status(), result.epochs(), result.trainingSeconds(),
-                result.secondsPerEpoch(), result.parameters());
+        out.printf(
+                Locale.ROOT,
+                "%s on %s: %s after %d epochs (%.1f s training, %.2f s/epoch), %d parameters%n",
+                config.modelName(),
+                config.dataset(),
+                result.status(),
+                result.epochs(),
+                result.trainingSeconds(),
+                result.secondsPerEpoch(),
+                result.parameters());
         if (!result.message().isEmpty()) {
             out.println(result.message());
         }
         List<Double> lambdas = result.lambdas();
         for (int i = 0; i < result.testAccuracy().size(); i++) {
-            out.printf(Locale.ROOT, "  lambda %-8s test accuracy %.4f%n", ConsoleProgress.format(lambdas.get(i)),
+            out.printf(
+                    Locale.ROOT,
+                    "  lambda %-8s test accuracy %.4f%n",
+                    ConsoleProgress.format(lambdas.get(i)),
                     result.testAccuracy().get(i));
         }
         out.println("run directory: " + out());

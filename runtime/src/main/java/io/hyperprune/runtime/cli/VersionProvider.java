@@ -13,7 +13,9 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"hyperprune " + version() + " (plugin API " + ApiVersion.current() + ", Java "
-                + System.getProperty("java.version") + ")"};
+        return new String[] {
+            "hyperprune " + version() + " (plugin API " + ApiVersion.current() + ", Java "
+                    + System.getProperty("java.version") + ")"
+        };
     }
 }

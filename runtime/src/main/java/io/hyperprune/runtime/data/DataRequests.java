@@ -18,8 +18,13 @@ public final class DataRequests {
 
     private DataRequests() {}
 
-    public static DataRequest of(Optional<Path> dataDirectory, boolean offline, List<URI> mirrors, long seed,
-            ComponentOptions options, Map<String, String> env) {
+    public static DataRequest of(
+            Optional<Path> dataDirectory,
+            boolean offline,
+            List<URI> mirrors,
+            long seed,
+            ComponentOptions options,
+            Map<String, String> env) {
         List<Path> search = new ArrayList<>();
         dataDirectory.ifPresent(search::add);
         String fromEnv = env.get("HYPERPRUNE_DATA");

@@ -46,7 +46,8 @@ public final class Claim implements AutoCloseable {
     });
 
     static {
-        HEARTBEATS.scheduleAtFixedRate(() -> HELD.forEach(Claim::renew), HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+        HEARTBEATS.scheduleAtFixedRate(
+                () -> HELD.forEach(Claim::renew), HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
         // A process ended by a signal (SIGTERM, SIGINT) gives its claims back; after kill -9 they turn stale.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> HELD.forEach(Claim::close), "claim-release"));
     }
@@ -56,8 +57,12 @@ public final class Claim implements AutoCloseable {
 
         static Owner current() {
             ProcessHandle self = ProcessHandle.current();
-            return new Owner(Hosts.name(), self.pid(), self.info().startInstant().map(Instant::toString).orElse(""),
-                    UUID.randomUUID().toString(), Instant.now().toString());
+            return new Owner(
+                    Hosts.name(),
+                    self.pid(),
+                    self.info().startInstant().map(Instant::toString).orElse(""),
+                    UUID.randomUUID().toString(),
+                    Instant.now().toString());
         }
 
         /** True if this owner is certainly no longer running (same host only; another host's owner is judged by heartbeat). */
@@ -69,7 +74,8 @@ public final class Claim implements AutoCloseable {
             if (process.isEmpty() || !process.get().isAlive()) {
                 return true;
             }
-            String start = process.get().info().startInstant().map(Instant::toString).orElse("");
+            String start =
+                    process.get().info().startInstant().map(Instant::toString).orElse("");
             return !processStart.isEmpty() && !start.isEmpty() && !start.equals(processStart); // pid reused
         }
 
@@ -104,7 +110,8 @@ public final class Claim implements AutoCloseable {
                 return Optional.empty();
             }
             if (holder.isEmpty() && !olderThanStale(file)) {
-                return Optional.empty(); // unreadable but fresh: a claim being written on a file system without hard links
+                return Optional
+                        .empty(); // unreadable but fresh: a claim being written on a file system without hard links
             }
             removeStale(file, holder);
         }
@@ -129,7 +136,9 @@ public final class Claim implements AutoCloseable {
 
     /** True while this process's claim file is still in place (not taken over after a long pause). */
     public boolean held() {
-        return holder(file).map(current -> current.token().equals(owner.token())).orElse(false);
+        return holder(file)
+                .map(current -> current.token().equals(owner.token()))
+                .orElse(false);
     }
 
     public Owner owner() {
@@ -169,7 +178,8 @@ public final class Claim implements AutoCloseable {
             try {
                 Files.createLink(file, temp);
             } catch (UnsupportedOperationException e) {
-                Files.copy(temp, file); // no hard links: copy fails if the claim exists (a brief unreadable window, see tryAcquire)
+                Files.copy(temp, file); // no hard links: copy fails if the claim exists (a brief unreadable window, see
+                // tryAcquire)
             }
             return true;
         } catch (FileAlreadyExistsException e) {
@@ -238,7 +248,8 @@ public final class Claim implements AutoCloseable {
         }
         try {
             Optional<Owner> now = holder(file);
-            boolean same = judged.isPresent() ? now.map(o -> o.token().equals(judged.get().token())).orElse(false)
+            boolean same = judged.isPresent()
+                    ? now.map(o -> o.token().equals(judged.get().token())).orElse(false)
                     : now.isEmpty() && Files.exists(file);
             if (same) {
                 Files.deleteIfExists(file);
@@ -271,7 +282,8 @@ public final class Claim implements AutoCloseable {
 
         private static String lookup() {
             try {
-                String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+                String name =
+                        Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
                 if (!name.isEmpty()) {
                     return name;
                 }

@@ -41,11 +41,13 @@ public final class Experiment {
     public static final String CLAIM = "claim.json";
     /** The experiment's configuration, written once after it was checked. */
     public static final String CONFIG = "experiment.json";
+
     public static final String SUMMARY = "summary.json";
     static final String PRUNE = "prune.csv";
     static final String RESULTS_CLAIM = "results-claim.json";
     /** The claim of the one process running a whole (unsharded) grid in a directory. */
     public static final String OWNER_CLAIM = "experiment-claim.json";
+
     static final String PRUNE_FAILED = "prune-failed.json";
     static final String FAILED = "failed.json";
 
@@ -62,7 +64,11 @@ public final class Experiment {
     }
 
     /** As above, each run evaluated and saved as {@code schedule} says. */
-    public Experiment(ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry,
+    public Experiment(
+            ExperimentConfig config,
+            Path directory,
+            RunResolver resolver,
+            ComponentRegistry registry,
             TrainingRun.Schedule schedule) {
         this.schedule = requireNonNull(schedule, "schedule is null");
         this.config = requireNonNull(config, "config is null");
@@ -95,13 +101,25 @@ public final class Experiment {
                 for (String hypernetwork : config.hypernetworks()) {
                     boolean plain = hypernetwork.equals(io.hyperprune.engine.graph.ConstantHypernetwork.ID);
                     // Plain models: by default all lambdas' models in one run (one graph, trained side by side).
-                    List<List<Double>> lambdaSets = plain && !config.batchPlain() ? config.lambdas().stream().map(List::of).toList()
+                    List<List<Double>> lambdaSets = plain && !config.batchPlain()
+                            ? config.lambdas().stream().map(List::of).toList()
                             : List.of(config.lambdas());
                     for (List<Double> lambdas : lambdaSets) {
-                        RunSpec spec = new RunSpec(config.dataset(), config.model(), evidence, hypernetwork, lambdas,
-                                config.lambdaSamples(), config.lambdaMin(), config.lambdaMax(),
-                                plain ? config.epochsPlain() : config.epochsHypernetwork(), config.batchSize(),
-                                config.learningRate(), config.clip(), config.seed() + restart, specOptions());
+                        RunSpec spec = new RunSpec(
+                                config.dataset(),
+                                config.model(),
+                                evidence,
+                                hypernetwork,
+                                lambdas,
+                                config.lambdaSamples(),
+                                config.lambdaMin(),
+                                config.lambdaMax(),
+                                plain ? config.epochsPlain() : config.epochsHypernetwork(),
+                                config.batchSize(),
+                                config.learningRate(),
+                                config.clip(),
+                                config.seed() + restart,
+                                specOptions());
                         runs.add(GridRun.of(spec, restart));
                     }
                 }
@@ -124,7 +142,14 @@ public final class Experiment {
      * @param busy runs this process left because another live process holds their claim
      * @param criterionFailures criteria that failed on a run (their rows are missing; the other criteria's are kept)
      */
-    public record Summary(int total, int completed, int diverged, int failed, int skipped, int busy, List<String> criterionFailures,
+    public record Summary(
+            int total,
+            int completed,
+            int diverged,
+            int failed,
+            int skipped,
+            int busy,
+            List<String> criterionFailures,
             double seconds) {}
 
     /**
@@ -147,20 +172,22 @@ public final class Experiment {
         if (Files.exists(recorded)) {
             ExperimentConfig stored = readConfig(recorded);
             if (!stored.equals(config)) {
-                throw new InputException(directory + " holds an experiment with other settings (" + recorded + "; differing: "
-                        + String.join(", ", differences(stored, config)) + "); its results would mix both: run it with the"
+                throw new InputException(directory + " holds an experiment with other settings (" + recorded
+                        + "; differing: "
+                        + String.join(", ", differences(stored, config))
+                        + "); its results would mix both: run it with the"
                         + " settings of " + recorded + " (e.g. --config " + recorded + "), or choose another --out");
             }
             if (!resume) {
-                throw new InputException(directory + " already holds this experiment (" + recorded + "); add --resume to continue"
-                        + " it, or choose another --out");
+                throw new InputException(directory + " already holds this experiment (" + recorded
+                        + "); add --resume to continue" + " it, or choose another --out");
             }
         }
         if (!resume) {
             for (GridRun run : runs) {
                 if (Files.exists(runDirectory(run))) {
-                    throw new InputException("run directory " + runDirectory(run) + " already exists; add --resume to continue the"
-                            + " experiment, or choose another --out");
+                    throw new InputException("run directory " + runDirectory(run)
+                            + " already exists; add --resume to continue the" + " experiment, or choose another --out");
                 }
             }
         }
@@ -203,15 +230,22 @@ public final class Experiment {
                 listener.runFinished(run, "failed earlier (use --retry-failed)", 0);
                 continue;
             }
-            Optional<RunResult> finished = Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
+            Optional<RunResult> finished =
+                    Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
             if (finished.isPresent() && finished(runDirectory, finished.get(), retryFailed)) {
                 skipped++;
                 if (finished.get().completed()) {
                     completed++;
-                    List<String> earlier = RunPruning.failedCriteria(runDirectory).values().stream().map(m -> run.name() + ": " + m).toList();
+                    List<String> earlier = RunPruning.failedCriteria(runDirectory).values().stream()
+                            .map(m -> run.name() + ": " + m)
+                            .toList();
                     criterionFailures.addAll(earlier);
-                    listener.runFinished(run, earlier.isEmpty() ? "done earlier"
-                            : "done earlier; " + earlier.size() + " criterion failed (use --retry-failed)", 0);
+                    listener.runFinished(
+                            run,
+                            earlier.isEmpty()
+                                    ? "done earlier"
+                                    : "done earlier; " + earlier.size() + " criterion failed (use --retry-failed)",
+                            0);
                 } else {
                     diverged++;
                     listener.runFinished(run, "done earlier", 0);
@@ -235,11 +269,17 @@ public final class Experiment {
                     continue;
                 }
                 deleteIfExists(runDirectory.resolve(FAILED));
-                AtomicFiles.writeString(runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER), Json.write(Map.of("name", run.name(),
-                        "model", run.model(), "restart", run.restart())));
+                AtomicFiles.writeString(
+                        runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER),
+                        Json.write(Map.of("name", run.name(), "model", run.model(), "restart", run.restart())));
                 RunResolver.Resolved resolved = resolver.resolve(run.spec());
-                TrainingRun training = new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(),
-                        resolved.data(), runDirectory, schedule);
+                TrainingRun training = new TrainingRun(
+                        resolved.config(),
+                        resolved.evidence(),
+                        resolved.hypernetwork(),
+                        resolved.data(),
+                        runDirectory,
+                        schedule);
                 Progress progress = listener.runStarted(position, runs.size(), run);
                 Trainer trainer;
                 RunResult result;
@@ -255,8 +295,13 @@ public final class Experiment {
                     List<String> failures = pruning.write(runDirectory, trainer, resolved, criteria);
                     failures.forEach(failure -> criterionFailures.add(run.name() + ": " + failure));
                     completed++;
-                    listener.runFinished(run, failures.isEmpty() ? result.status() : result.status() + "; " + failures.size()
-                            + " criterion failed: " + String.join("; ", failures), (System.nanoTime() - runStart) / 1e9);
+                    listener.runFinished(
+                            run,
+                            failures.isEmpty()
+                                    ? result.status()
+                                    : result.status() + "; " + failures.size() + " criterion failed: "
+                                            + String.join("; ", failures),
+                            (System.nanoTime() - runStart) / 1e9);
                 } else {
                     diverged++;
                     listener.runFinished(run, result.status(), (System.nanoTime() - runStart) / 1e9);
@@ -269,19 +314,30 @@ public final class Experiment {
                 throw e;
             } catch (RuntimeException e) {
                 if (DiskFull.isCause(e)) {
-                    throw new InputException(Failures.describe(e) + " (while training " + run.name() + ")"
-                            + "; stopped scheduling runs, those finished so far are kept; once there is space, continue with"
-                            + " 'hyperprune experiment --out " + directory + " --resume' and the same settings", e);
+                    throw new InputException(
+                            Failures.describe(e) + " (while training " + run.name() + ")"
+                                    + "; stopped scheduling runs, those finished so far are kept; once there is space, continue with"
+                                    + " 'hyperprune experiment --out " + directory + " --resume' and the same settings",
+                            e);
                 }
                 failed++;
                 StringWriter trace = new StringWriter();
                 e.printStackTrace(new PrintWriter(trace));
                 String message = Failures.describe(e);
-                AtomicFiles.writeString(runDirectory.resolve(FAILED), Json.write(Map.of("message", message, "trace", trace.toString())));
+                AtomicFiles.writeString(
+                        runDirectory.resolve(FAILED),
+                        Json.write(Map.of("message", message, "trace", trace.toString())));
                 listener.runFinished(run, "failed: " + message, (System.nanoTime() - runStart) / 1e9);
             }
         }
-        return new Summary(runs.size(), completed, diverged, failed, skipped, busy, List.copyOf(criterionFailures),
+        return new Summary(
+                runs.size(),
+                completed,
+                diverged,
+                failed,
+                skipped,
+                busy,
+                List.copyOf(criterionFailures),
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -290,11 +346,14 @@ public final class Experiment {
         if (!result.completed()) {
             return true;
         }
-        return Files.exists(runDirectory.resolve(PRUNE)) && !(retryFailed && Files.exists(runDirectory.resolve(PRUNE_FAILED)));
+        return Files.exists(runDirectory.resolve(PRUNE))
+                && !(retryFailed && Files.exists(runDirectory.resolve(PRUNE_FAILED)));
     }
 
     private List<PruningCriterion> criteria() {
-        return config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
+        return config.criteria().stream()
+                .map(id -> registry.select(PruningCriterion.class, id))
+                .toList();
     }
 
     /**
@@ -302,7 +361,11 @@ public final class Experiment {
      * are short ones and the workers finish close together (grid order among equals).
      */
     public static List<GridRun> longestFirst(List<GridRun> runs) {
-        return runs.stream().sorted(java.util.Comparator.comparingInt((GridRun run) -> run.spec().epochs()).reversed()).toList();
+        return runs.stream()
+                .sorted(java.util.Comparator.comparingInt(
+                                (GridRun run) -> run.spec().epochs())
+                        .reversed())
+                .toList();
     }
 
     public Path runDirectory(GridRun run) {
@@ -313,8 +376,10 @@ public final class Experiment {
         try {
             return Json.MAPPER.readValue(file.toFile(), ExperimentConfig.class);
         } catch (IOException | RuntimeException e) {
-            throw new InputException(file + " is not an experiment configuration (" + Failures.describe(e) + "); it records the"
-                    + " settings of the experiment in this directory: restore it, or choose another --out", e);
+            throw new InputException(
+                    file + " is not an experiment configuration (" + Failures.describe(e) + "); it records the"
+                            + " settings of the experiment in this directory: restore it, or choose another --out",
+                    e);
         }
     }
 

@@ -58,7 +58,8 @@ public record ExperimentConfig(
     /** The most pruning levels a sweep may have: 0 to 100 % in steps of 0.1 %; each level costs an evaluation per lambda. */
     public static final int MAX_LEVELS = 1001;
 
-    static final List<Double> TEN_LEVELS = IntStream.range(0, 10).mapToObj(i -> i * 10.0).toList();
+    static final List<Double> TEN_LEVELS =
+            IntStream.range(0, 10).mapToObj(i -> i * 10.0).toList();
     static final List<String> NINE_MODELS_EVIDENCES = List.of("variational", "prior-scaled", "weight-decay");
     static final List<String> NINE_MODELS_HYPERNETWORKS = List.of("constant", "linear", "piecewise");
     static final List<Double> MNIST_LAMBDAS = List.of(0.001, 0.01, 0.1, 1.0, 10.0, 100.0);
@@ -66,27 +67,92 @@ public record ExperimentConfig(
     /** Built-in presets by name. */
     public static final Map<String, ExperimentConfig> PRESETS = Map.of(
             // METHOD.md's reference MNIST settings.
-            "paper-mnist", new ExperimentConfig("mnist", Map.of(), "784-50-10", NINE_MODELS_EVIDENCES,
-                    NINE_MODELS_HYPERNETWORKS, MNIST_LAMBDAS, 5, 25, 50, 256, 5e-4, 1.0, 5, 0.001, 100,
-                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of(), true),
+            "paper-mnist",
+                    new ExperimentConfig(
+                            "mnist",
+                            Map.of(),
+                            "784-50-10",
+                            NINE_MODELS_EVIDENCES,
+                            NINE_MODELS_HYPERNETWORKS,
+                            MNIST_LAMBDAS,
+                            5,
+                            25,
+                            50,
+                            256,
+                            5e-4,
+                            1.0,
+                            5,
+                            0.001,
+                            100,
+                            List.of("relative-density"),
+                            "layer",
+                            TEN_LEVELS,
+                            0,
+                            Map.of(),
+                            true),
             // All nine models and six lambdas, one restart, few epochs: the README's main job (minutes on 2 cores).
-            "paper-mnist-quick", new ExperimentConfig("mnist", Map.of(), "784-50-10", NINE_MODELS_EVIDENCES,
-                    NINE_MODELS_HYPERNETWORKS, MNIST_LAMBDAS, 1, 3, 6, 256, 5e-4, 1.0, 5, 0.001, 100,
-                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of(), true),
+            "paper-mnist-quick",
+                    new ExperimentConfig(
+                            "mnist",
+                            Map.of(),
+                            "784-50-10",
+                            NINE_MODELS_EVIDENCES,
+                            NINE_MODELS_HYPERNETWORKS,
+                            MNIST_LAMBDAS,
+                            1,
+                            3,
+                            6,
+                            256,
+                            5e-4,
+                            1.0,
+                            5,
+                            0.001,
+                            100,
+                            List.of("relative-density"),
+                            "layer",
+                            TEN_LEVELS,
+                            0,
+                            Map.of(),
+                            true),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
             // its models one after another anyway, and a 3-model run's saved state (~650 MB) outgrows the heap.
-            "paper-cifar", new ExperimentConfig("cifar10", Map.of(), ModelSpec.CIFAR_CONV, NINE_MODELS_EVIDENCES,
-                    NINE_MODELS_HYPERNETWORKS, List.of(0.01, 0.1, 1.0), 5, 75, 75, 128, 5e-4, 1.0, 5, 0.01, 1,
-                    List.of("relative-density"), "layer", TEN_LEVELS, 0, Map.of(), false));
+            "paper-cifar",
+                    new ExperimentConfig(
+                            "cifar10",
+                            Map.of(),
+                            ModelSpec.CIFAR_CONV,
+                            NINE_MODELS_EVIDENCES,
+                            NINE_MODELS_HYPERNETWORKS,
+                            List.of(0.01, 0.1, 1.0),
+                            5,
+                            75,
+                            75,
+                            128,
+                            5e-4,
+                            1.0,
+                            5,
+                            0.01,
+                            1,
+                            List.of("relative-density"),
+                            "layer",
+                            TEN_LEVELS,
+                            0,
+                            Map.of(),
+                            false));
 
     public ExperimentConfig {
         require(dataset != null, "dataset", "a data set id, e.g. \"mnist\"");
         datasetOptions = datasetOptions == null ? Map.of() : Map.copyOf(datasetOptions);
         require(model != null, "model", "a model spec, e.g. \"784-50-10\"");
         require(evidences != null && !evidences.isEmpty(), "evidences", "a non-empty list of evidence ids");
-        require(hypernetworks != null && !hypernetworks.isEmpty(), "hypernetworks", "a non-empty list of hypernetwork ids");
-        require(lambdas != null && !lambdas.isEmpty() && lambdas.stream().allMatch(l -> l > 0 && Double.isFinite(l)),
-                "lambdas", "a non-empty list of positive numbers");
+        require(
+                hypernetworks != null && !hypernetworks.isEmpty(),
+                "hypernetworks",
+                "a non-empty list of hypernetwork ids");
+        require(
+                lambdas != null && !lambdas.isEmpty() && lambdas.stream().allMatch(l -> l > 0 && Double.isFinite(l)),
+                "lambdas",
+                "a non-empty list of positive numbers");
         require(restarts >= 1, "restarts", "an integer >= 1");
         require(epochsPlain >= 0 && epochsHypernetwork >= 0, "epochsPlain/epochsHypernetwork", "integers >= 0");
         require(batchSize >= 1, "batchSize", "an integer >= 1");
@@ -96,7 +162,9 @@ public record ExperimentConfig(
         new LambdaRange(lambdaMin, lambdaMax);
         require(criteria != null && !criteria.isEmpty(), "criteria", "a non-empty list of pruning criterion ids");
         require(scope != null && (scope.equals("layer") || scope.equals("global")), "scope", "\"layer\" or \"global\"");
-        require(levels != null && !levels.isEmpty() && levels.size() <= MAX_LEVELS && increasingPercentages(levels), "levels",
+        require(
+                levels != null && !levels.isEmpty() && levels.size() <= MAX_LEVELS && increasingPercentages(levels),
+                "levels",
                 "a non-empty list of at most " + MAX_LEVELS + " increasing percentages in [0, 100]");
         options = options == null ? Map.of() : Map.copyOf(options);
         ModelSpec.parse(model);
@@ -114,8 +182,9 @@ public record ExperimentConfig(
     public static ExperimentConfig preset(String name) {
         ExperimentConfig preset = PRESETS.get(name);
         if (preset == null) {
-            throw new InputException("--preset '" + name + "' is not a preset" + Suggestions.didYouMean(name, PRESETS.keySet())
-                    + "; presets: " + String.join(", ", new java.util.TreeSet<>(PRESETS.keySet())));
+            throw new InputException(
+                    "--preset '" + name + "' is not a preset" + Suggestions.didYouMean(name, PRESETS.keySet())
+                            + "; presets: " + String.join(", ", new java.util.TreeSet<>(PRESETS.keySet())));
         }
         return preset;
     }
@@ -134,7 +203,9 @@ public record ExperimentConfig(
         List<String> known = tree.properties().stream().map(Map.Entry::getKey).toList();
         try {
             tree.setAll(overrides);
-            return Json.MAPPER.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            return Json.MAPPER
+                    .copy()
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .treeToValue(tree, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new InputException(name + ": unknown key '" + e.getPropertyName() + "'"
@@ -145,8 +216,10 @@ public record ExperimentConfig(
         } catch (MismatchedInputException e) {
             String key = keyOf(e.getPath());
             JsonNode given = overrides.at(pointerOf(e.getPath()));
-            throw new InputException(name + ": key '" + key + "' must be " + expected(e.getTargetType())
-                    + (given.isMissingNode() ? "" : ", got " + abbreviate(given.toString())), e);
+            throw new InputException(
+                    name + ": key '" + key + "' must be " + expected(e.getTargetType())
+                            + (given.isMissingNode() ? "" : ", got " + abbreviate(given.toString())),
+                    e);
         } catch (JsonProcessingException e) {
             throw new InputException(name + ": " + e.getOriginalMessage(), e);
         }
@@ -155,8 +228,11 @@ public record ExperimentConfig(
     /** The file's JSON object, with the file's problem named: missing, a directory, too big, unreadable, not JSON. */
     private static ObjectNode readObject(Path file, String name) {
         if (!Files.exists(file)) {
-            throw new InputException(name + " does not exist" + (Files.exists(file.toAbsolutePath().getParent())
-                    ? "" : " (nor does its directory " + file.toAbsolutePath().getParent() + ")"));
+            throw new InputException(name + " does not exist"
+                    + (Files.exists(file.toAbsolutePath().getParent())
+                            ? ""
+                            : " (nor does its directory "
+                                    + file.toAbsolutePath().getParent() + ")"));
         }
         if (Files.isDirectory(file)) {
             throw new InputException(name + " is a directory; give a JSON file, e.g. {\"restarts\": 2}");
@@ -179,7 +255,10 @@ public record ExperimentConfig(
         }
         try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
             // Trailing text is checked below, to name where it starts.
-            JsonNode node = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(parser);
+            JsonNode node = Json.MAPPER
+                    .reader()
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(parser);
             if (node == null || !node.isObject()) {
                 throw new InputException(name + " must be a JSON object, e.g. {\"restarts\": 2}, got "
                         + (node == null ? "an empty file" : abbreviate(node.toString())));
@@ -192,8 +271,9 @@ public record ExperimentConfig(
                 trailing = true; // not even a JSON token
             }
             if (trailing) {
-                throw new InputException(name + ": unexpected text after the JSON object that ends at line " + end.getLineNr()
-                        + ", column " + end.getColumnNr() + "; the file must hold exactly one JSON object");
+                throw new InputException(
+                        name + ": unexpected text after the JSON object that ends at line " + end.getLineNr()
+                                + ", column " + end.getColumnNr() + "; the file must hold exactly one JSON object");
             }
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
@@ -201,19 +281,27 @@ public record ExperimentConfig(
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             String message = e.getOriginalMessage();
             if (message.startsWith("Duplicate field '")) {
-                String key = message.substring("Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
-                throw new InputException(name + ": key '" + key + "' appears twice" + where + "; give each key once", e);
+                String key = message.substring(
+                        "Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
+                throw new InputException(
+                        name + ": key '" + key + "' appears twice" + where + "; give each key once", e);
             }
-            throw new InputException(name + " is not valid JSON" + where + ": " + message.lines().findFirst().orElse("")
-                    + "; the format is a JSON object, see the README", e);
+            throw new InputException(
+                    name + " is not valid JSON" + where + ": "
+                            + message.lines().findFirst().orElse("") + "; the format is a JSON object, see the README",
+                    e);
         } catch (IOException e) {
             throw new InputException("cannot read " + name + ": " + e.getMessage(), e);
         }
     }
 
     private static InputException tooBig(String name, long bytes) {
-        return new InputException(String.format(Locale.ROOT, "%s is %s; a configuration is a small JSON object (at most %d MiB)",
-                name, bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.0f MB", bytes / 1e6) : bytes + " bytes", MAX_FILE_BYTES >> 20));
+        return new InputException(String.format(
+                Locale.ROOT,
+                "%s is %s; a configuration is a small JSON object (at most %d MiB)",
+                name,
+                bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.0f MB", bytes / 1e6) : bytes + " bytes",
+                MAX_FILE_BYTES >> 20));
     }
 
     /** The key a Jackson error is about as the user wrote it: {@code restarts}, {@code options.piecewise.pivots}, {@code lambdas[1]}. */
@@ -232,7 +320,8 @@ public record ExperimentConfig(
     private static JsonPointer pointerOf(List<JsonMappingException.Reference> path) {
         JsonPointer pointer = JsonPointer.empty();
         for (JsonMappingException.Reference reference : path) {
-            pointer = reference.getFieldName() != null ? pointer.appendProperty(reference.getFieldName())
+            pointer = reference.getFieldName() != null
+                    ? pointer.appendProperty(reference.getFieldName())
                     : reference.getIndex() >= 0 ? pointer.appendIndex(reference.getIndex()) : pointer;
         }
         return pointer;

@@ -9,7 +9,9 @@ final class Failures {
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t == e ? t.getMessage() : t.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+                return t == e
+                        ? t.getMessage()
+                        : t.getMessage() + " (" + e.getClass().getSimpleName() + ")";
             }
         }
         return e.getClass().getSimpleName() + " without a message";

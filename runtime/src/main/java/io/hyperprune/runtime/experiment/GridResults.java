@@ -34,8 +34,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class GridResults {
 
-    private static final CsvTable AGREEMENT_TABLE = new CsvTable("agreement.csv of 'hyperprune experiment'", List.of("evidence",
-            "hypernetwork", "lambda", "restart", "criterion", "spearman", "iou_50", "iou_80", "iou_90"));
+    private static final CsvTable AGREEMENT_TABLE = new CsvTable(
+            "agreement.csv of 'hyperprune experiment'",
+            List.of(
+                    "evidence",
+                    "hypernetwork",
+                    "lambda",
+                    "restart",
+                    "criterion",
+                    "spearman",
+                    "iou_50",
+                    "iou_80",
+                    "iou_90"));
     private static final List<Double> AGREEMENT_LEVELS = List.of(0.5, 0.8, 0.9);
 
     private final Experiment experiment;
@@ -44,7 +54,12 @@ final class GridResults {
     private final RunResolver resolver;
     private final ComponentRegistry registry;
 
-    GridResults(Experiment experiment, ExperimentConfig config, Path directory, RunResolver resolver, ComponentRegistry registry) {
+    GridResults(
+            Experiment experiment,
+            ExperimentConfig config,
+            Path directory,
+            RunResolver resolver,
+            ComponentRegistry registry) {
         this.experiment = experiment;
         this.config = config;
         this.directory = directory;
@@ -67,15 +82,26 @@ final class GridResults {
         List<ResultRow> rows = new ArrayList<>();
         for (GridRun run : experiment.grid()) {
             Path runDirectory = experiment.runDirectory(run);
-            Optional<RunResult> result = Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
+            Optional<RunResult> result =
+                    Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
             Path prune = runDirectory.resolve(Experiment.PRUNE);
             if (result.isEmpty() || !result.get().completed() || !Files.exists(prune)) {
                 continue;
             }
             for (PruneCsv.Row point : PruneCsv.read(prune)) {
-                rows.add(new ResultRow(run.name(), run.model(), run.spec().evidence(), run.spec().hypernetwork(), point.lambda(),
-                        run.restart(), point.criterion(), point.scope(), point.deletedPercent(), point.accuracy(),
-                        point.remainingParameters(), result.get().trainingSeconds()));
+                rows.add(new ResultRow(
+                        run.name(),
+                        run.model(),
+                        run.spec().evidence(),
+                        run.spec().hypernetwork(),
+                        point.lambda(),
+                        run.restart(),
+                        point.criterion(),
+                        point.scope(),
+                        point.deletedPercent(),
+                        point.accuracy(),
+                        point.remainingParameters(),
+                        result.get().trainingSeconds()));
             }
         }
         ResultsCsv.write(directory.resolve(Experiment.RESULTS), rows);
@@ -94,8 +120,10 @@ final class GridResults {
                 return claim.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new InputException(file + " has been held by " + Claim.liveHolder(file).map(Object::toString).orElse("another process")
-                        + " for 10 minutes; if that process is stuck, stop it, then run 'hyperprune report' on this directory");
+                throw new InputException(
+                        file + " has been held by "
+                                + Claim.liveHolder(file).map(Object::toString).orElse("another process")
+                                + " for 10 minutes; if that process is stuck, stop it, then run 'hyperprune report' on this directory");
             }
             try {
                 Thread.sleep(200);
@@ -124,8 +152,11 @@ final class GridResults {
     private void writeAgreementHoldingClaim(List<String> problems) {
         List<GridRun> grid = experiment.grid();
         List<List<String>> csv = new ArrayList<>();
-        List<PruningCriterion> criteria = config.criteria().stream().map(id -> registry.select(PruningCriterion.class, id)).toList();
-        // A plain run (all its lambdas side by side) serves every lambda of each hypernetwork of its evidence: loaded once.
+        List<PruningCriterion> criteria = config.criteria().stream()
+                .map(id -> registry.select(PruningCriterion.class, id))
+                .toList();
+        // A plain run (all its lambdas side by side) serves every lambda of each hypernetwork of its evidence: loaded
+        // once.
         Map<GridRun, PruningSweep> plainSweeps = new HashMap<>();
         for (GridRun hyper : grid) {
             if (hyper.spec().plain() || !finished(hyper)) {
@@ -135,19 +166,32 @@ final class GridResults {
                 RunResolver.Resolved hyperResolved = resolver.resolve(hyper.spec());
                 Trainer hyperTrainer = trainingRun(hyper, hyperResolved).load();
                 for (double lambda : hyper.spec().lambdas()) {
-                    Optional<GridRun> plain = grid.stream().filter(p -> p.spec().plain() && p.restart() == hyper.restart()
-                            && p.spec().evidence().equals(hyper.spec().evidence()) && p.spec().lambdas().contains(lambda) && finished(p))
+                    Optional<GridRun> plain = grid.stream()
+                            .filter(p -> p.spec().plain()
+                                    && p.restart() == hyper.restart()
+                                    && p.spec().evidence().equals(hyper.spec().evidence())
+                                    && p.spec().lambdas().contains(lambda)
+                                    && finished(p))
                             .findFirst();
                     if (plain.isEmpty()) {
                         continue;
                     }
-                    ComponentOptions evidenceOptions = new ComponentOptions(hyper.spec().evidence(), hyperResolved.config().evidence().options());
-                    PruningSweep hyperSweep = new PruningSweep(hyperTrainer, hyperResolved.evidence(), evidenceOptions, hyper.spec().seed());
+                    ComponentOptions evidenceOptions = new ComponentOptions(
+                            hyper.spec().evidence(),
+                            hyperResolved.config().evidence().options());
+                    PruningSweep hyperSweep = new PruningSweep(
+                            hyperTrainer,
+                            hyperResolved.evidence(),
+                            evidenceOptions,
+                            hyper.spec().seed());
                     PruningSweep plainSweep;
                     try {
                         plainSweep = plainSweeps.computeIfAbsent(plain.get(), run -> {
                             RunResolver.Resolved plainResolved = resolver.resolve(run.spec());
-                            return new PruningSweep(trainingRun(run, plainResolved).load(), plainResolved.evidence(), evidenceOptions,
+                            return new PruningSweep(
+                                    trainingRun(run, plainResolved).load(),
+                                    plainResolved.evidence(),
+                                    evidenceOptions,
                                     hyper.spec().seed());
                         });
                     } catch (RuntimeException e) {
@@ -155,16 +199,27 @@ final class GridResults {
                         continue;
                     }
                     for (PruningCriterion criterion : criteria) {
-                        ComponentOptions options = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
+                        ComponentOptions options = new ComponentOptions(
+                                criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
                         try {
                             ScoreAgreement.Result agreement = ScoreAgreement.compare(
                                     hyperSweep.scores(hyperSweep.weights(lambda), criterion, options),
-                                    plainSweep.scores(plainSweep.weights(lambda), criterion, options), config.pruningScope(), AGREEMENT_LEVELS);
-                            csv.add(List.of(hyper.spec().evidence(), hyper.spec().hypernetwork(), String.valueOf(lambda),
-                                    String.valueOf(hyper.restart()), criterion.id(), decimal(agreement.spearman()),
-                                    decimal(agreement.iou().get(0)), decimal(agreement.iou().get(1)), decimal(agreement.iou().get(2))));
+                                    plainSweep.scores(plainSweep.weights(lambda), criterion, options),
+                                    config.pruningScope(),
+                                    AGREEMENT_LEVELS);
+                            csv.add(List.of(
+                                    hyper.spec().evidence(),
+                                    hyper.spec().hypernetwork(),
+                                    String.valueOf(lambda),
+                                    String.valueOf(hyper.restart()),
+                                    criterion.id(),
+                                    decimal(agreement.spearman()),
+                                    decimal(agreement.iou().get(0)),
+                                    decimal(agreement.iou().get(1)),
+                                    decimal(agreement.iou().get(2))));
                         } catch (RuntimeException e) {
-                            problems.add(hyper.name() + " at lambda " + lambda + ", criterion '" + criterion.id() + "': " + Failures.describe(e));
+                            problems.add(hyper.name() + " at lambda " + lambda + ", criterion '" + criterion.id()
+                                    + "': " + Failures.describe(e));
                         }
                     }
                 }
@@ -178,11 +233,18 @@ final class GridResults {
     private boolean finished(GridRun run) {
         Path runDirectory = experiment.runDirectory(run);
         return Files.exists(runDirectory.resolve(Experiment.PRUNE))
-                && TrainingRun.readResult(runDirectory).map(RunResult::completed).orElse(false);
+                && TrainingRun.readResult(runDirectory)
+                        .map(RunResult::completed)
+                        .orElse(false);
     }
 
     private TrainingRun trainingRun(GridRun run, RunResolver.Resolved resolved) {
-        return new TrainingRun(resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), experiment.runDirectory(run));
+        return new TrainingRun(
+                resolved.config(),
+                resolved.evidence(),
+                resolved.hypernetwork(),
+                resolved.data(),
+                experiment.runDirectory(run));
     }
 
     private static String decimal(double value) {

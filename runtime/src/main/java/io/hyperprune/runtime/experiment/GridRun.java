@@ -23,7 +23,9 @@ public record GridRun(String name, RunSpec spec, int restart) {
 
     static GridRun of(RunSpec spec, int restart) {
         String model = spec.plain() ? spec.evidence() : spec.evidence() + "+" + spec.hypernetwork();
-        String lambda = spec.plain() && spec.lambdas().size() == 1 ? "-lambda" + spec.lambdas().get(0) : "";
+        String lambda = spec.plain() && spec.lambdas().size() == 1
+                ? "-lambda" + spec.lambdas().get(0)
+                : "";
         return new GridRun(model + lambda + "-r" + restart + "-" + hash(Json.write(spec)), spec, restart);
     }
 

@@ -21,22 +21,28 @@ public final class ParentWatch {
             return;
         }
         long pid = parent.get().pid();
-        Thread watcher = new Thread(() -> {
-            while (true) {
-                try {
-                    Thread.sleep(INTERVAL.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-                // An orphan is re-parented (to init or a subreaper): a changed parent pid means the parent died.
-                Optional<ProcessHandle> now = ProcessHandle.current().parent();
-                if (now.isEmpty() || now.get().pid() != pid || !now.get().isAlive()) {
-                    System.err.println("worker " + ProcessHandle.current().pid() + ": its parent process " + pid + " ended; stopping"
-                            + " (continue the experiment with --resume)");
-                    System.exit(1);
-                }
-            }
-        }, "parent-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    while (true) {
+                        try {
+                            Thread.sleep(INTERVAL.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        // An orphan is re-parented (to init or a subreaper): a changed parent pid means the parent
+                        // died.
+                        Optional<ProcessHandle> now = ProcessHandle.current().parent();
+                        if (now.isEmpty()
+                                || now.get().pid() != pid
+                                || !now.get().isAlive()) {
+                            System.err.println(
+                                    "worker " + ProcessHandle.current().pid() + ": its parent process " + pid
+                                            + " ended; stopping" + " (continue the experiment with --resume)");
+                            System.exit(1);
+                        }
+                    }
+                },
+                "parent-watch");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -35,24 +35,31 @@ final class RunPruning {
      *
      * @return one message per failed criterion
      */
-    List<String> write(Path runDirectory, Trainer trainer, RunResolver.Resolved resolved, List<PruningCriterion> criteria) {
-        ComponentOptions evidenceOptions = new ComponentOptions(resolved.evidence().id(), resolved.config().evidence().options());
-        PruningSweep sweep = new PruningSweep(trainer, resolved.evidence(), evidenceOptions, resolved.config().seed());
-        List<Double> fractions = config.levels().stream().map(level -> level / 100).toList();
+    List<String> write(
+            Path runDirectory, Trainer trainer, RunResolver.Resolved resolved, List<PruningCriterion> criteria) {
+        ComponentOptions evidenceOptions = new ComponentOptions(
+                resolved.evidence().id(), resolved.config().evidence().options());
+        PruningSweep sweep = new PruningSweep(
+                trainer, resolved.evidence(), evidenceOptions, resolved.config().seed());
+        List<Double> fractions =
+                config.levels().stream().map(level -> level / 100).toList();
         List<Double> lambdas = resolved.config().lambdas();
         Path pruneFile = runDirectory.resolve(Experiment.PRUNE);
         // Rows by criterion, then lambda (a sweep evaluates all lambdas of a criterion together).
-        Map<String, Map<Double, List<PruneCsv.Row>>> rows = Files.exists(pruneFile) ? byCriterionAndLambda(PruneCsv.read(pruneFile))
-                : new LinkedHashMap<>();
+        Map<String, Map<Double, List<PruneCsv.Row>>> rows =
+                Files.exists(pruneFile) ? byCriterionAndLambda(PruneCsv.read(pruneFile)) : new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
         for (PruningCriterion criterion : criteria) {
             if (rows.containsKey(criterion.id())) {
                 continue; // pruned by this criterion earlier
             }
-            ComponentOptions criterionOptions = new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
+            ComponentOptions criterionOptions =
+                    new ComponentOptions(criterion.id(), config.options().getOrDefault(criterion.id(), Map.of()));
             try {
-                List<PruneCsv.Row> swept = sweep.sweep(lambdas, criterion, criterionOptions, config.pruningScope(), fractions).stream()
-                        .map(PruneCsv.Row::of).toList();
+                List<PruneCsv.Row> swept =
+                        sweep.sweep(lambdas, criterion, criterionOptions, config.pruningScope(), fractions).stream()
+                                .map(PruneCsv.Row::of)
+                                .toList();
                 rows.putAll(byCriterionAndLambda(swept));
             } catch (PluginFault e) {
                 if (!e.isFaultOf(PruningCriterion.class, criterion)) {
@@ -72,19 +79,24 @@ final class RunPruning {
             try {
                 Files.deleteIfExists(runDirectory.resolve(Experiment.PRUNE_FAILED));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot delete " + runDirectory.resolve(Experiment.PRUNE_FAILED) + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot delete " + runDirectory.resolve(Experiment.PRUNE_FAILED) + ": " + e.getMessage(), e);
             }
         } else {
             AtomicFiles.writeString(runDirectory.resolve(Experiment.PRUNE_FAILED), Json.write(failures));
         }
-        return failures.entrySet().stream().map(e -> "criterion '" + e.getKey() + "': " + e.getValue()).toList();
+        return failures.entrySet().stream()
+                .map(e -> "criterion '" + e.getKey() + "': " + e.getValue())
+                .toList();
     }
 
     /** Rows by criterion, then lambda (a sweep evaluates all lambdas of a criterion together). */
     private static Map<String, Map<Double, List<PruneCsv.Row>>> byCriterionAndLambda(List<PruneCsv.Row> rows) {
         Map<String, Map<Double, List<PruneCsv.Row>>> result = new LinkedHashMap<>();
         for (PruneCsv.Row row : rows) {
-            result.computeIfAbsent(row.criterion(), c -> new LinkedHashMap<>()).computeIfAbsent(row.lambda(), l -> new ArrayList<>()).add(row);
+            result.computeIfAbsent(row.criterion(), c -> new LinkedHashMap<>())
+                    .computeIfAbsent(row.lambda(), l -> new ArrayList<>())
+                    .add(row);
         }
         return result;
     }
@@ -97,11 +109,17 @@ final class RunPruning {
         }
         try {
             Map<String, String> failures = new LinkedHashMap<>();
-            Json.MAPPER.readTree(file.toFile()).fields().forEachRemaining(e -> failures.put(e.getKey(),
-                    "criterion '" + e.getKey() + "': " + e.getValue().asText()));
+            Json.MAPPER
+                    .readTree(file.toFile())
+                    .fields()
+                    .forEachRemaining(e -> failures.put(
+                            e.getKey(),
+                            "criterion '" + e.getKey() + "': " + e.getValue().asText()));
             return failures;
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete it and run with --resume --retry-failed", e);
+            throw new InputException(
+                    "cannot read " + file + ": " + e.getMessage() + "; delete it and run with --resume --retry-failed",
+                    e);
         }
     }
 }

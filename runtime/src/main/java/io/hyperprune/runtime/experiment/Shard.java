@@ -17,7 +17,8 @@ public record Shard(int index, int count) {
 
     public Shard {
         if (count < 1 || index < 0 || index >= count) {
-            throw new InputException("--shard " + index + "/" + count + " is invalid: need 0 <= i < N, e.g. --shard 0/4");
+            throw new InputException(
+                    "--shard " + index + "/" + count + " is invalid: need 0 <= i < N, e.g. --shard 0/4");
         }
     }
 
@@ -41,19 +42,23 @@ public record Shard(int index, int count) {
             int id = variable(env, "SLURM_ARRAY_TASK_ID", null);
             int count = variable(env, "SLURM_ARRAY_TASK_COUNT", null);
             if (id - min < 0 || id - min >= count) {
-                throw new InputException("the Slurm array variables give shard " + (id - min) + " of " + count + " (SLURM_ARRAY_TASK_ID="
-                        + id + ", SLURM_ARRAY_TASK_MIN=" + min + ", SLURM_ARRAY_TASK_COUNT=" + count + "); use a contiguous"
-                        + " --array such as 0-7, or pass --shard i/N");
+                throw new InputException(
+                        "the Slurm array variables give shard " + (id - min) + " of " + count + " (SLURM_ARRAY_TASK_ID="
+                                + id + ", SLURM_ARRAY_TASK_MIN=" + min + ", SLURM_ARRAY_TASK_COUNT=" + count
+                                + "); use a contiguous"
+                                + " --array such as 0-7, or pass --shard i/N");
             }
             return new Shard(id - min, count);
         }
         if (env.containsKey("JOB_COMPLETION_INDEX")) {
             String count = env.get("HYPERPRUNE_SHARD_COUNT");
             if (count == null) {
-                throw new InputException("JOB_COMPLETION_INDEX is set (Kubernetes indexed Job) but HYPERPRUNE_SHARD_COUNT is not;"
-                        + " set it to the Job's completions, or pass --shard i/N");
+                throw new InputException(
+                        "JOB_COMPLETION_INDEX is set (Kubernetes indexed Job) but HYPERPRUNE_SHARD_COUNT is not;"
+                                + " set it to the Job's completions, or pass --shard i/N");
             }
-            return new Shard(variable(env, "JOB_COMPLETION_INDEX", null), variable(env, "HYPERPRUNE_SHARD_COUNT", null));
+            return new Shard(
+                    variable(env, "JOB_COMPLETION_INDEX", null), variable(env, "HYPERPRUNE_SHARD_COUNT", null));
         }
         return ALL;
     }
@@ -63,13 +68,17 @@ public record Shard(int index, int count) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new InputException("environment variable " + name + "='" + value + "' is not a whole number; the shard of this"
-                    + " process is read from it: fix it (or unset it), or pass --shard i/N");
+            throw new InputException(
+                    "environment variable " + name + "='" + value + "' is not a whole number; the shard of this"
+                            + " process is read from it: fix it (or unset it), or pass --shard i/N");
         }
     }
 
     public <T> List<T> select(List<T> runs) {
-        return IntStream.range(0, runs.size()).filter(i -> i % count == index).mapToObj(runs::get).toList();
+        return IntStream.range(0, runs.size())
+                .filter(i -> i % count == index)
+                .mapToObj(runs::get)
+                .toList();
     }
 
     @Override

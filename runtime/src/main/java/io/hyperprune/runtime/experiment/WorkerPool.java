@@ -23,9 +23,12 @@ public final class WorkerPool {
      * @param crashLogs where a worker's JVM writes its crash log ({@code worker-crash-<pid>.log}) if it dies
      * @return one line per worker that failed (non-zero exit): which, its exit code and what that means
      */
-    public static List<String> run(List<String> arguments, int workers, int threadsPerWorker, java.nio.file.Path crashLogs) {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin"
-                + File.separator + "java");
+    public static List<String> run(
+            List<String> arguments, int workers, int threadsPerWorker, java.nio.file.Path crashLogs) {
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
         // SIGTERM/SIGINT to this process (timeout, a supervisor, Ctrl-C) stops the workers with it; after
         // kill -9 each worker notices itself (ParentWatch).
@@ -36,7 +39,8 @@ public final class WorkerPool {
                 List<String> command = new ArrayList<>();
                 command.add(java);
                 command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-                // A native crash would otherwise print to the worker's discarded output and log into the current directory.
+                // A native crash would otherwise print to the worker's discarded output and log into the current
+                // directory.
                 command.add("-XX:ErrorFile=" + crashLogs.toAbsolutePath().resolve("worker-crash-%p.log"));
                 command.add("-cp");
                 command.add(System.getProperty("java.class.path"));
@@ -54,16 +58,18 @@ public final class WorkerPool {
             for (int j = 0; j < processes.size(); j++) {
                 int code = processes.get(j).waitFor();
                 if (code != 0) {
-                    failures.add("worker " + j + "/" + workers + " exited with code " + code + (code > 128
-                            ? " (killed by signal " + (code - 128) + "; if the JVM crashed, its log is "
-                                    + crashLogs.resolve("worker-crash-" + processes.get(j).pid() + ".log") + ")"
-                            : ""));
+                    failures.add("worker " + j + "/" + workers + " exited with code " + code
+                            + (code > 128
+                                    ? " (killed by signal " + (code - 128) + "; if the JVM crashed, its log is "
+                                            + crashLogs.resolve("worker-crash-"
+                                                    + processes.get(j).pid() + ".log") + ")"
+                                    : ""));
                 }
             }
             return failures;
         } catch (IOException e) {
             stop(processes);
-                        throw new InputException("cannot start a worker process: " + e.getMessage() + "; run without --workers", e);
+            throw new InputException("cannot start a worker process: " + e.getMessage() + "; run without --workers", e);
         } catch (InterruptedException e) {
             stop(processes);
             Thread.currentThread().interrupt();

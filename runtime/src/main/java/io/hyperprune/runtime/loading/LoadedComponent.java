@@ -13,8 +13,14 @@ import java.util.Optional;
  * @param id the id read once at load (a plugin cannot change it later), or a placeholder derived from
  *     the class name when it could not be created
  */
-public record LoadedComponent(Class<? extends Component> spi, String className, String origin, String version, String id,
-        Optional<Component> instance, Optional<String> problem) {
+public record LoadedComponent(
+        Class<? extends Component> spi,
+        String className,
+        String origin,
+        String version,
+        String id,
+        Optional<Component> instance,
+        Optional<String> problem) {
 
     public LoadedComponent {
         requireNonNull(spi, "spi is null");
@@ -27,8 +33,10 @@ public record LoadedComponent(Class<? extends Component> spi, String className, 
     }
 
     /** A provider that cannot be used, shown under a placeholder id derived from its class name. */
-    static LoadedComponent unusable(Class<? extends Component> spi, String className, String origin, String version, String problem) {
-        return new LoadedComponent(spi, className, origin, version, placeholder(className), Optional.empty(), Optional.of(problem));
+    static LoadedComponent unusable(
+            Class<? extends Component> spi, String className, String origin, String version, String problem) {
+        return new LoadedComponent(
+                spi, className, origin, version, placeholder(className), Optional.empty(), Optional.of(problem));
     }
 
     static String placeholder(String className) {

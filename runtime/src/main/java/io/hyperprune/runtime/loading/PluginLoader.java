@@ -39,8 +39,8 @@ import java.util.stream.Stream;
 public final class PluginLoader {
 
     /** The SPIs a plugin can implement. */
-    public static final List<Class<? extends Component>> SPIS = List.of(
-            Evidence.class, Hypernetwork.class, PruningCriterion.class, DatasetProvider.class);
+    public static final List<Class<? extends Component>> SPIS =
+            List.of(Evidence.class, Hypernetwork.class, PruningCriterion.class, DatasetProvider.class);
 
     static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     /** Class-file major version of Java 17. */
@@ -64,8 +64,9 @@ public final class PluginLoader {
         if (pluginsDirectory.isPresent()) {
             Path directory = pluginsDirectory.get();
             if (!Files.isDirectory(directory)) {
-                problems.add(new PluginProblem(directory.toString(), "plugins directory does not exist; create it or fix"
-                        + " --plugins-dir / HYPERPRUNE_PLUGINS"));
+                problems.add(new PluginProblem(
+                        directory.toString(),
+                        "plugins directory does not exist; create it or fix" + " --plugins-dir / HYPERPRUNE_PLUGINS"));
             } else {
                 for (Path unit : units(directory)) {
                     loadUnit(unit, host, components, problems, plugins);
@@ -77,24 +78,35 @@ public final class PluginLoader {
 
     private static List<Path> units(Path directory) {
         try (Stream<Path> entries = Files.list(directory)) {
-            return entries.filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar")).sorted().toList();
+            return entries.filter(p ->
+                            Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list plugins directory " + directory + ": " + e.getMessage(), e);
         }
     }
 
-    private static void loadUnit(Path unit, ClassLoader host, List<LoadedComponent> components, List<PluginProblem> problems,
+    private static void loadUnit(
+            Path unit,
+            ClassLoader host,
+            List<LoadedComponent> components,
+            List<PluginProblem> problems,
             List<PluginInfo> plugins) {
         List<Path> jars;
         if (Files.isDirectory(unit)) {
             try (Stream<Path> files = Files.list(unit)) {
-                jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+                jars = files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 problems.add(new PluginProblem(unit.toString(), "cannot read plugin directory: " + e.getMessage()));
                 return;
             }
             if (jars.isEmpty()) {
-                problems.add(new PluginProblem(unit.toString(), "plugin directory holds no .jar file; put the plugin's jars in it or remove it"));
+                problems.add(new PluginProblem(
+                        unit.toString(),
+                        "plugin directory holds no .jar file; put the plugin's jars in it or remove it"));
                 return;
             }
         } else {
@@ -144,7 +156,8 @@ public final class PluginLoader {
         try (InputStream in = Files.newInputStream(jar)) {
             byte[] magic = in.readNBytes(4);
             if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K') {
-                return new JarCheck(Optional.of(jar + " is not a jar (zip) file; remove it from the plugins directory"), null);
+                return new JarCheck(
+                        Optional.of(jar + " is not a jar (zip) file; remove it from the plugins directory"), null);
             }
         } catch (IOException e) {
             return new JarCheck(Optional.of("cannot read " + jar + ": " + e.getMessage()), null);
@@ -160,13 +173,18 @@ public final class PluginLoader {
                     try {
                         supported = ApiVersion.supports(required);
                     } catch (IllegalArgumentException e) {
-                        return new JarCheck(Optional.of(jar + " declares " + ApiVersion.MANIFEST_ATTRIBUTE + ": " + required
-                                + ", which is not a version <major>.<minor>; fix the plugin's manifest"), null);
+                        return new JarCheck(
+                                Optional.of(jar + " declares " + ApiVersion.MANIFEST_ATTRIBUTE + ": " + required
+                                        + ", which is not a version <major>.<minor>; fix the plugin's manifest"),
+                                null);
                     }
                     if (!supported) {
-                        return new JarCheck(Optional.of(jar + " requires plugin API " + required + " but this hyperprune provides "
-                                + ApiVersion.current() + "; use a plugin version built for API " + ApiVersion.current()
-                                + " or a hyperprune release with API " + required), null);
+                        return new JarCheck(
+                                Optional.of(jar + " requires plugin API " + required + " but this hyperprune provides "
+                                        + ApiVersion.current() + "; use a plugin version built for API "
+                                        + ApiVersion.current()
+                                        + " or a hyperprune release with API " + required),
+                                null);
                     }
                 }
             }
@@ -177,34 +195,42 @@ public final class PluginLoader {
                 if (!name.endsWith(".class") || name.startsWith("META-INF/")) {
                     continue;
                 }
-                String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                String className =
+                        name.substring(0, name.length() - ".class".length()).replace('/', '.');
                 if (className.startsWith("org.nd4j.") || className.startsWith("org.bytedeco.")) {
-                    return new JarCheck(Optional.of(jar + " bundles " + className + ": ND4J/JavaCPP must come from the host"
-                            + " (native libraries load once per process); build the plugin with those dependencies in"
-                            + " 'provided' scope"), null);
+                    return new JarCheck(
+                            Optional.of(jar + " bundles " + className + ": ND4J/JavaCPP must come from the host"
+                                    + " (native libraries load once per process); build the plugin with those dependencies in"
+                                    + " 'provided' scope"),
+                            null);
                 }
                 try (DataInputStream in = new DataInputStream(file.getInputStream(entry))) {
                     if (in.readInt() != 0xCAFEBABE) {
-                        return new JarCheck(Optional.of(jar + ": " + name + " is not a class file; rebuild the jar"), null);
+                        return new JarCheck(
+                                Optional.of(jar + ": " + name + " is not a class file; rebuild the jar"), null);
                     }
                     in.readUnsignedShort();
                     int major = in.readUnsignedShort();
                     if (major > SUPPORTED_CLASS_VERSION) {
-                        return new JarCheck(Optional.of(jar + ": class " + className + " is compiled for Java " + (major - 44)
-                                + ", this runtime supports Java 17: rebuild the plugin with --release 17"), null);
+                        return new JarCheck(
+                                Optional.of(jar + ": class " + className + " is compiled for Java " + (major - 44)
+                                        + ", this runtime supports Java 17: rebuild the plugin with --release 17"),
+                                null);
                     }
                 }
             }
             return new JarCheck(Optional.empty(), version);
         } catch (IOException e) {
-            return new JarCheck(Optional.of(jar + " is not a readable jar (" + e.getMessage() + "); rebuild it or remove it"
-                    + " from the plugins directory"), null);
+            return new JarCheck(
+                    Optional.of(jar + " is not a readable jar (" + e.getMessage() + "); rebuild it or remove it"
+                            + " from the plugins directory"),
+                    null);
         }
     }
 
     /** Instantiates every provider of one SPI visible through {@code loader}, each on its own. */
-    private static List<LoadedComponent> load(Class<? extends Component> spi, ClassLoader loader, String origin, String version,
-            PluginClassLoader own) {
+    private static List<LoadedComponent> load(
+            Class<? extends Component> spi, ClassLoader loader, String origin, String version, PluginClassLoader own) {
         List<LoadedComponent> result = new ArrayList<>();
         ServiceLoader<? extends Component> services = ServiceLoader.load(spi, loader);
         var iterator = services.stream().iterator();
@@ -216,7 +242,11 @@ public final class PluginLoader {
                 }
                 provider = iterator.next();
             } catch (ServiceConfigurationError e) {
-                result.add(LoadedComponent.unusable(spi, "unknown", origin, version,
+                result.add(LoadedComponent.unusable(
+                        spi,
+                        "unknown",
+                        origin,
+                        version,
                         "a provider listed in META-INF/services/" + spi.getName() + " cannot be loaded: "
                                 + rootMessage(e) + "; fix the service file or the class"));
                 continue;
@@ -236,40 +266,57 @@ public final class PluginLoader {
      * the boundary's guarded form, which keeps these values (a plugin cannot change its id later) and
      * checks every later call. Runs tracked, so a constructor calling System.exit is named.
      */
-    private static <T extends Component> LoadedComponent instantiate(Class<T> spi, ServiceLoader.Provider<? extends Component> provider,
-            String origin, String version) {
+    private static <T extends Component> LoadedComponent instantiate(
+            Class<T> spi, ServiceLoader.Provider<? extends Component> provider, String origin, String version) {
         String className = provider.type().getName();
         String where = "class " + className + " in " + origin;
-        return PluginCalls.tracked(className, origin, "being loaded (its constructor, id(), description() or options())", () -> {
-            String step = "failed to start";
-            try {
-                T component = spi.cast(provider.get());
-                step = "failed in id()";
-                String id = component.id();
-                if (id == null || !ID.matcher(id).matches()) {
-                    return LoadedComponent.unusable(spi, className, origin, version, where + " has the id '" + id + "', which is not"
-                            + " kebab-case ([a-z0-9]+(-[a-z0-9]+)*); change its id()");
-                }
-                step = "failed in description()";
-                String description = component.description();
-                step = "failed in options()";
-                Map<String, String> options = component.options();
-                String wrong = description == null ? "description() returned null; return one line"
-                        : options == null ? "options() returned null; return Map.of() for no options"
-                        : options.entrySet().stream().anyMatch(o -> o.getKey() == null || o.getValue() == null)
-                                ? "options() holds null names or help texts"
-                        : null;
-                if (wrong != null) {
-                    return LoadedComponent.unusable(spi, className, origin, version, where + ": " + wrong);
-                }
-                PluginRef plugin = new PluginRef(Boundary.kind(spi), id, className, origin);
-                T guarded = Boundary.wrap(spi, component, plugin, description, options);
-                return new LoadedComponent(spi, className, origin, version, id, Optional.of(guarded), Optional.empty());
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError | StackOverflowError e) {
-                return LoadedComponent.unusable(spi, className, origin, version, where + " " + step + ": " + rootMessage(e)
-                        + (step.equals("failed to start") ? "; fix its public no-argument constructor" : "; fix the plugin"));
-            }
-        });
+        return PluginCalls.tracked(
+                className, origin, "being loaded (its constructor, id(), description() or options())", () -> {
+                    String step = "failed to start";
+                    try {
+                        T component = spi.cast(provider.get());
+                        step = "failed in id()";
+                        String id = component.id();
+                        if (id == null || !ID.matcher(id).matches()) {
+                            return LoadedComponent.unusable(
+                                    spi,
+                                    className,
+                                    origin,
+                                    version,
+                                    where + " has the id '" + id + "', which is not"
+                                            + " kebab-case ([a-z0-9]+(-[a-z0-9]+)*); change its id()");
+                        }
+                        step = "failed in description()";
+                        String description = component.description();
+                        step = "failed in options()";
+                        Map<String, String> options = component.options();
+                        String wrong = description == null
+                                ? "description() returned null; return one line"
+                                : options == null
+                                        ? "options() returned null; return Map.of() for no options"
+                                        : options.entrySet().stream()
+                                                        .anyMatch(o -> o.getKey() == null || o.getValue() == null)
+                                                ? "options() holds null names or help texts"
+                                                : null;
+                        if (wrong != null) {
+                            return LoadedComponent.unusable(spi, className, origin, version, where + ": " + wrong);
+                        }
+                        PluginRef plugin = new PluginRef(Boundary.kind(spi), id, className, origin);
+                        T guarded = Boundary.wrap(spi, component, plugin, description, options);
+                        return new LoadedComponent(
+                                spi, className, origin, version, id, Optional.of(guarded), Optional.empty());
+                    } catch (ServiceConfigurationError | RuntimeException | LinkageError | StackOverflowError e) {
+                        return LoadedComponent.unusable(
+                                spi,
+                                className,
+                                origin,
+                                version,
+                                where + " " + step + ": " + rootMessage(e)
+                                        + (step.equals("failed to start")
+                                                ? "; fix its public no-argument constructor"
+                                                : "; fix the plugin"));
+                    }
+                });
     }
 
     private static String versionOf(Class<?> type) {

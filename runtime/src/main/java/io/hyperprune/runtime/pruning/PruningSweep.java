@@ -39,7 +39,12 @@ public final class PruningSweep {
     }
 
     /** One evaluated point of a sweep. */
-    public record Point(double lambda, String criterion, PruningMasks.Scope scope, double deletedPercent, double accuracy,
+    public record Point(
+            double lambda,
+            String criterion,
+            PruningMasks.Scope scope,
+            double deletedPercent,
+            double accuracy,
             long remainingParameters) {}
 
     /** The pruning view of every weight tensor (biases excluded) of the model at this lambda. */
@@ -59,18 +64,24 @@ public final class PruningSweep {
      *
      * @throws PluginFault naming the criterion if it throws or returns scores of the wrong shape or not finite
      */
-    public List<INDArray> scores(Map<ParameterSpec, PosteriorView> weights, PruningCriterion criterion, ComponentOptions options) {
+    public List<INDArray> scores(
+            Map<ParameterSpec, PosteriorView> weights, PruningCriterion criterion, ComponentOptions options) {
         PruningCriterion guarded = Boundary.guard(PruningCriterion.class, criterion);
         List<INDArray> scores = new ArrayList<>();
         for (PosteriorView view : weights.values()) {
-            scores.add(guarded.scores(view, ModelGraph.mix(seed, view.parameter().name()), options));
+            scores.add(
+                    guarded.scores(view, ModelGraph.mix(seed, view.parameter().name()), options));
         }
         return scores;
     }
 
     /** Evaluates every deletion level (fractions in [0, 1]) at one lambda. */
-    public List<Point> sweep(double lambda, PruningCriterion criterion, ComponentOptions criterionOptions,
-            PruningMasks.Scope scope, List<Double> fractions) {
+    public List<Point> sweep(
+            double lambda,
+            PruningCriterion criterion,
+            ComponentOptions criterionOptions,
+            PruningMasks.Scope scope,
+            List<Double> fractions) {
         return sweep(List.of(lambda), criterion, criterionOptions, scope, fractions);
     }
 
@@ -85,8 +96,12 @@ public final class PruningSweep {
      * @throws PluginFault naming the criterion (or the evidence, for its view of the weights) when it
      *     breaks its SPI contract; {@link PluginFault#plugin()} says which
      */
-    public List<Point> sweep(List<Double> lambdas, PruningCriterion pluginCriterion, ComponentOptions criterionOptions,
-            PruningMasks.Scope scope, List<Double> fractions) {
+    public List<Point> sweep(
+            List<Double> lambdas,
+            PruningCriterion pluginCriterion,
+            ComponentOptions criterionOptions,
+            PruningMasks.Scope scope,
+            List<Double> fractions) {
         PruningCriterion criterion = Boundary.guard(PruningCriterion.class, pluginCriterion);
         long total = trainer.graph().model().parameterCount();
         List<String> names = new ArrayList<>();
@@ -96,7 +111,8 @@ public final class PruningSweep {
             Map<ParameterSpec, PosteriorView> weights = weights(lambda);
             if (names.isEmpty()) {
                 weights.keySet().forEach(parameter -> names.add(parameter.name()));
-                prunable = weights.keySet().stream().mapToLong(ParameterSpec::size).sum();
+                prunable =
+                        weights.keySet().stream().mapToLong(ParameterSpec::size).sum();
             }
             rankings.add(PruningMasks.rank(scores(weights, criterion, criterionOptions), scope));
         }
@@ -115,7 +131,12 @@ public final class PruningSweep {
             }
             List<Double> accuracy = trainer.testAccuracy(lambdas, masks);
             for (int l = 0; l < lambdas.size(); l++) {
-                points[l][f] = new Point(lambdas.get(l), criterion.id(), scope, 100 * fractions.get(f), accuracy.get(l),
+                points[l][f] = new Point(
+                        lambdas.get(l),
+                        criterion.id(),
+                        scope,
+                        100 * fractions.get(f),
+                        accuracy.get(l),
                         total - (prunable - kept[l]));
             }
         }

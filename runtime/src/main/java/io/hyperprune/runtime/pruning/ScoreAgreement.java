@@ -27,7 +27,9 @@ public final class ScoreAgreement {
         double spearman = pearson(ranks(x), ranks(y));
         PruningMasks.Ranking rankingA = PruningMasks.rank(a, scope);
         PruningMasks.Ranking rankingB = PruningMasks.rank(b, scope);
-        List<Double> iou = levels.stream().map(level -> iou(rankingA.keepMasks(level), rankingB.keepMasks(level))).toList();
+        List<Double> iou = levels.stream()
+                .map(level -> iou(rankingA.keepMasks(level), rankingB.keepMasks(level)))
+                .toList();
         return new Result(spearman, List.copyOf(levels), iou);
     }
 
@@ -133,6 +135,9 @@ public final class ScoreAgreement {
     }
 
     private static double[] flatten(List<INDArray> tensors) {
-        return tensors.stream().flatMapToDouble(t -> Arrays.stream(t.castTo(DataType.DOUBLE).dup('c').data().asDouble())).toArray();
+        return tensors.stream()
+                .flatMapToDouble(t ->
+                        Arrays.stream(t.castTo(DataType.DOUBLE).dup('c').data().asDouble()))
+                .toArray();
     }
 }

@@ -38,8 +38,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class ReportWriter {
 
     static final List<Double> SUMMARY_LEVELS = List.of(0.0, 50.0, 80.0, 90.0);
-    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-        new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
+    private static final Color[] PALETTE = {
+        new Color(31, 119, 180),
+        new Color(255, 127, 14),
+        new Color(44, 160, 44),
+        new Color(214, 39, 40),
+        new Color(148, 103, 189),
+        new Color(140, 86, 75),
+        new Color(227, 119, 194),
+        new Color(127, 127, 127)
+    };
 
     /** What was written. */
     public record Result(Path html, Path markdown, List<Path> figures, String markdownText) {}
@@ -48,15 +56,19 @@ public final class ReportWriter {
 
     public static Result write(List<Path> experimentDirectories, Path outDirectory) {
         System.setProperty("java.awt.headless", "true");
-        List<Path> files = experimentDirectories.stream().map(d -> d.resolve("results.csv")).toList();
+        List<Path> files = experimentDirectories.stream()
+                .map(d -> d.resolve("results.csv"))
+                .toList();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
-                throw new InputException("no results.csv in " + file.getParent() + "; give an experiment directory (hyperprune experiment --out)");
+                throw new InputException("no results.csv in " + file.getParent()
+                        + "; give an experiment directory (hyperprune experiment --out)");
             }
         }
         List<ResultRow> rows = ResultTable.read(files);
         if (rows.isEmpty()) {
-            throw new InputException("results.csv in " + experimentDirectories + " has no rows yet: no run has finished");
+            throw new InputException(
+                    "results.csv in " + experimentDirectories + " has no rows yet: no run has finished");
         }
         List<String[]> agreement = readAgreement(experimentDirectories);
         Path figures = outDirectory.resolve("figures");
@@ -64,16 +76,23 @@ public final class ReportWriter {
         StringBuilder md = new StringBuilder("# hyperprune report\n\n");
         StringBuilder html = new StringBuilder();
         md.append("Test accuracy against the share of deleted weights and lambda. Source: ")
-                .append(experimentDirectories).append(".\n\n");
-        Map<String, List<ResultRow>> byFigure = rows.stream().collect(Collectors.groupingBy(r -> r.model() + "-" + r.criterion(),
-                TreeMap::new, Collectors.toList()));
+                .append(experimentDirectories)
+                .append(".\n\n");
+        Map<String, List<ResultRow>> byFigure = rows.stream()
+                .collect(
+                        Collectors.groupingBy(r -> r.model() + "-" + r.criterion(), TreeMap::new, Collectors.toList()));
         for (Map.Entry<String, List<ResultRow>> entry : byFigure.entrySet()) {
             List<ResultRow> group = entry.getValue();
-            String title = group.get(0).model() + " (" + group.get(0).criterion() + ", " + group.get(0).scope() + ")";
+            String title = group.get(0).model() + " (" + group.get(0).criterion() + ", "
+                    + group.get(0).scope() + ")";
             written.addAll(save(curves(title, group), figures.resolve(safe(entry.getKey()))));
             written.addAll(save(heatmap(title, group), figures.resolve(safe(entry.getKey()) + "-heatmap")));
-            html.append("<h3>").append(escape(title)).append("</h3>\n").append(img(figures.resolve(safe(entry.getKey()) + ".png")))
-                    .append(img(figures.resolve(safe(entry.getKey()) + "-heatmap.png"))).append('\n');
+            html.append("<h3>")
+                    .append(escape(title))
+                    .append("</h3>\n")
+                    .append(img(figures.resolve(safe(entry.getKey()) + ".png")))
+                    .append(img(figures.resolve(safe(entry.getKey()) + "-heatmap.png")))
+                    .append('\n');
         }
         for (double level : List.of(0.0, 80.0)) {
             CategoryChart comparison = comparison(rows, level);
@@ -90,10 +109,15 @@ public final class ReportWriter {
         String accuracyTable = accuracyTable(rows);
         String costTable = costTable(rows);
         String agreementTable = agreementTable(agreement);
-        md.append("## Accuracy at 0/50/80/90% deleted (mean [min-max] over restarts)\n\n").append(accuracyTable)
-                .append("\n## Training cost per model\n\n").append(costTable)
-                .append("\n## Theorem check: hypernetwork vs plain model pruning scores\n\n").append(agreementTable)
-                .append("\nFigures: ").append(figures).append('\n');
+        md.append("## Accuracy at 0/50/80/90% deleted (mean [min-max] over restarts)\n\n")
+                .append(accuracyTable)
+                .append("\n## Training cost per model\n\n")
+                .append(costTable)
+                .append("\n## Theorem check: hypernetwork vs plain model pruning scores\n\n")
+                .append(agreementTable)
+                .append("\nFigures: ")
+                .append(figures)
+                .append('\n');
         String page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>hyperprune report</title><style>"
                 + "body{font-family:sans-serif;max-width:1300px;margin:2em auto}table{border-collapse:collapse;margin:1em 0}"
                 + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}img{max-width:640px;margin:4px}"
@@ -110,11 +134,21 @@ public final class ReportWriter {
     }
 
     private static XYChart curves(String title, List<ResultRow> rows) {
-        XYChart chart = new XYChartBuilder().width(800).height(560).title(title).xAxisTitle("deleted weights, %")
-                .yAxisTitle("test accuracy").build();
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW)
-                .setMarkerSize(5).setChartBackgroundColor(Color.WHITE);
-        Map<Double, List<ResultRow>> byLambda = rows.stream().collect(Collectors.groupingBy(ResultRow::lambda, TreeMap::new, Collectors.toList()));
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(560)
+                .title(title)
+                .xAxisTitle("deleted weights, %")
+                .yAxisTitle("test accuracy")
+                .build();
+        chart.getStyler()
+                .setYAxisMin(0.0)
+                .setYAxisMax(1.0)
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW)
+                .setMarkerSize(5)
+                .setChartBackgroundColor(Color.WHITE);
+        Map<Double, List<ResultRow>> byLambda =
+                rows.stream().collect(Collectors.groupingBy(ResultRow::lambda, TreeMap::new, Collectors.toList()));
         int color = 0;
         for (Map.Entry<Double, List<ResultRow>> entry : byLambda.entrySet()) {
             Map<Double, DoubleSummaryStatistics> stats = levels(entry.getValue());
@@ -125,15 +159,23 @@ public final class ReportWriter {
             series.setLineColor(c);
             series.setMarkerColor(c);
             series.setMarker(SeriesMarkers.CIRCLE);
-            boolean restarts = entry.getValue().stream().map(ResultRow::restart).distinct().count() > 1;
+            boolean restarts =
+                    entry.getValue().stream().map(ResultRow::restart).distinct().count() > 1;
             if (restarts) {
                 for (boolean max : new boolean[] {false, true}) {
-                    XYSeries band = chart.addSeries("lambda = " + format(entry.getKey()) + (max ? " max" : " min"), x,
-                            x.stream().map(l -> max ? stats.get(l).getMax() : stats.get(l).getMin()).toList());
+                    XYSeries band = chart.addSeries(
+                            "lambda = " + format(entry.getKey()) + (max ? " max" : " min"),
+                            x,
+                            x.stream()
+                                    .map(l -> max
+                                            ? stats.get(l).getMax()
+                                            : stats.get(l).getMin())
+                                    .toList());
                     band.setLineColor(c);
                     band.setMarker(SeriesMarkers.NONE);
                     band.setShowInLegend(false);
-                    band.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+                    band.setLineStyle(new BasicStroke(
+                            1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
                 }
             }
         }
@@ -142,12 +184,20 @@ public final class ReportWriter {
 
     private static HeatMapChart heatmap(String title, List<ResultRow> rows) {
         TreeSet<Double> lambdas = rows.stream().map(ResultRow::lambda).collect(Collectors.toCollection(TreeSet::new));
-        TreeSet<Double> deleted = rows.stream().map(ResultRow::deletedPercent).collect(Collectors.toCollection(TreeSet::new));
-        HeatMapChart chart = new HeatMapChartBuilder().width(800).height(480).title(title + ": accuracy")
-                .xAxisTitle("deleted weights, %").yAxisTitle("lambda").build();
+        TreeSet<Double> deleted =
+                rows.stream().map(ResultRow::deletedPercent).collect(Collectors.toCollection(TreeSet::new));
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(800)
+                .height(480)
+                .title(title + ": accuracy")
+                .xAxisTitle("deleted weights, %")
+                .yAxisTitle("lambda")
+                .build();
         chart.getStyler().setShowValue(true).setMin(0).setMax(1).setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setRangeColors(new Color[] {new Color(165, 0, 38), new Color(254, 224, 139), new Color(0, 104, 55)});
-        List<String> xs = deleted.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList();
+        chart.getStyler()
+                .setRangeColors(new Color[] {new Color(165, 0, 38), new Color(254, 224, 139), new Color(0, 104, 55)});
+        List<String> xs =
+                deleted.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList();
         List<String> ys = lambdas.stream().map(ReportWriter::format).toList();
         List<Number[]> heat = new ArrayList<>();
         List<Double> deletedList = new ArrayList<>(deleted);
@@ -156,8 +206,10 @@ public final class ReportWriter {
             for (int yi = 0; yi < lambdaList.size(); yi++) {
                 double d = deletedList.get(xi);
                 double l = lambdaList.get(yi);
-                DoubleSummaryStatistics s = rows.stream().filter(r -> r.lambda() == l && r.deletedPercent() == d)
-                        .mapToDouble(ResultRow::accuracy).summaryStatistics();
+                DoubleSummaryStatistics s = rows.stream()
+                        .filter(r -> r.lambda() == l && r.deletedPercent() == d)
+                        .mapToDouble(ResultRow::accuracy)
+                        .summaryStatistics();
                 if (s.getCount() > 0) {
                     heat.add(new Number[] {xi, yi, Math.round(s.getAverage() * 1000) / 1000.0});
                 }
@@ -168,28 +220,50 @@ public final class ReportWriter {
     }
 
     private static CategoryChart comparison(List<ResultRow> rows, double level) {
-        List<ResultRow> atLevel = rows.stream().filter(r -> r.deletedPercent() == level).toList();
+        List<ResultRow> atLevel =
+                rows.stream().filter(r -> r.deletedPercent() == level).toList();
         if (atLevel.isEmpty()) {
             return null;
         }
-        List<Double> lambdas = atLevel.stream().map(ResultRow::lambda).distinct().sorted().toList();
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(560)
-                .title(String.format(Locale.ROOT, "models compared at %.0f%% deleted", level)).xAxisTitle("lambda").yAxisTitle("test accuracy").build();
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setChartBackgroundColor(Color.WHITE)
+        List<Double> lambdas =
+                atLevel.stream().map(ResultRow::lambda).distinct().sorted().toList();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1000)
+                .height(560)
+                .title(String.format(Locale.ROOT, "models compared at %.0f%% deleted", level))
+                .xAxisTitle("lambda")
+                .yAxisTitle("test accuracy")
+                .build();
+        chart.getStyler()
+                .setYAxisMin(0.0)
+                .setYAxisMax(1.0)
+                .setChartBackgroundColor(Color.WHITE)
                 .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        Map<String, List<ResultRow>> byModel = atLevel.stream().collect(Collectors.groupingBy(ResultRow::model, TreeMap::new, Collectors.toList()));
+        Map<String, List<ResultRow>> byModel =
+                atLevel.stream().collect(Collectors.groupingBy(ResultRow::model, TreeMap::new, Collectors.toList()));
         for (Map.Entry<String, List<ResultRow>> entry : byModel.entrySet()) {
-            List<Double> values = lambdas.stream().map(l -> entry.getValue().stream().filter(r -> r.lambda() == l)
-                    .mapToDouble(ResultRow::accuracy).average().orElse(0)).toList();
-            chart.addSeries(entry.getKey(), lambdas.stream().map(ReportWriter::format).toList(), values);
+            List<Double> values = lambdas.stream()
+                    .map(l -> entry.getValue().stream()
+                            .filter(r -> r.lambda() == l)
+                            .mapToDouble(ResultRow::accuracy)
+                            .average()
+                            .orElse(0))
+                    .toList();
+            chart.addSeries(
+                    entry.getKey(), lambdas.stream().map(ReportWriter::format).toList(), values);
         }
         return chart;
     }
 
     private static CategoryChart cost(List<ResultRow> rows) {
         Map<String, Double> seconds = trainingSeconds(rows);
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(480).title("training cost per model (all lambdas)")
-                .xAxisTitle("model").yAxisTitle("training seconds").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1000)
+                .height(480)
+                .title("training cost per model (all lambdas)")
+                .xAxisTitle("model")
+                .yAxisTitle("training seconds")
+                .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(30);
         chart.addSeries("seconds", new ArrayList<>(seconds.keySet()), new ArrayList<>(seconds.values()));
@@ -204,8 +278,16 @@ public final class ReportWriter {
         }
         Map<String, Double> result = new TreeMap<>();
         perRun.forEach((model, runs) -> {
-            long restarts = Math.max(1, rows.stream().filter(r -> r.model().equals(model)).map(ResultRow::restart).distinct().count());
-            result.put(model, runs.values().stream().mapToDouble(Double::doubleValue).sum() / restarts);
+            long restarts = Math.max(
+                    1,
+                    rows.stream()
+                            .filter(r -> r.model().equals(model))
+                            .map(ResultRow::restart)
+                            .distinct()
+                            .count());
+            result.put(
+                    model,
+                    runs.values().stream().mapToDouble(Double::doubleValue).sum() / restarts);
         });
         return result;
     }
@@ -214,17 +296,34 @@ public final class ReportWriter {
         StringBuilder t = new StringBuilder("| model | criterion | lambda |");
         SUMMARY_LEVELS.forEach(l -> t.append(String.format(Locale.ROOT, " %.0f%% |", l)));
         t.append("\n|---|---|---|").append("---|".repeat(SUMMARY_LEVELS.size())).append('\n');
-        Map<String, List<ResultRow>> groups = rows.stream().collect(Collectors.groupingBy(
-                r -> r.model() + "|" + r.criterion() + "|" + String.format(Locale.ROOT, "%012.6f", r.lambda()), TreeMap::new, Collectors.toList()));
+        Map<String, List<ResultRow>> groups = rows.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.model() + "|" + r.criterion() + "|" + String.format(Locale.ROOT, "%012.6f", r.lambda()),
+                        TreeMap::new,
+                        Collectors.toList()));
         for (List<ResultRow> group : groups.values()) {
             ResultRow first = group.get(0);
-            t.append("| ").append(first.model()).append(" | ").append(first.criterion()).append(" | ").append(format(first.lambda())).append(" |");
+            t.append("| ")
+                    .append(first.model())
+                    .append(" | ")
+                    .append(first.criterion())
+                    .append(" | ")
+                    .append(format(first.lambda()))
+                    .append(" |");
             Map<Double, DoubleSummaryStatistics> stats = levels(group);
             for (double level : SUMMARY_LEVELS) {
                 DoubleSummaryStatistics s = stats.get(level);
-                t.append(s == null ? " - |" : s.getCount() > 1
-                        ? String.format(Locale.ROOT, " %.4f [%.4f-%.4f] |", s.getAverage(), s.getMin(), s.getMax())
-                        : String.format(Locale.ROOT, " %.4f |", s.getAverage()));
+                t.append(
+                        s == null
+                                ? " - |"
+                                : s.getCount() > 1
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                " %.4f [%.4f-%.4f] |",
+                                                s.getAverage(),
+                                                s.getMin(),
+                                                s.getMax())
+                                        : String.format(Locale.ROOT, " %.4f |", s.getAverage()));
             }
             t.append('\n');
         }
@@ -241,8 +340,9 @@ public final class ReportWriter {
         if (agreement.isEmpty()) {
             return "No agreement.csv (needs finished hypernetwork runs and plain runs at the same lambdas).\n";
         }
-        StringBuilder t = new StringBuilder("| evidence | hypernetwork | lambda | restart | criterion | Spearman | IoU 50% | IoU 80% | IoU 90% |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder t = new StringBuilder(
+                "| evidence | hypernetwork | lambda | restart | criterion | Spearman | IoU 50% | IoU 80% | IoU 90% |\n"
+                        + "|---|---|---|---|---|---|---|---|---|\n");
         for (String[] f : agreement) {
             t.append("| ").append(String.join(" | ", f)).append(" |\n");
         }
@@ -273,7 +373,8 @@ public final class ReportWriter {
     private static Map<Double, DoubleSummaryStatistics> levels(List<ResultRow> rows) {
         Map<Double, DoubleSummaryStatistics> stats = new TreeMap<>();
         for (ResultRow r : rows) {
-            stats.computeIfAbsent(r.deletedPercent(), k -> new DoubleSummaryStatistics()).accept(r.accuracy());
+            stats.computeIfAbsent(r.deletedPercent(), k -> new DoubleSummaryStatistics())
+                    .accept(r.accuracy());
         }
         return stats;
     }
@@ -283,9 +384,14 @@ public final class ReportWriter {
             Files.createDirectories(base.getParent());
             Path png = base.resolveSibling(base.getFileName() + ".png");
             Path svg = base.resolveSibling(base.getFileName() + ".svg");
-            AtomicFiles.writeWith(png, temp -> BitmapEncoder.saveBitmap(chart, Files.newOutputStream(temp), BitmapEncoder.BitmapFormat.PNG));
-            AtomicFiles.writeWith(svg, temp -> VectorGraphicsEncoder.saveVectorGraphic(chart, Files.newOutputStream(temp),
-                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+            AtomicFiles.writeWith(
+                    png,
+                    temp -> BitmapEncoder.saveBitmap(
+                            chart, Files.newOutputStream(temp), BitmapEncoder.BitmapFormat.PNG));
+            AtomicFiles.writeWith(
+                    svg,
+                    temp -> VectorGraphicsEncoder.saveVectorGraphic(
+                            chart, Files.newOutputStream(temp), VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
             return List.of(png, svg);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write figure " + base + ": " + e.getMessage(), e);
@@ -312,10 +418,13 @@ public final class ReportWriter {
             if (i == 1 || !lines.get(i).startsWith("|")) {
                 continue;
             }
-            String[] cells = lines.get(i).substring(1, lines.get(i).length() - 1).split("\\|");
+            String[] cells =
+                    lines.get(i).substring(1, lines.get(i).length() - 1).split("\\|");
             html.append("<tr>");
             for (String cell : cells) {
-                html.append(i == 0 ? "<th>" : "<td>").append(escape(cell.trim())).append(i == 0 ? "</th>" : "</td>");
+                html.append(i == 0 ? "<th>" : "<td>")
+                        .append(escape(cell.trim()))
+                        .append(i == 0 ? "</th>" : "</td>");
             }
             html.append("</tr>");
         }
@@ -323,7 +432,9 @@ public final class ReportWriter {
     }
 
     static String format(double lambda) {
-        return lambda == Math.rint(lambda) && Math.abs(lambda) < 1e9 ? String.valueOf((long) lambda) : String.valueOf(lambda);
+        return lambda == Math.rint(lambda) && Math.abs(lambda) < 1e9
+                ? String.valueOf((long) lambda)
+                : String.valueOf(lambda);
     }
 
     private static String safe(String name) {
@@ -331,6 +442,9 @@ public final class ReportWriter {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -20,12 +20,15 @@ final class ResultTable {
             List<ResultRow> read = ResultsCsv.read(file);
             for (int i = 0; i < read.size(); i++) {
                 ResultRow row = read.get(i);
-                String key = row.run() + "|" + row.lambda() + "|" + row.criterion() + "|" + row.scope() + "|" + row.deletedPercent();
+                String key = row.run() + "|" + row.lambda() + "|" + row.criterion() + "|" + row.scope() + "|"
+                        + row.deletedPercent();
                 ResultRow previous = rows.putIfAbsent(key, row);
                 if (previous != null && !Objects.equals(previous, row)) {
-                    throw new InputException(file + " row " + (i + 1) + " contradicts an earlier row for run " + row.run()
-                            + " (lambda " + row.lambda() + ", " + row.deletedPercent() + "% deleted): accuracy " + row.accuracy()
-                            + " vs " + previous.accuracy() + "; merge only shards of the same experiment");
+                    throw new InputException(
+                            file + " row " + (i + 1) + " contradicts an earlier row for run " + row.run()
+                                    + " (lambda " + row.lambda() + ", " + row.deletedPercent() + "% deleted): accuracy "
+                                    + row.accuracy()
+                                    + " vs " + previous.accuracy() + "; merge only shards of the same experiment");
                 }
             }
         }

@@ -60,7 +60,8 @@ public final class AtomicFiles {
 
     private static FileWriteException failure(Path target, IOException io, Throwable cause) {
         String reason = reasonWriting(target.toAbsolutePath().getParent(), io);
-        return new FileWriteException(target, "cannot write " + target + ": " + reason + "; " + IoFailures.advice(reason), cause);
+        return new FileWriteException(
+                target, "cannot write " + target + ": " + reason + "; " + IoFailures.advice(reason), cause);
     }
 
     /** Why a file could not be written into {@code directory}, naming the path at fault if it is not the file itself. */
@@ -72,10 +73,12 @@ public final class AtomicFiles {
         if (existing != null && !Files.isDirectory(existing)) {
             return existing + " is a file, not a directory";
         }
-        String reason = existing != null && !existing.equals(directory) ? IoFailures.reason(io)
+        String reason = existing != null && !existing.equals(directory)
+                ? IoFailures.reason(io)
                 : IoFailures.reasonCreatingIn(directory, io);
         String file = IoFailures.file(io).orElse(null);
-        boolean aboutTheFile = file == null || Path.of(file).toAbsolutePath().getParent().equals(directory);
+        boolean aboutTheFile =
+                file == null || Path.of(file).toAbsolutePath().getParent().equals(directory);
         return aboutTheFile ? reason : file + ": " + reason;
     }
 

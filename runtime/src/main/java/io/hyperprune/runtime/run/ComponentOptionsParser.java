@@ -1,10 +1,9 @@
 package io.hyperprune.runtime.run;
 
-import io.hyperprune.runtime.wiring.Suggestions;
-
 import io.hyperprune.api.Component;
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.wiring.Suggestions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,12 @@ public final class ComponentOptionsParser {
         Map<String, String> values = byComponent.getOrDefault(component.id(), Map.of());
         for (String name : values.keySet()) {
             if (!component.options().containsKey(name)) {
-                String known = component.options().isEmpty() ? "it has no options"
+                String known = component.options().isEmpty()
+                        ? "it has no options"
                         : "its options are " + String.join(", ", new TreeMap<>(component.options()).keySet());
                 throw new InputException("--option " + component.id() + "." + name + ": component '" + component.id()
-                        + "' has no option '" + name + "'" + Suggestions.didYouMean(name, component.options().keySet())
+                        + "' has no option '" + name + "'"
+                        + Suggestions.didYouMean(name, component.options().keySet())
                         + "; " + known);
             }
         }
@@ -41,7 +42,8 @@ public final class ComponentOptionsParser {
     public void checkAllUsed(List<? extends Component> used) {
         for (String id : byComponent.keySet()) {
             if (used.stream().noneMatch(c -> c.id().equals(id))) {
-                throw new InputException("--option " + id + ".…: no selected component has the id '" + id + "'; selected: "
+                throw new InputException("--option " + id + ".…: no selected component has the id '" + id
+                        + "'; selected: "
                         + String.join(", ", used.stream().map(Component::id).toList()));
             }
         }

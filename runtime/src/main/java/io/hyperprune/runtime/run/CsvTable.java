@@ -44,10 +44,12 @@ public final class CsvTable {
     /** The file's text: the header, then one line per row (each row's cells in column order). */
     public String format(List<List<String>> rows) {
         StringWriter text = new StringWriter();
-        try (CSVPrinter printer = new CSVPrinter(text, format().setHeader(columns.toArray(String[]::new)).get())) {
+        try (CSVPrinter printer = new CSVPrinter(
+                text, format().setHeader(columns.toArray(String[]::new)).get())) {
             for (List<String> row : rows) {
                 if (row.size() != columns.size()) {
-                    throw new IllegalArgumentException(name + ": a row has " + row.size() + " cells, the header " + columns.size());
+                    throw new IllegalArgumentException(
+                            name + ": a row has " + row.size() + " cells, the header " + columns.size());
                 }
                 printer.printRecord(row);
             }
@@ -70,21 +72,28 @@ public final class CsvTable {
      */
     public <T> List<T> read(Path file, Function<Map<String, String>, T> row) {
         try (Reader reader = Files.newBufferedReader(file);
-                CSVParser parser = CSVParser.builder().setReader(reader)
-                        .setFormat(format().setHeader().setSkipHeaderRecord(true).get()).get()) {
+                CSVParser parser = CSVParser.builder()
+                        .setReader(reader)
+                        .setFormat(
+                                format().setHeader().setSkipHeaderRecord(true).get())
+                        .get()) {
             Map<String, Integer> header = parser.getHeaderMap() == null ? Map.of() : parser.getHeaderMap();
-            List<String> missing = columns.stream().filter(column -> !header.containsKey(column)).toList();
+            List<String> missing = columns.stream()
+                    .filter(column -> !header.containsKey(column))
+                    .toList();
             if (!missing.isEmpty()) {
-                throw new InputException(file + " lacks the column(s) " + missing + " of a " + name + " (header: " + header()
-                        + "); is it one?");
+                throw new InputException(file + " lacks the column(s) " + missing + " of a " + name + " (header: "
+                        + header() + "); is it one?");
             }
             List<T> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
                 try {
                     rows.add(row.apply(record.toMap()));
                 } catch (RuntimeException e) {
-                    throw new InputException(file + " line " + (record.getRecordNumber() + 1) + ": " + e.getMessage()
-                            + "; is it a " + name + "?", e);
+                    throw new InputException(
+                            file + " line " + (record.getRecordNumber() + 1) + ": " + e.getMessage() + "; is it a "
+                                    + name + "?",
+                            e);
                 }
             }
             return rows;

@@ -10,8 +10,11 @@ public final class Environments {
     public static RunConfig.Environment current() {
         String version = Environments.class.getPackage().getImplementationVersion();
         String threads = System.getenv("OMP_NUM_THREADS");
-        return new RunConfig.Environment(version == null ? "development" : version, System.getProperty("java.version"),
-                Nd4j.getBackend().getClass().getSimpleName(), threads == null ? "unset" : threads,
+        return new RunConfig.Environment(
+                version == null ? "development" : version,
+                System.getProperty("java.version"),
+                Nd4j.getBackend().getClass().getSimpleName(),
+                threads == null ? "unset" : threads,
                 Runtime.getRuntime().availableProcessors());
     }
 }

@@ -64,7 +64,8 @@ public final class IoFailures {
     static String reasonCreatingIn(Path directory, IOException e) {
         // ENOENT for a new file in an existing directory: the file system takes none (/proc, /sys).
         return e instanceof NoSuchFileException && Files.isDirectory(directory)
-                ? "the file system there takes no new files" : reason(e);
+                ? "the file system there takes no new files"
+                : reason(e);
     }
 
     /** The file the failure names, if it names one. */

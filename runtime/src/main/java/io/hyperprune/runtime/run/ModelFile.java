@@ -33,9 +33,10 @@ public final class ModelFile {
             });
         } catch (OutOfMemoryError e) {
             long megabytes = Runtime.getRuntime().maxMemory() >> 20;
-            throw new InputException("saving " + file + " needs more Java heap than the " + megabytes
-                    + " MiB allowed (SameDiff writes the weights and their Adam state through one heap buffer);"
-                    + " rerun with a larger heap, e.g. HYPERPRUNE_OPTS=-Xmx4g (add --resume to continue from the last saved epoch)");
+            throw new InputException(
+                    "saving " + file + " needs more Java heap than the " + megabytes
+                            + " MiB allowed (SameDiff writes the weights and their Adam state through one heap buffer);"
+                            + " rerun with a larger heap, e.g. HYPERPRUNE_OPTS=-Xmx4g (add --resume to continue from the last saved epoch)");
         }
         return sha256[0];
     }
@@ -56,8 +57,9 @@ public final class ModelFile {
             if (expectedSha256.isPresent()) {
                 String actual = sha256(file);
                 if (!actual.equals(expectedSha256.get())) {
-                    return Optional.of(file + " (" + size + " bytes) is not the model that was saved: its SHA-256 is " + actual
-                            + ", the run recorded " + expectedSha256.get() + " (truncated, damaged or replaced)");
+                    return Optional.of(file + " (" + size + " bytes) is not the model that was saved: its SHA-256 is "
+                            + actual + ", the run recorded " + expectedSha256.get()
+                            + " (truncated, damaged or replaced)");
                 }
             }
             return Optional.empty();
@@ -80,8 +82,13 @@ public final class ModelFile {
             } catch (IOException io) {
                 size = -1;
             }
-            throw new InputException(file + " (" + size + " bytes) is not a readable model file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + "); " + fix, e);
+            throw new InputException(
+                    file + " (" + size + " bytes) is not a readable model file ("
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null
+                                    ? ""
+                                    : ": " + e.getMessage().lines().findFirst().orElse("")) + "); " + fix,
+                    e);
         }
     }
 
@@ -91,7 +98,8 @@ public final class ModelFile {
             while (in.read(buffer) >= 0) {
                 // digesting
             }
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {

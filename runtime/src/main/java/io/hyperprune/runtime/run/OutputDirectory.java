@@ -21,7 +21,8 @@ public final class OutputDirectory {
      */
     public static void check(Path directory, String option) {
         problem(directory).ifPresent(problem -> {
-            throw new InputException(option + " " + directory + problem.text() + "; " + IoFailures.advice(problem.reason(), option),
+            throw new InputException(
+                    option + " " + directory + problem.text() + "; " + IoFailures.advice(problem.reason(), option),
                     problem.cause());
         });
     }
@@ -29,12 +30,15 @@ public final class OutputDirectory {
     /** Like {@link #check} for an output file: it must not be a directory, and its directory must take files. */
     public static void checkFile(Path file, String option) {
         if (Files.isDirectory(file)) {
-            throw new InputException(option + " " + file + " is a directory; give a file name, e.g. " + file.resolve("model.fb"));
+            throw new InputException(
+                    option + " " + file + " is a directory; give a file name, e.g. " + file.resolve("model.fb"));
         }
         Path parent = file.toAbsolutePath().getParent();
         problem(parent).ifPresent(problem -> {
-            throw new InputException(option + " " + file + " cannot be written: its directory " + parent + problem.text() + "; "
-                    + IoFailures.advice(problem.reason(), option), problem.cause());
+            throw new InputException(
+                    option + " " + file + " cannot be written: its directory " + parent + problem.text() + "; "
+                            + IoFailures.advice(problem.reason(), option),
+                    problem.cause());
         });
     }
 
@@ -52,8 +56,9 @@ public final class OutputDirectory {
         }
         String where = existing.equals(absolute) ? "" : " (" + existing + " is where it would be created)";
         if (!Files.isDirectory(existing)) {
-            String reason = existing.equals(absolute) ? "is a file, not a directory" : "cannot be created: " + existing
-                    + " is a file, not a directory";
+            String reason = existing.equals(absolute)
+                    ? "is a file, not a directory"
+                    : "cannot be created: " + existing + " is a file, not a directory";
             return Optional.of(new Problem(" " + reason, "a file in the way", null));
         }
         try {

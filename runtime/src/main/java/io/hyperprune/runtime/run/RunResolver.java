@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.hyperprune.api.Component;
 import io.hyperprune.api.ComponentOptions;
-import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DataRequest;
+import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
@@ -58,10 +58,23 @@ public final class RunResolver {
         String dataKey = spec.dataset() + dataOptionsOfProvider.values();
         Dataset data = loaded.computeIfAbsent(dataKey, key -> provider.load(dataRequests.apply(dataOptionsOfProvider)));
         ModelSpec.parse(spec.model()).checkCompatible(data.sampleShape(), data.classes(), data.id());
-        RunConfig config = new RunConfig(spec.dataset(), dataOptionsOfProvider.values(), data.checksums(), spec.model(),
-                component(evidence, evidenceOptions), component(hypernetwork, hypernetworkOptions), spec.lambdas(),
-                spec.lambdaSamples(), spec.lambdaMin(), spec.lambdaMax(), spec.epochs(), spec.batchSize(), spec.learningRate(),
-                spec.clip(), spec.seed(), Environments.current());
+        RunConfig config = new RunConfig(
+                spec.dataset(),
+                dataOptionsOfProvider.values(),
+                data.checksums(),
+                spec.model(),
+                component(evidence, evidenceOptions),
+                component(hypernetwork, hypernetworkOptions),
+                spec.lambdas(),
+                spec.lambdaSamples(),
+                spec.lambdaMin(),
+                spec.lambdaMax(),
+                spec.epochs(),
+                spec.batchSize(),
+                spec.learningRate(),
+                spec.clip(),
+                spec.seed(),
+                Environments.current());
         return new Resolved(config, evidence, hypernetwork, data);
     }
 
@@ -72,14 +85,27 @@ public final class RunResolver {
         options.put(stored.evidence().id(), stored.evidence().options());
         options.put(stored.hypernetwork().id(), stored.hypernetwork().options());
         options.put(stored.dataset(), stored.datasetOptions());
-        RunSpec spec = new RunSpec(stored.dataset(), stored.model(), stored.evidence().id(), stored.hypernetwork().id(),
-                stored.lambdas(), stored.lambdaSamples(), stored.lambdaMin(), stored.lambdaMax(), stored.epochs(),
-                stored.batchSize(), stored.learningRate(), stored.clip(), stored.seed(), options);
+        RunSpec spec = new RunSpec(
+                stored.dataset(),
+                stored.model(),
+                stored.evidence().id(),
+                stored.hypernetwork().id(),
+                stored.lambdas(),
+                stored.lambdaSamples(),
+                stored.lambdaMin(),
+                stored.lambdaMax(),
+                stored.epochs(),
+                stored.batchSize(),
+                stored.learningRate(),
+                stored.clip(),
+                stored.seed(),
+                options);
         Resolved current = resolve(spec);
         return new Resolved(stored, current.evidence(), current.hypernetwork(), current.data());
     }
 
     private RunConfig.Component component(Component component, ComponentOptions options) {
-        return new RunConfig.Component(component.id(), registry.versionOf(component), registry.originOf(component), options.values());
+        return new RunConfig.Component(
+                component.id(), registry.versionOf(component), registry.originOf(component), options.values());
     }
 }

@@ -15,8 +15,16 @@ import java.util.List;
  * @param message why it diverged, or empty
  * @param modelSha256 SHA-256 of the {@code model.fb} these figures describe (null in files of older versions)
  */
-public record RunResult(String status, int epochs, List<Double> lambdas, List<Double> testAccuracy, long parameters,
-        double trainingSeconds, double secondsPerEpoch, String message, String modelSha256) {
+public record RunResult(
+        String status,
+        int epochs,
+        List<Double> lambdas,
+        List<Double> testAccuracy,
+        long parameters,
+        double trainingSeconds,
+        double secondsPerEpoch,
+        String message,
+        String modelSha256) {
 
     public static final String COMPLETED = "completed";
     public static final String DIVERGED = "diverged";

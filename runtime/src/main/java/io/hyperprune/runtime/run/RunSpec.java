@@ -16,9 +16,21 @@ import java.util.Map;
  * @param lambdas a plain run's lambdas (one independent model each), or a hypernetwork run's evaluation lambdas
  * @param options component options by component id, then option name
  */
-public record RunSpec(String dataset, String model, String evidence, String hypernetwork, List<Double> lambdas,
-        int lambdaSamples, double lambdaMin, double lambdaMax, int epochs, int batchSize, double learningRate,
-        double clip, long seed, Map<String, Map<String, String>> options) {
+public record RunSpec(
+        String dataset,
+        String model,
+        String evidence,
+        String hypernetwork,
+        List<Double> lambdas,
+        int lambdaSamples,
+        double lambdaMin,
+        double lambdaMax,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double clip,
+        long seed,
+        Map<String, Map<String, String>> options) {
 
     public RunSpec {
         requireNonNull(dataset, "dataset is null");
@@ -28,11 +40,20 @@ public record RunSpec(String dataset, String model, String evidence, String hype
         lambdas = List.copyOf(lambdas);
         options = Map.copyOf(options);
         if (hypernetwork.equals(ConstantHypernetwork.ID) && new java.util.HashSet<>(lambdas).size() != lambdas.size()) {
-            throw new InputException("plain models (--hypernetwork constant) train one model per --lambda; the lambdas must be"
-                    + " distinct, got " + lambdas);
+            throw new InputException(
+                    "plain models (--hypernetwork constant) train one model per --lambda; the lambdas must be"
+                            + " distinct, got " + lambdas);
         }
         // Validates the numbers with the same messages as the trainer.
-        new TrainingSettings(epochs, batchSize, learningRate, clip, seed, lambdas, lambdaSamples, new LambdaRange(lambdaMin, lambdaMax));
+        new TrainingSettings(
+                epochs,
+                batchSize,
+                learningRate,
+                clip,
+                seed,
+                lambdas,
+                lambdaSamples,
+                new LambdaRange(lambdaMin, lambdaMax));
     }
 
     public boolean plain() {

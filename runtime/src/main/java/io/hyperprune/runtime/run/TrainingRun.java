@@ -8,10 +8,10 @@ import io.hyperprune.api.Dataset;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
-import io.hyperprune.engine.train.DivergedException;
-import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.engine.train.DivergedException;
+import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.engine.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +40,7 @@ public final class TrainingRun {
     public static final String RESULT = "result.json";
     /** Marks a run directory an experiment owns (its grid cell); only that experiment writes into it. */
     public static final String EXPERIMENT_MARKER = "grid.json";
+
     static final String METRICS_HEADER =
             "epoch,lambda,loss,cross_entropy,penalty,train_accuracy,test_accuracy,train_seconds,eval_seconds";
 
@@ -66,7 +67,8 @@ public final class TrainingRun {
 
         public Schedule {
             if (evaluateEvery < 0) {
-                throw new InputException("--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
+                throw new InputException(
+                        "--eval-every must be >= 0 (0: evaluate after the last epoch only), got " + evaluateEvery);
             }
             requireNonNull(checkpointEvery, "checkpointEvery is null");
             if (checkpointEvery.isNegative()) {
@@ -94,7 +96,12 @@ public final class TrainingRun {
     }
 
     /** As above, evaluating and saving as {@code schedule} says. */
-    public TrainingRun(RunConfig config, Evidence evidence, Hypernetwork hypernetwork, Dataset data, Path directory,
+    public TrainingRun(
+            RunConfig config,
+            Evidence evidence,
+            Hypernetwork hypernetwork,
+            Dataset data,
+            Path directory,
             Schedule schedule) {
         this.schedule = requireNonNull(schedule, "schedule is null");
         this.config = requireNonNull(config, "config is null");
@@ -122,10 +129,13 @@ public final class TrainingRun {
     public Outcome run(boolean resume, Progress progress) {
         if (Files.exists(directory.resolve(EXPERIMENT_MARKER))) {
             Path experiment = directory.toAbsolutePath().getParent().getParent();
-            throw new InputException("run directory " + directory + " belongs to the experiment in " + experiment + " (it holds "
-                    + EXPERIMENT_MARKER + "), whose results are computed from it; only that experiment writes it: continue it"
-                    + " with 'hyperprune experiment --out " + experiment + " --resume' and the experiment's settings, or train"
-                    + " into another --out");
+            throw new InputException(
+                    "run directory " + directory + " belongs to the experiment in " + experiment + " (it holds "
+                            + EXPERIMENT_MARKER
+                            + "), whose results are computed from it; only that experiment writes it: continue it"
+                            + " with 'hyperprune experiment --out " + experiment
+                            + " --resume' and the experiment's settings, or train"
+                            + " into another --out");
         }
         return train(resume, progress);
     }
@@ -138,7 +148,8 @@ public final class TrainingRun {
     private Outcome train(boolean resume, Progress progress) {
         ModelSpec model = ModelSpec.parse(config.model());
         model.checkCompatible(data.sampleShape(), data.classes(), data.id());
-        ComponentOptions evidenceOptions = new ComponentOptions(evidence.id(), config.evidence().options());
+        ComponentOptions evidenceOptions =
+                new ComponentOptions(evidence.id(), config.evidence().options());
         int firstEpoch = 1;
         double previousSeconds = 0;
         List<String> metricRows = new ArrayList<>();
@@ -146,8 +157,8 @@ public final class TrainingRun {
         Path configFile = directory.resolve(CONFIG);
         if (Files.exists(configFile)) {
             if (!resume) {
-                throw new InputException("run directory " + directory + " already holds a run; use --resume to continue it"
-                        + " or choose another --out");
+                throw new InputException("run directory " + directory
+                        + " already holds a run; use --resume to continue it" + " or choose another --out");
             }
             checkSameRun(configFile);
         }
@@ -157,12 +168,17 @@ public final class TrainingRun {
         String modelSha256 = null;
         if (checkpoint.isPresent()) {
             if (checkpoint.get().epoch() > config.epochs()) {
-                throw new InputException("run directory " + directory + " holds a model trained for " + checkpoint.get().epoch()
+                throw new InputException("run directory " + directory + " holds a model trained for "
+                        + checkpoint.get().epoch()
                         + " epochs; --epochs " + config.epochs() + " cannot shrink it: resume with --epochs "
                         + checkpoint.get().epoch() + " or more, or train into another --out");
             }
             try {
-                graph = ModelGraph.restore(ModelFile.load(modelFile, "it is trained again"), model, evidence, evidenceOptions,
+                graph = ModelGraph.restore(
+                        ModelFile.load(modelFile, "it is trained again"),
+                        model,
+                        evidence,
+                        evidenceOptions,
                         config.modelsPerPass());
                 firstEpoch = checkpoint.get().epoch() + 1;
                 previousSeconds = checkpoint.get().trainingSeconds();
@@ -180,12 +196,21 @@ public final class TrainingRun {
             Hypernetwork generator = config.plain() && config.lambdas().size() > 1
                     ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(config.lambdas(), config.range())
                     : hypernetwork;
-            graph = ModelGraph.build(model, evidence, evidenceOptions, generator,
-                    new ComponentOptions(hypernetwork.id(), config.hypernetwork().options()), config.modelsPerPass(),
-                    config.plain(), data.train().size(), config.seed());
+            graph = ModelGraph.build(
+                    model,
+                    evidence,
+                    evidenceOptions,
+                    generator,
+                    new ComponentOptions(
+                            hypernetwork.id(), config.hypernetwork().options()),
+                    config.modelsPerPass(),
+                    config.plain(),
+                    data.train().size(),
+                    config.seed());
             AtomicFiles.writeString(configFile, Json.write(config));
         } else if (!Files.exists(configFile) || readConfig(directory).epochs() != config.epochs()) {
-            AtomicFiles.writeString(configFile, Json.write(config)); // extended: config.json states the epochs asked for now
+            AtomicFiles.writeString(
+                    configFile, Json.write(config)); // extended: config.json states the epochs asked for now
         }
         Trainer trainer = new Trainer(graph, data, config.settings(), !config.plain());
         double seconds = previousSeconds;
@@ -210,8 +235,16 @@ public final class TrainingRun {
                 progress.epochFinished(last);
             }
         } catch (DivergedException e) {
-            RunResult diverged = new RunResult(RunResult.DIVERGED, e.epoch() - 1, config.lambdas(), List.of(),
-                    model.parameterCount(), seconds, Double.NaN, e.getMessage(), modelSha256);
+            RunResult diverged = new RunResult(
+                    RunResult.DIVERGED,
+                    e.epoch() - 1,
+                    config.lambdas(),
+                    List.of(),
+                    model.parameterCount(),
+                    seconds,
+                    Double.NaN,
+                    e.getMessage(),
+                    modelSha256);
             AtomicFiles.writeString(directory.resolve(RESULT), Json.write(diverged));
             return new Outcome(diverged, trainer);
         }
@@ -222,8 +255,16 @@ public final class TrainingRun {
         }
         // The epochs the model on disk holds: what was asked for, or what a resumed finished run already had.
         int trainedEpochs = Math.max(config.epochs(), firstEpoch - 1);
-        RunResult result = new RunResult(RunResult.COMPLETED, trainedEpochs, config.lambdas(), accuracy,
-                model.parameterCount(), seconds, trainedEpochs == 0 ? 0 : seconds / trainedEpochs, "", modelSha256);
+        RunResult result = new RunResult(
+                RunResult.COMPLETED,
+                trainedEpochs,
+                config.lambdas(),
+                accuracy,
+                model.parameterCount(),
+                seconds,
+                trainedEpochs == 0 ? 0 : seconds / trainedEpochs,
+                "",
+                modelSha256);
         AtomicFiles.writeString(directory.resolve(RESULT), Json.write(result));
         return new Outcome(result, trainer);
     }
@@ -238,17 +279,22 @@ public final class TrainingRun {
         try {
             checkpoint = Json.MAPPER.readValue(file.toFile(), Checkpoint.class);
         } catch (IOException e) {
-            progress.warn(file + " is not a checkpoint (" + (Files.isRegularFile(file) && sizeOf(file) == 0 ? "empty"
-                    : e.getMessage().lines().findFirst().orElse("")) + "); the run starts again from epoch 1");
+            progress.warn(file + " is not a checkpoint ("
+                    + (Files.isRegularFile(file) && sizeOf(file) == 0
+                            ? "empty"
+                            : e.getMessage().lines().findFirst().orElse(""))
+                    + "); the run starts again from epoch 1");
             return Optional.empty();
         }
         if (checkpoint == null || checkpoint.epoch() < 0 || !(checkpoint.trainingSeconds() >= 0)) {
             progress.warn(file + " does not name a saved epoch; the run starts again from epoch 1");
             return Optional.empty();
         }
-        Optional<String> mismatch = ModelFile.mismatch(directory.resolve(MODEL), Optional.ofNullable(checkpoint.modelSha256()));
+        Optional<String> mismatch =
+                ModelFile.mismatch(directory.resolve(MODEL), Optional.ofNullable(checkpoint.modelSha256()));
         if (mismatch.isPresent()) {
-            progress.warn(mismatch.get() + "; it does not belong to " + file + ", so the run starts again from epoch 1");
+            progress.warn(
+                    mismatch.get() + "; it does not belong to " + file + ", so the run starts again from epoch 1");
             return Optional.empty();
         }
         return Optional.of(checkpoint);
@@ -276,18 +322,27 @@ public final class TrainingRun {
         }
         ModelSpec model = ModelSpec.parse(config.model());
         SameDiff loaded = ModelFile.load(modelFile, fix);
-        ModelGraph graph = ModelGraph.restore(loaded, model, evidence,
-                new ComponentOptions(evidence.id(), config.evidence().options()), config.modelsPerPass());
+        ModelGraph graph = ModelGraph.restore(
+                loaded,
+                model,
+                evidence,
+                new ComponentOptions(evidence.id(), config.evidence().options()),
+                config.modelsPerPass());
         return new Trainer(graph, data, config.settings(), !config.plain());
     }
 
     private static Optional<String> readCheckpointSha(Path file) {
         try {
-            return Files.exists(file) ? Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Checkpoint.class))
-                    .map(Checkpoint::modelSha256) : Optional.empty();
+            return Files.exists(file)
+                    ? Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Checkpoint.class))
+                            .map(Checkpoint::modelSha256)
+                    : Optional.empty();
         } catch (IOException e) {
-            throw new InputException(file + " is not a checkpoint (" + e.getMessage().lines().findFirst().orElse("")
-                    + "); delete the run directory and train it again", e);
+            throw new InputException(
+                    file + " is not a checkpoint ("
+                            + e.getMessage().lines().findFirst().orElse("")
+                            + "); delete the run directory and train it again",
+                    e);
         }
     }
 
@@ -330,7 +385,8 @@ public final class TrainingRun {
         try {
             return Optional.of(Json.MAPPER.readValue(file.toFile(), RunResult.class));
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete the run directory to redo it", e);
+            throw new InputException(
+                    "cannot read " + file + ": " + e.getMessage() + "; delete the run directory to redo it", e);
         }
     }
 
@@ -356,12 +412,22 @@ public final class TrainingRun {
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < m.lambdas().size(); i++) {
             if (!m.evaluated()) { // --eval-every skipped it: empty cells, not made-up figures
-                rows.add(String.format(Locale.ROOT, "%d,%s,,,,,,%.3f,", m.epoch(), m.lambdas().get(i), m.trainSeconds()));
+                rows.add(String.format(
+                        Locale.ROOT, "%d,%s,,,,,,%.3f,", m.epoch(), m.lambdas().get(i), m.trainSeconds()));
                 continue;
             }
-            rows.add(String.format(Locale.ROOT, "%d,%s,%.6f,%.6f,%.6f,%.4f,%.4f,%.3f,%.3f", m.epoch(), m.lambdas().get(i),
-                    m.loss(), m.crossEntropy(), m.penalty(), m.trainAccuracy().get(i), m.testAccuracy().get(i),
-                    m.trainSeconds(), m.evalSeconds()));
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "%d,%s,%.6f,%.6f,%.6f,%.4f,%.4f,%.3f,%.3f",
+                    m.epoch(),
+                    m.lambdas().get(i),
+                    m.loss(),
+                    m.crossEntropy(),
+                    m.penalty(),
+                    m.trainAccuracy().get(i),
+                    m.testAccuracy().get(i),
+                    m.trainSeconds(),
+                    m.evalSeconds()));
         }
         return rows;
     }
@@ -376,8 +442,10 @@ public final class TrainingRun {
             return List.of();
         }
         try {
-            return Files.readAllLines(file).stream().skip(1)
-                    .filter(line -> !line.isBlank() && Integer.parseInt(line.substring(0, line.indexOf(','))) <= upToEpoch)
+            return Files.readAllLines(file).stream()
+                    .skip(1)
+                    .filter(line ->
+                            !line.isBlank() && Integer.parseInt(line.substring(0, line.indexOf(','))) <= upToEpoch)
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -388,7 +456,8 @@ public final class TrainingRun {
         try {
             return Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage() + "; delete the run directory to start over", e);
+            throw new InputException(
+                    "cannot read " + file + ": " + e.getMessage() + "; delete the run directory to start over", e);
         }
     }
 }

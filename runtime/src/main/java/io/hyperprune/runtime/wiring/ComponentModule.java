@@ -33,6 +33,7 @@ public final class ComponentModule extends AbstractModule {
 
     private <T extends Component> void bindAll(Class<T> spi) {
         MapBinder<String, T> binder = MapBinder.newMapBinder(binder(), String.class, spi);
-        registry.components(spi).forEach((id, component) -> binder.addBinding(id).toInstance(component));
+        registry.components(spi)
+                .forEach((id, component) -> binder.addBinding(id).toInstance(component));
     }
 }

@@ -55,23 +55,30 @@ public final class ComponentRegistry {
      *     problem of that component; or both origins of a duplicated id
      */
     public <T extends Component> T select(Class<T> spi, String id) {
-        List<LoadedComponent> matches = components.stream().filter(c -> c.spi() == spi && c.id().equals(id)).toList();
+        List<LoadedComponent> matches = components.stream()
+                .filter(c -> c.spi() == spi && c.id().equals(id))
+                .toList();
         if (matches.size() > 1) {
             throw new InputException(duplicateMessage(spi, id, matches));
         }
         if (matches.size() == 1) {
             LoadedComponent match = matches.get(0);
             if (match.problem().isPresent()) {
-                throw new InputException(kind(spi) + " '" + id + "' cannot be used: " + match.problem().get());
+                throw new InputException(kind(spi) + " '" + id + "' cannot be used: "
+                        + match.problem().get());
             }
             return spi.cast(match.instance().orElseThrow());
         }
         StringBuilder message = new StringBuilder("unknown " + kind(spi) + " '" + id + "'")
                 .append(Suggestions.didYouMean(id, components(spi).keySet()))
-                .append("; known: ").append(String.join(", ", components(spi).keySet()));
+                .append("; known: ")
+                .append(String.join(", ", components(spi).keySet()));
         for (LoadedComponent c : components) {
             if (c.spi() == spi && c.problem().isPresent()) {
-                message.append("\n  note: a ").append(kind(spi)).append(" failed to load: ").append(c.problem().get());
+                message.append("\n  note: a ")
+                        .append(kind(spi))
+                        .append(" failed to load: ")
+                        .append(c.problem().get());
             }
         }
         throw new InputException(message.toString());
@@ -99,12 +106,15 @@ public final class ComponentRegistry {
         Map<String, List<LoadedComponent>> byKey = new LinkedHashMap<>();
         for (LoadedComponent c : components) {
             if (c.instance().isPresent()) {
-                byKey.computeIfAbsent(c.spi().getSimpleName() + ":" + c.id(), k -> new ArrayList<>()).add(c);
+                byKey.computeIfAbsent(c.spi().getSimpleName() + ":" + c.id(), k -> new ArrayList<>())
+                        .add(c);
             }
         }
         List<String> messages = new ArrayList<>();
-        byKey.values().stream().filter(list -> list.size() > 1)
-                .forEach(list -> messages.add(duplicateMessage(list.get(0).spi(), list.get(0).id(), list)));
+        byKey.values().stream()
+                .filter(list -> list.size() > 1)
+                .forEach(list -> messages.add(
+                        duplicateMessage(list.get(0).spi(), list.get(0).id(), list)));
         return messages;
     }
 
@@ -112,8 +122,13 @@ public final class ComponentRegistry {
     public List<ComponentDescriptor> describe() {
         List<ComponentDescriptor> result = new ArrayList<>();
         for (LoadedComponent c : components) {
-            result.add(new ComponentDescriptor(kind(c.spi()), c.id(), c.instance().map(Component::description).orElse(""),
-                    c.origin(), c.version(), c.problem()));
+            result.add(new ComponentDescriptor(
+                    kind(c.spi()),
+                    c.id(),
+                    c.instance().map(Component::description).orElse(""),
+                    c.origin(),
+                    c.version(),
+                    c.problem()));
         }
         return result;
     }
@@ -144,10 +159,12 @@ public final class ComponentRegistry {
     }
 
     private static String duplicateMessage(Class<?> spi, String id, List<LoadedComponent> matches) {
-        StringBuilder message = new StringBuilder(kind(spi) + " id '" + id + "' is provided " + matches.size() + " times:");
+        StringBuilder message =
+                new StringBuilder(kind(spi) + " id '" + id + "' is provided " + matches.size() + " times:");
         for (LoadedComponent c : matches) {
             message.append("\n  ").append(c.className()).append(" from ").append(c.origin());
         }
-        return message.append("\nremove one of these jars from the plugins directory, or rename one component's id").toString();
+        return message.append("\nremove one of these jars from the plugins directory, or rename one component's id")
+                .toString();
     }
 }

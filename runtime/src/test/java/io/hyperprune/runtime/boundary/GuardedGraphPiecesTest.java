@@ -50,19 +50,27 @@ class GuardedGraphPiecesTest {
         }
 
         @Override
-        public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable noise,
+        public SDVariable trainingWeight(
+                SameDiff sd,
+                ParameterSpec parameter,
+                Map<String, SDVariable> posterior,
+                SDVariable noise,
                 ComponentOptions options) {
             return real.trainingWeight(sd, parameter, posterior, noise, options);
         }
 
         @Override
-        public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-                ComponentOptions options) {
+        public SDVariable evaluationWeight(
+                SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
             return real.evaluationWeight(sd, parameter, posterior, options);
         }
 
         @Override
-        public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable lambda,
+        public SDVariable penalty(
+                SameDiff sd,
+                ParameterSpec parameter,
+                Map<String, SDVariable> posterior,
+                SDVariable lambda,
                 ComponentOptions options) {
             sd.var(parameter.name() + "/extra", Nd4j.zeros(1));
             return real.penalty(sd, parameter, posterior, lambda, options);
@@ -78,8 +86,17 @@ class GuardedGraphPiecesTest {
     void anEvidenceCreatingVariablesIsRefusedNamingIt() {
         Evidence sneaky = Boundary.guard(Evidence.class, new Sneaky());
         Hypernetwork constant = Boundary.guard(Hypernetwork.class, new ConstantHypernetwork());
-        assertThatThrownBy(() -> ModelGraph.build(MODEL, sneaky, ComponentOptions.none("changed"), constant,
-                ComponentOptions.none("constant"), 1, 100, 1)).isInstanceOf(PluginFault.class)
-                .hasMessageContaining("evidence 'changed' from built-in: penalty of parameter dense0/W created 1 learned variable(s)");
+        assertThatThrownBy(() -> ModelGraph.build(
+                        MODEL,
+                        sneaky,
+                        ComponentOptions.none("changed"),
+                        constant,
+                        ComponentOptions.none("constant"),
+                        1,
+                        100,
+                        1))
+                .isInstanceOf(PluginFault.class)
+                .hasMessageContaining(
+                        "evidence 'changed' from built-in: penalty of parameter dense0/W created 1 learned variable(s)");
     }
 }

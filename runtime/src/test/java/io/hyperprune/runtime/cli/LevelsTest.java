@@ -41,14 +41,17 @@ class LevelsTest {
         cases.put("0,101", "101.0 is not a percentage");
         cases.put("NaN", "'NaN' is not a number");
         cases.put(String.join(",", Collections.nCopies(2000, "1")), "--levels gives 2000 levels; at most 1001");
-        cases.forEach((text, message) -> assertThatThrownBy(() -> Levels.parse(text)).as(text).isInstanceOf(InputException.class)
+        cases.forEach((text, message) -> assertThatThrownBy(() -> Levels.parse(text))
+                .as(text)
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(message));
     }
 
     @Test
     void theSizeOfARangeIsKnownBeforeItIsBuilt() {
         // The old loop built every level first: this one ran out of memory.
-        assertThatThrownBy(() -> Levels.parse("0:100:" + Double.MIN_VALUE)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> Levels.parse("0:100:" + Double.MIN_VALUE))
+                .isInstanceOf(InputException.class)
                 .hasMessage("--levels 0:100:4.9E-324 gives over 10^15 levels; at most 1001 (a step of 0.1 %)");
     }
 }

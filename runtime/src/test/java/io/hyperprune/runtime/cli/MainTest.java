@@ -23,20 +23,29 @@ class MainTest {
 
     @Test
     void theEnvironmentsFailuresExitTwoWithTheReasonAndTheFix() {
-        Handled full = handle(new IllegalStateException("Error saving SameDiff instance to file",
-                new IOException("No space left on device")));
+        Handled full = handle(new IllegalStateException(
+                "Error saving SameDiff instance to file", new IOException("No space left on device")));
         assertThat(full.exitCode()).isEqualTo(2);
-        assertThat(full.err()).startsWith("error: I/O failed: no space left on device; free some space, or choose another output location");
+        assertThat(full.err())
+                .startsWith(
+                        "error: I/O failed: no space left on device; free some space, or choose another output location");
         Handled denied = handle(new UncheckedIOException(new AccessDeniedException("/data/x")));
         assertThat(denied.exitCode()).isEqualTo(2);
         assertThat(denied.err()).startsWith("error: I/O failed on /data/x: permission denied; make it writable");
-        Handled memory = handle(new RuntimeException(new java.util.concurrent.ExecutionException(new OutOfMemoryError("Java heap space"))));
+        Handled memory = handle(new RuntimeException(
+                new java.util.concurrent.ExecutionException(new OutOfMemoryError("Java heap space"))));
         assertThat(memory.exitCode()).isEqualTo(2);
-        assertThat(memory.err()).startsWith("error: out of Java heap memory (limit ").contains("while running 'train'; give more with"
-                + " HYPERPRUNE_OPTS=-Xmx4g (the launcher's default is -Xmx1g)");
-        Handled offHeap = handle(new OutOfMemoryError("Cannot allocate new FloatPointer(100): totalBytes = 12G, physicalBytes = 13G"));
-        assertThat(offHeap.err()).startsWith("error: out of off-heap memory").contains("HYPERPRUNE_OPTS=-Dorg.bytedeco.javacpp.maxbytes=");
-        assertThat(handle(new RuntimeException(new InputException("bad"))).err()).isEqualTo("error: bad" + System.lineSeparator());
+        assertThat(memory.err())
+                .startsWith("error: out of Java heap memory (limit ")
+                .contains("while running 'train'; give more with"
+                        + " HYPERPRUNE_OPTS=-Xmx4g (the launcher's default is -Xmx1g)");
+        Handled offHeap = handle(
+                new OutOfMemoryError("Cannot allocate new FloatPointer(100): totalBytes = 12G, physicalBytes = 13G"));
+        assertThat(offHeap.err())
+                .startsWith("error: out of off-heap memory")
+                .contains("HYPERPRUNE_OPTS=-Dorg.bytedeco.javacpp.maxbytes=");
+        assertThat(handle(new RuntimeException(new InputException("bad"))).err())
+                .isEqualTo("error: bad" + System.lineSeparator());
     }
 
     @Test
@@ -48,7 +57,8 @@ class MainTest {
 
     @Test
     void theCommandIsTheFirstWordThatIsNotAnOption() {
-        assertThat(Main.commandName(new String[] {"--plugins-dir", "p", "--verbose", "eval", "--run", "x"})).isEqualTo("eval");
+        assertThat(Main.commandName(new String[] {"--plugins-dir", "p", "--verbose", "eval", "--run", "x"}))
+                .isEqualTo("eval");
         assertThat(Main.commandName(new String[] {"--version"})).isEqualTo("hyperprune");
     }
 }

@@ -38,24 +38,28 @@ class ClaimTest {
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
         Path file = dir.resolve("claim.json");
-        Claim.Owner dead = new Claim.Owner(Claim.Hosts.name(), ended.pid(), "", "dead-token", Instant.now().toString());
+        Claim.Owner dead = new Claim.Owner(
+                Claim.Hosts.name(), ended.pid(), "", "dead-token", Instant.now().toString());
         Files.writeString(file, Json.write(dead));
 
         assertThat(Claim.liveHolder(file)).isEmpty();
         Optional<Claim> claim = Claim.tryAcquire(file);
         assertThat(claim).isPresent();
-        assertThat(Claim.holder(file).orElseThrow().pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(Claim.holder(file).orElseThrow().pid())
+                .isEqualTo(ProcessHandle.current().pid());
         claim.get().close();
     }
 
     @Test
     void anotherHostsClaimIsStaleOnlyOnceItsHeartbeatStopped(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("claim.json");
-        Claim.Owner remote = new Claim.Owner("another-host", 1, "", "remote-token", Instant.now().toString());
+        Claim.Owner remote = new Claim.Owner(
+                "another-host", 1, "", "remote-token", Instant.now().toString());
         Files.writeString(file, Json.write(remote));
         assertThat(Claim.tryAcquire(file)).as("renewed recently").isEmpty();
 
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Claim.STALE_AFTER).minusSeconds(30)));
+        Files.setLastModifiedTime(
+                file, FileTime.from(Instant.now().minus(Claim.STALE_AFTER).minusSeconds(30)));
         Optional<Claim> claim = Claim.tryAcquire(file);
         assertThat(claim).isPresent();
         claim.get().close();
@@ -65,7 +69,8 @@ class ClaimTest {
     void closingAClaimThatWasTakenOverLeavesTheNewOwnersFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("claim.json");
         Claim mine = Claim.tryAcquire(file).orElseThrow();
-        Claim.Owner other = new Claim.Owner("another-host", 1, "", "other-token", Instant.now().toString());
+        Claim.Owner other = new Claim.Owner(
+                "another-host", 1, "", "other-token", Instant.now().toString());
         Files.writeString(file, Json.write(other)); // taken over after this process paused longer than STALE_AFTER
 
         assertThat(mine.held()).isFalse();
@@ -78,7 +83,14 @@ class ClaimTest {
         Path file = dir.resolve("claim.json");
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
-        Files.writeString(file, Json.write(new Claim.Owner(Claim.Hosts.name(), ended.pid(), "", "dead", Instant.now().toString())));
+        Files.writeString(
+                file,
+                Json.write(new Claim.Owner(
+                        Claim.Hosts.name(),
+                        ended.pid(),
+                        "",
+                        "dead",
+                        Instant.now().toString())));
         // Threads of one process share a pid: each winner is told apart by its token, and a loser sees a live holder.
         int threads = 8;
         CountDownLatch start = new CountDownLatch(1);

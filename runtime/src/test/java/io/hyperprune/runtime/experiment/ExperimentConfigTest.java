@@ -15,7 +15,9 @@ class ExperimentConfigTest {
 
     @Test
     void aConfigFileOverridesOnlyTheKeysItHas(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("c.json"), "{\"restarts\": 2, \"lambdas\": [0.1, 10], \"options\": {\"piecewise\": {\"pivots\": \"4\"}}}");
+        Path file = Files.writeString(
+                dir.resolve("c.json"),
+                "{\"restarts\": 2, \"lambdas\": [0.1, 10], \"options\": {\"piecewise\": {\"pivots\": \"4\"}}}");
         ExperimentConfig config = ExperimentConfig.read(file, ExperimentConfig.preset("paper-mnist"));
         assertThat(config.restarts()).isEqualTo(2);
         assertThat(config.lambdas()).containsExactly(0.1, 10.0);
@@ -27,14 +29,19 @@ class ExperimentConfigTest {
     void unknownKeysInvalidValuesAndBadJsonAreClearErrors(@TempDir Path dir) throws Exception {
         Path typo = Files.writeString(dir.resolve("typo.json"), "{\"restart\": 2}");
         assertThatThrownBy(() -> ExperimentConfig.read(typo, ExperimentConfig.preset("paper-mnist")))
-                .isInstanceOf(InputException.class).hasMessageContaining("unknown key 'restart'").hasMessageContaining("did you mean 'restarts'");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("unknown key 'restart'")
+                .hasMessageContaining("did you mean 'restarts'");
         Path invalid = Files.writeString(dir.resolve("invalid.json"), "{\"restarts\": 0}");
         assertThatThrownBy(() -> ExperimentConfig.read(invalid, ExperimentConfig.preset("paper-mnist")))
-                .isInstanceOf(InputException.class).hasMessageContaining("restarts");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("restarts");
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"restarts\": ");
         assertThatThrownBy(() -> ExperimentConfig.read(broken, ExperimentConfig.preset("paper-mnist")))
-                .isInstanceOf(InputException.class).hasMessageContaining(broken.toString());
-        assertThatThrownBy(() -> ExperimentConfig.preset("paper-mnsit")).isInstanceOf(InputException.class)
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(broken.toString());
+        assertThatThrownBy(() -> ExperimentConfig.preset("paper-mnsit"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("did you mean 'paper-mnist'");
     }
 
@@ -50,17 +57,25 @@ class ExperimentConfigTest {
         cases.put("{\"lambdas\": [0.1, \"x\"]}", ": key 'lambdas[1]' must be a number, got \"x\"");
         cases.put("{\"lambdas\": 0.1}", ": key 'lambdas' must be a list, e.g. [1, 2], got 0.1");
         cases.put("{\"options\": {\"piecewise\": 4}}", ": key 'options.piecewise' must be a JSON object, got 4");
-        cases.put("{\"restarts\": 2} {\"restarts\": 3}", ": unexpected text after the JSON object that ends at line 1, column 15");
-        cases.put("{\"restarts\": 2}\ngarbage", ": unexpected text after the JSON object that ends at line 1, column 15");
+        cases.put(
+                "{\"restarts\": 2} {\"restarts\": 3}",
+                ": unexpected text after the JSON object that ends at line 1, column 15");
+        cases.put(
+                "{\"restarts\": 2}\ngarbage", ": unexpected text after the JSON object that ends at line 1, column 15");
         cases.put("{\"restarts\": 2, \"restarts\": 3}", ": key 'restarts' appears twice at line 1");
         cases.put("[1]", " must be a JSON object, e.g. {\"restarts\": 2}, got [1]");
         cases.put("", " must be a JSON object, e.g. {\"restarts\": 2}, got an empty file");
-        cases.put("{\"levels\": [50, 10]}", "key 'levels' must be a non-empty list of at most 1001 increasing percentages in [0, 100]");
+        cases.put(
+                "{\"levels\": [50, 10]}",
+                "key 'levels' must be a non-empty list of at most 1001 increasing percentages in [0, 100]");
         int i = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(dir.resolve("c" + i++ + ".json"), c.getKey());
-            assertThatThrownBy(() -> ExperimentConfig.read(file, base)).as(c.getKey()).isInstanceOf(InputException.class)
-                    .hasMessageStartingWith("experiment config " + file).hasMessageContaining(c.getValue())
+            assertThatThrownBy(() -> ExperimentConfig.read(file, base))
+                    .as(c.getKey())
+                    .isInstanceOf(InputException.class)
+                    .hasMessageStartingWith("experiment config " + file)
+                    .hasMessageContaining(c.getValue())
                     .hasMessageNotContaining("java.");
         }
     }
@@ -69,20 +84,27 @@ class ExperimentConfigTest {
     void aMissingDirectoryOrHugeConfigFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
         ExperimentConfig base = ExperimentConfig.preset("paper-mnist");
         Path missing = dir.resolve("nope.json");
-        assertThatThrownBy(() -> ExperimentConfig.read(missing, base)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ExperimentConfig.read(missing, base))
+                .isInstanceOf(InputException.class)
                 .hasMessage("experiment config " + missing + " does not exist");
-        assertThatThrownBy(() -> ExperimentConfig.read(dir, base)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> ExperimentConfig.read(dir, base))
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith("experiment config " + dir + " is a directory; give a JSON file");
         Path huge = dir.resolve("huge.json");
-        try (var channel = java.nio.channels.FileChannel.open(huge, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(new byte[] {' '}), 50_000_000 - 1); // sparse: nothing read before the check
+        try (var channel = java.nio.channels.FileChannel.open(
+                huge, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(
+                    java.nio.ByteBuffer.wrap(new byte[] {' '}),
+                    50_000_000 - 1); // sparse: nothing read before the check
         }
-        assertThatThrownBy(() -> ExperimentConfig.read(huge, base)).isInstanceOf(InputException.class)
-                .hasMessage("experiment config " + huge + " is 50 MB; a configuration is a small JSON object (at most 1 MiB)");
+        assertThatThrownBy(() -> ExperimentConfig.read(huge, base))
+                .isInstanceOf(InputException.class)
+                .hasMessage("experiment config " + huge
+                        + " is 50 MB; a configuration is a small JSON object (at most 1 MiB)");
         Path unreadable = Files.writeString(dir.resolve("secret.json"), "{}");
         if (unreadable.toFile().setReadable(false) && !Files.isReadable(unreadable)) { // root reads anything
-            assertThatThrownBy(() -> ExperimentConfig.read(unreadable, base)).isInstanceOf(InputException.class)
+            assertThatThrownBy(() -> ExperimentConfig.read(unreadable, base))
+                    .isInstanceOf(InputException.class)
                     .hasMessageContaining("is not readable (permission denied)");
         }
     }
@@ -91,11 +113,14 @@ class ExperimentConfigTest {
     void shardsSplitTheGridAndDefaultFromSchedulers() {
         List<Integer> runs = List.of(0, 1, 2, 3, 4, 5, 6);
         assertThat(Shard.parse("1/3").select(runs)).containsExactly(1, 4);
-        assertThat(Shard.fromEnvironment(Map.of("SLURM_ARRAY_TASK_ID", "5", "SLURM_ARRAY_TASK_MIN", "4", "SLURM_ARRAY_TASK_COUNT", "2")))
+        assertThat(Shard.fromEnvironment(
+                        Map.of("SLURM_ARRAY_TASK_ID", "5", "SLURM_ARRAY_TASK_MIN", "4", "SLURM_ARRAY_TASK_COUNT", "2")))
                 .isEqualTo(new Shard(1, 2));
-        assertThat(Shard.fromEnvironment(Map.of("JOB_COMPLETION_INDEX", "3", "HYPERPRUNE_SHARD_COUNT", "8"))).isEqualTo(new Shard(3, 8));
+        assertThat(Shard.fromEnvironment(Map.of("JOB_COMPLETION_INDEX", "3", "HYPERPRUNE_SHARD_COUNT", "8")))
+                .isEqualTo(new Shard(3, 8));
         assertThat(Shard.fromEnvironment(Map.of())).isEqualTo(Shard.ALL);
-        assertThatThrownBy(() -> Shard.fromEnvironment(Map.of("JOB_COMPLETION_INDEX", "3"))).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> Shard.fromEnvironment(Map.of("JOB_COMPLETION_INDEX", "3")))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("HYPERPRUNE_SHARD_COUNT");
         assertThatThrownBy(() -> Shard.parse("3/3")).isInstanceOf(InputException.class);
     }
@@ -110,11 +135,13 @@ class ExperimentConfigTest {
         // 3 evidences x (one run with the 6 plain lambdas side by side + linear + piecewise)
         assertThat(a).hasSize(9);
         assertThat(a.stream().map(GridRun::name).distinct().count()).isEqualTo(9);
-        assertThat(a.stream().map(GridRun::name).toList()).isEqualTo(b.stream().map(GridRun::name).toList());
+        assertThat(a.stream().map(GridRun::name).toList())
+                .isEqualTo(b.stream().map(GridRun::name).toList());
         assertThat(a.get(0).name()).startsWith("variational-r0-");
         assertThat(a.get(0).spec().lambdas()).hasSize(6);
         // --one-run-per-lambda: 3 x (6 + 2)
-        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) io.hyperprune.runtime.run.Json.MAPPER.valueToTree(quick);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                io.hyperprune.runtime.run.Json.MAPPER.valueToTree(quick);
         tree.put("batchPlain", false);
         ExperimentConfig separate = io.hyperprune.runtime.run.Json.MAPPER.convertValue(tree, ExperimentConfig.class);
         List<GridRun> c = new Experiment(separate, Path.of("x"), resolver, registry).grid();

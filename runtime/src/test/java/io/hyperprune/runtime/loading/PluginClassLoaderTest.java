@@ -2,9 +2,9 @@ package io.hyperprune.runtime.loading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hyperprune.runtime.wiring.ComponentRegistry;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.InputException;
+import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +16,8 @@ class PluginClassLoaderTest {
 
     @Test
     void sharedPackagesComeFromTheHostAndTheHostClassPathIsHidden(@TempDir Path dir) throws Exception {
-        PluginClassLoader loader = new PluginClassLoader("empty", List.of(dir.toUri().toURL()), getClass().getClassLoader());
+        PluginClassLoader loader = new PluginClassLoader(
+                "empty", List.of(dir.toUri().toURL()), getClass().getClassLoader());
         assertThat(loader.loadClass("io.hyperprune.api.Evidence")).isSameAs(Evidence.class);
         assertThat(loader.loadClass("org.nd4j.linalg.api.ndarray.INDArray"))
                 .isSameAs(org.nd4j.linalg.api.ndarray.INDArray.class);
@@ -35,8 +36,12 @@ class PluginClassLoaderTest {
         assertThat(registry.components(Evidence.class)).containsKeys("variational", "prior-scaled", "weight-decay");
         assertThat(registry.select(Evidence.class, "weight-decay").id()).isEqualTo("weight-decay");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.select(Evidence.class, "wieght-decay"))
-                .isInstanceOf(InputException.class).hasMessageContaining("did you mean 'weight-decay'");
-        assertThat(registry.problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("notes.jar is not a jar"));
-        assertThat(registry.originOf(registry.select(Evidence.class, "variational"))).isEqualTo("classpath");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("did you mean 'weight-decay'");
+        assertThat(registry.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("notes.jar is not a jar"));
+        assertThat(registry.originOf(registry.select(Evidence.class, "variational")))
+                .isEqualTo("classpath");
     }
 }

@@ -18,9 +18,11 @@ class ScoreAgreementTest {
         assertThat(ScoreAgreement.ranks(new double[] {3.0, 1.0, 2.0, 1.0, 5.0, 3.0, 3.0}))
                 .containsExactly(5.0, 1.5, 3.0, 1.5, 7.0, 5.0, 5.0);
         assertThat(ScoreAgreement.ranks(new double[] {0.0, -0.0, Double.POSITIVE_INFINITY, -1.0}))
-                .as("-0.0 ties with 0.0, as == says").containsExactly(2.5, 2.5, 4.0, 1.0);
+                .as("-0.0 ties with 0.0, as == says")
+                .containsExactly(2.5, 2.5, 4.0, 1.0);
         assertThat(ScoreAgreement.ranks(new double[] {0.1, -0.0, 0.1 + 1e-12, 0.0}))
-                .as("beyond float precision").containsExactly(3.0, 1.5, 4.0, 1.5);
+                .as("beyond float precision")
+                .containsExactly(3.0, 1.5, 4.0, 1.5);
     }
 
     @Test
@@ -55,13 +57,13 @@ class ScoreAgreementTest {
         INDArray bias = Nd4j.linspace(DataType.FLOAT, 1, 10, 1);
         List<Double> levels = List.of(0.0, 0.5, 0.9);
 
-        ScoreAgreement.Result same = ScoreAgreement.compare(List.of(weights, bias), List.of(weights.dup(), bias.dup()),
-                PruningMasks.Scope.LAYER, levels);
+        ScoreAgreement.Result same = ScoreAgreement.compare(
+                List.of(weights, bias), List.of(weights.dup(), bias.dup()), PruningMasks.Scope.LAYER, levels);
         assertThat(same.spearman()).isCloseTo(1.0, within(1e-12));
         assertThat(same.iou()).containsExactly(1.0, 1.0, 1.0);
 
-        ScoreAgreement.Result reversed = ScoreAgreement.compare(List.of(weights, bias), List.of(weights.neg(), bias.neg()),
-                PruningMasks.Scope.LAYER, levels);
+        ScoreAgreement.Result reversed = ScoreAgreement.compare(
+                List.of(weights, bias), List.of(weights.neg(), bias.neg()), PruningMasks.Scope.LAYER, levels);
         assertThat(reversed.spearman()).isCloseTo(-1.0, within(1e-12));
         assertThat(reversed.iou().get(0)).as("nothing deleted").isEqualTo(1.0);
         assertThat(reversed.iou().get(1)).as("the two halves are disjoint").isZero();

@@ -32,10 +32,12 @@ class AtomicFilesTest {
         Path target = dir.resolve("model.fb");
         assertThatThrownBy(() -> AtomicFiles.writeWith(target, AtomicFilesTest::sameDiffLikeSave))
                 .isInstanceOf(FileWriteException.class)
-                .hasMessage("cannot write " + target + ": no space left on device; free some space, or choose another output location")
+                .hasMessage("cannot write " + target
+                        + ": no space left on device; free some space, or choose another output location")
                 .satisfies(e -> assertThat(DiskFull.isCause(e)).isTrue());
         assertThatThrownBy(() -> AtomicFiles.writeWith(target, temp -> Files.write(FULL, new byte[4096])))
-                .isInstanceOf(FileWriteException.class).hasMessageContaining("no space left on device");
+                .isInstanceOf(FileWriteException.class)
+                .hasMessageContaining("no space left on device");
         try (var files = Files.list(dir)) {
             assertThat(files).as("no temp file left").isEmpty();
         } catch (IOException e) {
@@ -48,19 +50,22 @@ class AtomicFilesTest {
         Path file = Files.writeString(dir.resolve("out"), "x");
         assertThatThrownBy(() -> AtomicFiles.writeString(file.resolve("run/config.json"), "{}"))
                 .isInstanceOf(FileWriteException.class)
-                .hasMessage("cannot write " + file.resolve("run/config.json") + ": " + file + " is a file, not a directory;"
-                        + " remove the file in the way, or choose another output location")
+                .hasMessage(
+                        "cannot write " + file.resolve("run/config.json") + ": " + file + " is a file, not a directory;"
+                                + " remove the file in the way, or choose another output location")
                 .satisfies(e -> assertThat(DiskFull.isCause(e)).isFalse());
     }
 
     @Test
     void otherFailuresOfTheWriterPassThrough(@TempDir Path dir) {
         assertThatThrownBy(() -> AtomicFiles.writeWith(dir.resolve("a"), temp -> {
-            throw new IllegalStateException("a bug");
-        })).isExactlyInstanceOf(IllegalStateException.class);
+                    throw new IllegalStateException("a bug");
+                }))
+                .isExactlyInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> AtomicFiles.writeWith(dir.resolve("a"), temp -> {
-            throw new InputException("bad input", new IOException("x"));
-        })).isExactlyInstanceOf(InputException.class);
+                    throw new InputException("bad input", new IOException("x"));
+                }))
+                .isExactlyInstanceOf(InputException.class);
     }
 
     @Test
@@ -72,17 +77,23 @@ class AtomicFilesTest {
             assertThat(files).as("the probe is deleted").isEmpty();
         }
         Path file = Files.writeString(dir.resolve("file"), "x");
-        assertThatThrownBy(() -> OutputDirectory.check(file, "--out")).isInstanceOf(InputException.class)
-                .hasMessage("--out " + file + " is a file, not a directory; remove the file in the way, or choose another --out");
-        assertThatThrownBy(() -> OutputDirectory.check(file.resolve("run"), "--out")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> OutputDirectory.check(file, "--out"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("--out " + file
+                        + " is a file, not a directory; remove the file in the way, or choose another --out");
+        assertThatThrownBy(() -> OutputDirectory.check(file.resolve("run"), "--out"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("cannot be created: " + file + " is a file, not a directory");
-        assertThatThrownBy(() -> OutputDirectory.checkFile(dir, "--out")).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> OutputDirectory.checkFile(dir, "--out"))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("is a directory; give a file name");
         OutputDirectory.checkFile(dir.resolve("model.fb"), "--out");
         if (Files.isDirectory(Path.of("/proc/self"))) {
-            assertThatThrownBy(() -> OutputDirectory.check(Path.of("/proc/hyperprune-run"), "--out")).isInstanceOf(InputException.class)
-                    .hasMessage("--out /proc/hyperprune-run is not writable (/proc is where it would be created): the file system"
-                            + " there takes no new files; choose another --out");
+            assertThatThrownBy(() -> OutputDirectory.check(Path.of("/proc/hyperprune-run"), "--out"))
+                    .isInstanceOf(InputException.class)
+                    .hasMessage(
+                            "--out /proc/hyperprune-run is not writable (/proc is where it would be created): the file system"
+                                    + " there takes no new files; choose another --out");
         }
     }
 }

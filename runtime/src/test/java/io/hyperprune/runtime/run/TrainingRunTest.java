@@ -24,14 +24,31 @@ class TrainingRunTest {
     private static final Dataset DATA = TinyData.clusters(20, 4, 512, 128, 5);
 
     private static RunConfig config(int epochs) {
-        return new RunConfig("tiny", Map.of(), Map.of(), "20-16-4", new RunConfig.Component("weight-decay", "test", "test", Map.of()),
-                new RunConfig.Component(ConstantHypernetwork.ID, "test", "test", Map.of()), List.of(0.1, 1.0), 1, 1e-3, 1e3,
-                epochs, 64, 5e-3, 1.0, 7, new RunConfig.Environment("test", "17", "cpu", "1", 2));
+        return new RunConfig(
+                "tiny",
+                Map.of(),
+                Map.of(),
+                "20-16-4",
+                new RunConfig.Component("weight-decay", "test", "test", Map.of()),
+                new RunConfig.Component(ConstantHypernetwork.ID, "test", "test", Map.of()),
+                List.of(0.1, 1.0),
+                1,
+                1e-3,
+                1e3,
+                epochs,
+                64,
+                5e-3,
+                1.0,
+                7,
+                new RunConfig.Environment("test", "17", "cpu", "1", 2));
     }
 
     private static TrainingRun run(Path directory, int epochs, TrainingRun.Schedule schedule) {
-        Evidence evidence = ServiceLoader.load(Evidence.class).stream().map(ServiceLoader.Provider::get)
-                .filter(e -> e.id().equals("weight-decay")).findFirst().orElseThrow();
+        Evidence evidence = ServiceLoader.load(Evidence.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(e -> e.id().equals("weight-decay"))
+                .findFirst()
+                .orElseThrow();
         return new TrainingRun(config(epochs), evidence, new ConstantHypernetwork(), DATA, directory, schedule);
     }
 
@@ -47,14 +64,19 @@ class TrainingRunTest {
         @Override
         public void epochFinished(EpochMetrics metrics) {
             Path checkpoint = directory.resolve(TrainingRun.CHECKPOINT);
-            saved.add(Files.exists(checkpoint) ? TrainingRun.readJson(checkpoint).get("epoch").asInt() : -1);
+            saved.add(
+                    Files.exists(checkpoint)
+                            ? TrainingRun.readJson(checkpoint).get("epoch").asInt()
+                            : -1);
         }
     }
 
     @Test
     void aLongCheckpointIntervalSavesOnlyAfterTheLastEpoch(@TempDir Path dir) {
         SavedEpochs progress = new SavedEpochs(dir);
-        RunResult result = run(dir, 3, TrainingRun.Schedule.of(1, 3600)).run(false, progress).result();
+        RunResult result = run(dir, 3, TrainingRun.Schedule.of(1, 3600))
+                .run(false, progress)
+                .result();
 
         assertThat(result.completed()).isTrue();
         assertThat(progress.saved).containsExactly(-1, -1, 3);
@@ -89,15 +111,22 @@ class TrainingRunTest {
             }
         };
         assertThatThrownBy(() -> run(dir, 4, schedule).run(false, dying)).hasMessage("killed");
-        assertThat(TrainingRun.readJson(dir.resolve(TrainingRun.CHECKPOINT)).get("epoch").asInt()).isEqualTo(1);
+        assertThat(TrainingRun.readJson(dir.resolve(TrainingRun.CHECKPOINT))
+                        .get("epoch")
+                        .asInt())
+                .isEqualTo(1);
 
         SavedEpochs resumed = new SavedEpochs(dir);
         RunResult result = run(dir, 4, schedule).run(true, resumed).result();
 
         assertThat(result.completed()).isTrue();
-        assertThat(resumed.saved).as("epochs 2 to 4 trained again, saved after the last").containsExactly(1, 1, 4);
-        List<String> epochs = Files.readAllLines(dir.resolve(TrainingRun.METRICS)).stream().skip(1)
-                .map(line -> line.substring(0, line.indexOf(','))).toList();
+        assertThat(resumed.saved)
+                .as("epochs 2 to 4 trained again, saved after the last")
+                .containsExactly(1, 1, 4);
+        List<String> epochs = Files.readAllLines(dir.resolve(TrainingRun.METRICS)).stream()
+                .skip(1)
+                .map(line -> line.substring(0, line.indexOf(',')))
+                .toList();
         assertThat(epochs).containsExactly("1", "1", "2", "2", "3", "3", "4", "4");
     }
 
@@ -112,16 +141,20 @@ class TrainingRunTest {
     }
 
     @Test
-    void resumingWithFewerEpochsIsRefusedAndResultJsonKeepsDescribingTheModelOnDisk(@TempDir Path dir) throws Exception {
+    void resumingWithFewerEpochsIsRefusedAndResultJsonKeepsDescribingTheModelOnDisk(@TempDir Path dir)
+            throws Exception {
         run(dir, 3, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
         String before = Files.readString(dir.resolve(TrainingRun.RESULT));
 
         assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE))
-                .isInstanceOf(InputException.class).hasMessageContaining("holds a model trained for 3 epochs")
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("holds a model trained for 3 epochs")
                 .hasMessageContaining("--epochs 1 cannot shrink it");
         assertThat(Files.readString(dir.resolve(TrainingRun.RESULT))).isEqualTo(before);
 
-        RunResult again = run(dir, 3, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE).result();
+        RunResult again = run(dir, 3, TrainingRun.Schedule.of(1, 0))
+                .run(true, Progress.NONE)
+                .result();
         assertThat(again.epochs()).isEqualTo(3);
         assertThat(again.modelSha256()).isEqualTo(ModelFile.sha256(dir.resolve(TrainingRun.MODEL)));
     }
@@ -133,17 +166,26 @@ class TrainingRunTest {
         Path broken = dir.resolve("broken");
         run(broken, 2, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
         // A kill between the model's rename and the checkpoint's: the checkpoint names another model.
-        Files.write(broken.resolve(TrainingRun.MODEL), Files.readAllBytes(whole.resolve(TrainingRun.MODEL)).length > 10
-                ? java.util.Arrays.copyOf(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)), 1000) : new byte[0]);
+        Files.write(
+                broken.resolve(TrainingRun.MODEL),
+                Files.readAllBytes(whole.resolve(TrainingRun.MODEL)).length > 10
+                        ? java.util.Arrays.copyOf(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)), 1000)
+                        : new byte[0]);
         Files.delete(broken.resolve(TrainingRun.RESULT));
 
         Warnings warnings = new Warnings();
-        RunResult result = run(broken, 2, TrainingRun.Schedule.of(1, 0)).run(true, warnings).result();
+        RunResult result = run(broken, 2, TrainingRun.Schedule.of(1, 0))
+                .run(true, warnings)
+                .result();
 
-        assertThat(warnings.messages).singleElement().asString().contains(TrainingRun.MODEL, "(1000 bytes) is not the model that was saved",
-                "starts again from epoch 1");
+        assertThat(warnings.messages)
+                .singleElement()
+                .asString()
+                .contains(
+                        TrainingRun.MODEL, "(1000 bytes) is not the model that was saved", "starts again from epoch 1");
         assertThat(result.epochs()).isEqualTo(2);
-        assertThat(Files.readAllBytes(broken.resolve(TrainingRun.MODEL))).isEqualTo(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)));
+        assertThat(Files.readAllBytes(broken.resolve(TrainingRun.MODEL)))
+                .isEqualTo(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)));
     }
 
     @Test
@@ -153,9 +195,13 @@ class TrainingRunTest {
         Files.delete(dir.resolve(TrainingRun.RESULT));
 
         Warnings warnings = new Warnings();
-        RunResult result = run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(true, warnings).result();
+        RunResult result =
+                run(dir, 1, TrainingRun.Schedule.of(1, 0)).run(true, warnings).result();
 
-        assertThat(warnings.messages).singleElement().asString().contains(TrainingRun.CHECKPOINT, "is not a checkpoint (empty)");
+        assertThat(warnings.messages)
+                .singleElement()
+                .asString()
+                .contains(TrainingRun.CHECKPOINT, "is not a checkpoint (empty)");
         assertThat(result.completed()).isTrue();
     }
 
@@ -165,20 +211,25 @@ class TrainingRunTest {
         Path model = dir.resolve(TrainingRun.MODEL);
         byte[] bytes = Files.readAllBytes(model);
         Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load()).isInstanceOf(InputException.class)
-                .hasMessageContaining(model.toString()).hasMessageContaining("is not the model that was saved")
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load())
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(model.toString())
+                .hasMessageContaining("is not the model that was saved")
                 .hasMessageContaining("train the run again");
 
         Files.write(model, new byte[0]);
-        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load()).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load())
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(model + " is empty");
 
         // Without a recorded checksum (files of older versions) the parser's failure is named too.
         Files.delete(dir.resolve(TrainingRun.RESULT));
         Files.delete(dir.resolve(TrainingRun.CHECKPOINT));
         Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load()).isInstanceOf(InputException.class)
-                .hasMessageContaining(model.toString()).hasMessageContaining("is not a readable model file");
+        assertThatThrownBy(() -> run(dir, 1, TrainingRun.Schedule.of(1, 0)).load())
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(model.toString())
+                .hasMessageContaining("is not a readable model file");
     }
 
     @Test
@@ -186,8 +237,10 @@ class TrainingRunTest {
         Path runDirectory = dir.resolve("runs").resolve("weight-decay-r0-abc");
         Files.createDirectories(runDirectory);
         Files.writeString(runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER), "{}");
-        assertThatThrownBy(() -> run(runDirectory, 1, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE))
-                .isInstanceOf(InputException.class).hasMessageContaining("belongs to the experiment in " + dir.toAbsolutePath())
+        assertThatThrownBy(() ->
+                        run(runDirectory, 1, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("belongs to the experiment in " + dir.toAbsolutePath())
                 .hasMessageContaining("experiment --out");
         try (var files = Files.list(runDirectory)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(TrainingRun.EXPERIMENT_MARKER);
@@ -196,7 +249,8 @@ class TrainingRunTest {
 
     @Test
     void aNegativeIntervalIsAnInputError() {
-        assertThatThrownBy(() -> TrainingRun.Schedule.of(1, -5)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> TrainingRun.Schedule.of(1, -5))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining("--checkpoint-every");
     }
 

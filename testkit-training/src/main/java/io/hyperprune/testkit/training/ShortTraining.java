@@ -56,6 +56,7 @@ public final class ShortTraining {
     private Hypernetwork hypernetwork = new ConstantHypernetwork();
     /** Null: {@code relative-density} from the class path (hyperprune-plugin-pruning-criteria), found when run. */
     private PruningCriterion criterion;
+
     private Map<String, Map<String, String>> options = new LinkedHashMap<>();
     private int epochs = 3;
     private double lambda = 0.01;
@@ -74,8 +75,9 @@ public final class ShortTraining {
         } else if (component instanceof PruningCriterion c) {
             run.criterion = c;
         } else {
-            throw new IllegalArgumentException("ShortTraining runs an evidence, a hypernetwork or a pruning criterion, got "
-                    + component.getClass().getName());
+            throw new IllegalArgumentException(
+                    "ShortTraining runs an evidence, a hypernetwork or a pruning criterion, got "
+                            + component.getClass().getName());
         }
         return run;
     }
@@ -112,34 +114,55 @@ public final class ShortTraining {
 
     /** Trains, evaluates and prunes; deterministic for a seed and thread count. */
     public Result run() {
-        PruningCriterion criterion = this.criterion != null ? this.criterion : find(PruningCriterion.class, "relative-density");
+        PruningCriterion criterion =
+                this.criterion != null ? this.criterion : find(PruningCriterion.class, "relative-density");
         DatasetProvider synthetic = find(DatasetProvider.class, "synthetic");
         ComponentOptionsParser parser = new ComponentOptionsParser(options);
         parser.checkAllUsed(List.of(evidence, hypernetwork, criterion));
-        Dataset data = synthetic.load(new DataRequest(List.of(), Path.of("unused"), true, List.of(), seed,
-                new ComponentOptions("synthetic", Map.of("train-size", "2000", "test-size", "500", "separation", "0.3"))));
+        Dataset data = synthetic.load(new DataRequest(
+                List.of(),
+                Path.of("unused"),
+                true,
+                List.of(),
+                seed,
+                new ComponentOptions(
+                        "synthetic", Map.of("train-size", "2000", "test-size", "500", "separation", "0.3"))));
         ModelSpec model = ModelSpec.parse(data.inputSize() + "-32-" + data.classes());
         boolean plain = hypernetwork.id().equals(ConstantHypernetwork.ID);
         int models = plain ? 1 : 3;
-        ModelGraph graph = ModelGraph.build(model, evidence, parser.optionsFor(evidence), hypernetwork, parser.optionsFor(hypernetwork), models,
-                data.train().size(), seed);
-        Trainer trainer = new Trainer(graph, data,
-                new TrainingSettings(epochs, 100, 5e-3, 1.0, seed, List.of(lambda), models, LambdaRange.REFERENCE), !plain);
+        ModelGraph graph = ModelGraph.build(
+                model,
+                evidence,
+                parser.optionsFor(evidence),
+                hypernetwork,
+                parser.optionsFor(hypernetwork),
+                models,
+                data.train().size(),
+                seed);
+        Trainer trainer = new Trainer(
+                graph,
+                data,
+                new TrainingSettings(epochs, 100, 5e-3, 1.0, seed, List.of(lambda), models, LambdaRange.REFERENCE),
+                !plain);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            trainer.trainEpoch(epoch, step -> { });
+            trainer.trainEpoch(epoch, step -> {});
         }
         double accuracy = trainer.testAccuracy(List.of(lambda), Map.of()).get(0);
         Map<Double, Double> pruned = new LinkedHashMap<>();
         PruningSweep sweep = new PruningSweep(trainer, evidence, parser.optionsFor(evidence), seed);
-        for (PruningSweep.Point point : sweep.sweep(lambda, criterion, parser.optionsFor(criterion), PruningMasks.Scope.LAYER, fractions)) {
+        for (PruningSweep.Point point :
+                sweep.sweep(lambda, criterion, parser.optionsFor(criterion), PruningMasks.Scope.LAYER, fractions)) {
             pruned.put(point.deletedPercent() / 100, point.accuracy());
         }
         return new Result(accuracy, pruned, epochs);
     }
 
     private static <T extends Component> T find(Class<T> spi, String id) {
-        return ServiceLoader.load(spi, ShortTraining.class.getClassLoader()).stream().map(ServiceLoader.Provider::get)
-                .filter(c -> c.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no " + spi.getSimpleName() + " '" + requireNonNull(id) + "' on the class path"));
+        return ServiceLoader.load(spi, ShortTraining.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(c -> c.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no " + spi.getSimpleName() + " '" + requireNonNull(id) + "' on the class path"));
     }
 }

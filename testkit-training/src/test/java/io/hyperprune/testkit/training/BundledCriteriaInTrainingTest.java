@@ -14,15 +14,30 @@ class BundledCriteriaInTrainingTest {
 
     @Test
     void informedCriteriaKeepFarMoreAccuracyThanRandomDeletionAtNinetyPercent() {
-        double density = ShortTraining.with(criterion("relative-density")).fractions(0.9).run().prunedAccuracy().get(0.9);
-        double magnitude = ShortTraining.with(criterion("magnitude")).fractions(0.9).run().prunedAccuracy().get(0.9);
-        double random = ShortTraining.with(criterion("random")).fractions(0.9).run().prunedAccuracy().get(0.9);
+        double density = ShortTraining.with(criterion("relative-density"))
+                .fractions(0.9)
+                .run()
+                .prunedAccuracy()
+                .get(0.9);
+        double magnitude = ShortTraining.with(criterion("magnitude"))
+                .fractions(0.9)
+                .run()
+                .prunedAccuracy()
+                .get(0.9);
+        double random = ShortTraining.with(criterion("random"))
+                .fractions(0.9)
+                .run()
+                .prunedAccuracy()
+                .get(0.9);
         assertThat(density).isGreaterThan(random + 0.1);
         assertThat(magnitude).isGreaterThan(random + 0.1);
     }
 
     private static PruningCriterion criterion(String id) {
-        return ServiceLoader.load(PruningCriterion.class).stream().map(ServiceLoader.Provider::get)
-                .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        return ServiceLoader.load(PruningCriterion.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(c -> c.id().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 }

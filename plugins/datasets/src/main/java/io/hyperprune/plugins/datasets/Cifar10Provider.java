@@ -29,12 +29,13 @@ public final class Cifar10Provider implements DatasetProvider {
     static final int RECORD = 1 + 3 * 32 * 32;
     static final float[] MEAN = {0.4914f, 0.4822f, 0.4465f};
     static final float[] STD = {0.2023f, 0.1994f, 0.2010f};
-    static final List<String> TRAIN = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-            "data_batch_5.bin");
+    static final List<String> TRAIN =
+            List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
     static final String TEST = "test_batch.bin";
     static final String ARCHIVE = "cifar-10-binary.tar.gz";
     /** MD5 of cifar-10-binary.tar.gz as published on the CIFAR-10 page (the only checksum it gives). */
     static final String ARCHIVE_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
+
     static final List<java.net.URI> MIRRORS = List.of(java.net.URI.create("https://www.cs.toronto.edu/~kriz/"));
 
     /** Records in every real batch file (data_batch_1..5 and test_batch). */
@@ -72,9 +73,10 @@ public final class Cifar10Provider implements DatasetProvider {
             }
             return DataLocation.found(result.hit().get().directory(), "");
         }
-        return DataLocation.missing("no directory with " + String.join(", ", TRAIN) + ", " + TEST + " among " + result.searched()
-                + "; extract cifar-10-binary.tar.gz (from the CIFAR-10 site) into --data-dir or $HYPERPRUNE_DATA,"
-                + " or 'hyperprune data fetch cifar10'");
+        return DataLocation.missing(
+                "no directory with " + String.join(", ", TRAIN) + ", " + TEST + " among " + result.searched()
+                        + "; extract cifar-10-binary.tar.gz (from the CIFAR-10 site) into --data-dir or $HYPERPRUNE_DATA,"
+                        + " or 'hyperprune data fetch cifar10'");
     }
 
     private static InputException incompleteCache(FileSearch.Hit hit) {
@@ -87,12 +89,14 @@ public final class Cifar10Provider implements DatasetProvider {
         DataLocation location = locate(request);
         if (!location.isFound()) {
             if (request.offline()) {
-                throw new InputException("cifar10 data not found and --offline forbids downloading: " + location.detail());
+                throw new InputException(
+                        "cifar10 data not found and --offline forbids downloading: " + location.detail());
             }
             download(request);
             location = locate(request);
             if (!location.isFound()) {
-                throw new InputException("cifar10: the downloaded archive did not contain the expected files: " + location.detail());
+                throw new InputException(
+                        "cifar10: the downloaded archive did not contain the expected files: " + location.detail());
             }
         }
         Path directory = location.directory().get();
@@ -102,8 +106,15 @@ public final class Cifar10Provider implements DatasetProvider {
             checksums.put(p.getFileName().toString(), DataFiles.sha256(p));
         }
         checksums.put(TEST, DataFiles.sha256(directory.resolve(TEST)));
-        return new Dataset(id(), read(trainFiles, recordsPerBatch), read(List.of(directory.resolve(TEST)), recordsPerBatch), 10,
-                new long[] {3, 32, 32}, checksums, directory.toString(), Optional.of(new CropAndFlip()));
+        return new Dataset(
+                id(),
+                read(trainFiles, recordsPerBatch),
+                read(List.of(directory.resolve(TEST)), recordsPerBatch),
+                10,
+                new long[] {3, 32, 32},
+                checksums,
+                directory.toString(),
+                Optional.of(new CropAndFlip()));
     }
 
     /**
@@ -116,13 +127,14 @@ public final class Cifar10Provider implements DatasetProvider {
         new Downloader().download(mirrors, ARCHIVE, (uri, body) -> {
             String md5 = md5(body);
             if (!md5.equals(archiveMd5)) {
-                throw new Downloader.ChecksumException("downloaded " + uri + " has MD5 " + md5 + ", expected " + archiveMd5
-                        + ": the file was altered or is another version; nothing was stored. Try another --mirror");
+                throw new Downloader.ChecksumException(
+                        "downloaded " + uri + " has MD5 " + md5 + ", expected " + archiveMd5
+                                + ": the file was altered or is another version; nothing was stored. Try another --mirror");
             }
             Files.createDirectories(target.getParent());
             Path staging = Files.createTempDirectory(target.getParent(), ".extract");
-            try (java.io.InputStream tar = new java.util.zip.GZIPInputStream(new java.io.BufferedInputStream(Files.newInputStream(body)),
-                    1 << 16)) {
+            try (java.io.InputStream tar = new java.util.zip.GZIPInputStream(
+                    new java.io.BufferedInputStream(Files.newInputStream(body)), 1 << 16)) {
                 // Streamed: no entry is held in memory, and only batch-sized entries are written.
                 Tar.extract(tar, "cifar-10-batches-bin/", staging, (long) recordsPerBatch * RECORD);
                 Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -153,10 +165,14 @@ public final class Cifar10Provider implements DatasetProvider {
     }
 
     private FileSearch.Result search(DataRequest request) {
-        List<FileSearch.Candidate> candidates = new ArrayList<>(FileSearch.userCandidates(request, dir -> List.of(
-                dir.resolve(id()).resolve("cifar-10-batches-bin"), dir.resolve(id()), dir.resolve("cifar-10-batches-bin"))));
-        candidates.add(new FileSearch.Candidate(request.cacheDirectory().resolve(id()).resolve("cifar-10-batches-bin"),
-                FileSearch.Origin.CACHE));
+        List<FileSearch.Candidate> candidates = new ArrayList<>(FileSearch.userCandidates(
+                request,
+                dir -> List.of(
+                        dir.resolve(id()).resolve("cifar-10-batches-bin"),
+                        dir.resolve(id()),
+                        dir.resolve("cifar-10-batches-bin"))));
+        candidates.add(new FileSearch.Candidate(
+                request.cacheDirectory().resolve(id()).resolve("cifar-10-batches-bin"), FileSearch.Origin.CACHE));
         List<String> names = new ArrayList<>(TRAIN);
         names.add(TEST);
         return FileSearch.search(candidates, names, List::of, "CIFAR-10 batch file");
@@ -184,7 +200,9 @@ public final class Cifar10Provider implements DatasetProvider {
             }
         }
         // The split's floats and one batch's bytes are on the heap together.
-        DataFiles.requireFits(files.get(0).getParent(), n * 3072 * Float.BYTES + batchBytes,
+        DataFiles.requireFits(
+                files.get(0).getParent(),
+                n * 3072 * Float.BYTES + batchBytes,
                 "holds " + files.size() + " CIFAR-10 batches of " + recordsPerBatch + " records");
         float[] features = new float[(int) n * 3072];
         int[] labels = new int[(int) n];
@@ -196,7 +214,8 @@ public final class Cifar10Provider implements DatasetProvider {
                 if (bytes.length != batchBytes) {
                     throw wrongSize(file, bytes.length, recordsPerBatch);
                 }
-                content.requireEnd(recordsPerBatch + " records of " + RECORD + " bytes, the size of every CIFAR-10 batch");
+                content.requireEnd(
+                        recordsPerBatch + " records of " + RECORD + " bytes, the size of every CIFAR-10 batch");
             }
             for (int offset = 0; offset < bytes.length; offset += RECORD, sample++) {
                 int label = bytes[offset] & 0xff;
@@ -207,7 +226,8 @@ public final class Cifar10Provider implements DatasetProvider {
                 labels[sample] = label;
                 for (int i = 0; i < 3072; i++) {
                     int channel = i / 1024;
-                    features[sample * 3072 + i] = ((bytes[offset + 1 + i] & 0xff) / 255f - MEAN[channel]) / STD[channel];
+                    features[sample * 3072 + i] =
+                            ((bytes[offset + 1 + i] & 0xff) / 255f - MEAN[channel]) / STD[channel];
                 }
             }
         }
@@ -215,9 +235,13 @@ public final class Cifar10Provider implements DatasetProvider {
     }
 
     private static InputException wrongSize(Path file, long length, int recordsPerBatch) {
-        return new InputException(file + " holds " + (length % RECORD == 0 ? length / RECORD + " records"
-                : length + " bytes (" + length / RECORD + " records of " + RECORD + " bytes and " + length % RECORD + " bytes more)")
-                + ", expected " + recordsPerBatch + " records of " + RECORD + " bytes (1 label + 3072 pixels): the batch is truncated"
+        return new InputException(file + " holds "
+                + (length % RECORD == 0
+                        ? length / RECORD + " records"
+                        : length + " bytes (" + length / RECORD + " records of " + RECORD + " bytes and "
+                                + length % RECORD + " bytes more)")
+                + ", expected " + recordsPerBatch + " records of " + RECORD
+                + " bytes (1 label + 3072 pixels): the batch is truncated"
                 + " or not a CIFAR-10 binary batch; extract cifar-10-binary.tar.gz again");
     }
 
@@ -238,7 +262,8 @@ public final class Cifar10Provider implements DatasetProvider {
                         int sy = y + dy;
                         for (int x = 0; x < 32; x++) {
                             int sx = (flip ? 31 - x : x) + dx;
-                            out[base + y * 32 + x] = sy < 0 || sy >= 32 || sx < 0 || sx >= 32 ? 0f : in[base + sy * 32 + sx];
+                            out[base + y * 32 + x] =
+                                    sy < 0 || sy >= 32 || sx < 0 || sx >= 32 ? 0f : in[base + sy * 32 + sx];
                         }
                     }
                 }

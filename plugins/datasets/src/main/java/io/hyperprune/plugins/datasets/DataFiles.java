@@ -87,7 +87,8 @@ final class DataFiles {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage();
             if (message != null && !message.isBlank()) {
-                return t == e ? e.getClass().getSimpleName() + ": " + message
+                return t == e
+                        ? e.getClass().getSimpleName() + ": " + message
                         : e.getClass().getSimpleName() + " (" + t.getClass().getSimpleName() + ": " + message + ")";
             }
         }
@@ -103,9 +104,10 @@ final class DataFiles {
         long max = Runtime.getRuntime().maxMemory();
         long budget = max / 4 * 3;
         if (bytes > budget) {
-            throw new InputException(file + " " + what + ": loading it needs " + mib(bytes) + " MiB of heap, more than the "
-                    + mib(budget) + " MiB this process allows data (3/4 of its " + mib(max)
-                    + " MiB -Xmx); if the header is right, run with a larger heap, e.g. JAVA_OPTS=-Xmx4g, else replace the file");
+            throw new InputException(
+                    file + " " + what + ": loading it needs " + mib(bytes) + " MiB of heap, more than the "
+                            + mib(budget) + " MiB this process allows data (3/4 of its " + mib(max)
+                            + " MiB -Xmx); if the header is right, run with a larger heap, e.g. JAVA_OPTS=-Xmx4g, else replace the file");
         }
     }
 
@@ -188,9 +190,11 @@ final class DataFiles {
         void requireEnd(String expectedFrom) {
             try {
                 if (in.read() != -1) {
-                    throw new InputException(file + (gzip ? " decompresses to" : " holds") + " more than " + read + " bytes, expected "
-                            + read + " from " + expectedFrom + ": the file is corrupt or not what its name says; replace it"
-                            + " with the original file");
+                    throw new InputException(
+                            file + (gzip ? " decompresses to" : " holds") + " more than " + read + " bytes, expected "
+                                    + read + " from " + expectedFrom
+                                    + ": the file is corrupt or not what its name says; replace it"
+                                    + " with the original file");
                 }
             } catch (ZipException | EOFException e) {
                 throw corrupt(file, e);
@@ -215,8 +219,10 @@ final class DataFiles {
     }
 
     private static InputException corrupt(Path file, IOException e) {
-        return new InputException(file + " is a corrupt or truncated gzip file (" + reason(e)
-                + "); download it again or decompress the original yourself", e);
+        return new InputException(
+                file + " is a corrupt or truncated gzip file (" + reason(e)
+                        + "); download it again or decompress the original yourself",
+                e);
     }
 
     static String sha256(Path file) {

@@ -55,7 +55,11 @@ final class Downloader {
                 try {
                     // Streamed to disk, not the heap: an archive is 163 MB.
                     body = Files.createTempFile("hyperprune-download", ".tmp");
-                    HttpResponse<Path> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
+                    HttpResponse<Path> response = client.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofMinutes(5))
+                                    .GET()
+                                    .build(),
                             HttpResponse.BodyHandlers.ofFile(body));
                     if (response.statusCode() / 100 != 2) {
                         failures.append("\n  ").append(uri).append(": HTTP ").append(response.statusCode());
@@ -98,17 +102,20 @@ final class Downloader {
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
         try {
             String actual;
-            try (DataFiles.Content content = DataFiles.Content.open(body); var out = Files.newOutputStream(temp)) {
+            try (DataFiles.Content content = DataFiles.Content.open(body);
+                    var out = Files.newOutputStream(temp)) {
                 for (byte[] chunk; (chunk = content.next(1 << 16)).length > 0; ) {
                     out.write(chunk);
                     if (content.position() > MAX_CONTENT) {
-                        throw new ChecksumException("downloaded " + uri + " decompresses to more than " + MAX_CONTENT
-                                + " bytes, more than any file of this data set: nothing was stored. Try another --mirror");
+                        throw new ChecksumException(
+                                "downloaded " + uri + " decompresses to more than " + MAX_CONTENT
+                                        + " bytes, more than any file of this data set: nothing was stored. Try another --mirror");
                     }
                 }
                 actual = content.sha256();
             } catch (InputException e) {
-                throw new ChecksumException("downloaded " + uri + ": " + e.getMessage() + "; nothing was stored. Try another --mirror");
+                throw new ChecksumException(
+                        "downloaded " + uri + ": " + e.getMessage() + "; nothing was stored. Try another --mirror");
             }
             if (!actual.equals(sha256)) {
                 throw new ChecksumException("downloaded " + uri + " has SHA-256 " + actual + ", expected " + sha256

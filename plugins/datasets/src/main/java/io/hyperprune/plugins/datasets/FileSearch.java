@@ -22,7 +22,12 @@ import java.util.function.Function;
 final class FileSearch {
 
     /** Where a candidate directory comes from: a user-named one must exist. */
-    enum Origin { USER_ROOT, USER, SYSTEM, CACHE }
+    enum Origin {
+        USER_ROOT,
+        USER,
+        SYSTEM,
+        CACHE
+    }
 
     record Candidate(Path directory, Origin origin) {}
 
@@ -43,7 +48,8 @@ final class FileSearch {
      * @param variants the names a file may have on disk (e.g. raw and {@code .gz})
      * @param what e.g. "mnist data file", for messages
      */
-    static Result search(List<Candidate> candidates, List<String> names, Function<String, List<String>> variants, String what) {
+    static Result search(
+            List<Candidate> candidates, List<String> names, Function<String, List<String>> variants, String what) {
         List<Path> searched = new ArrayList<>();
         for (Candidate candidate : candidates) {
             Path directory = candidate.directory();
@@ -52,12 +58,17 @@ final class FileSearch {
                 boolean exists = Files.exists(directory, LinkOption.NOFOLLOW_LINKS);
                 if (candidate.origin() == Origin.USER_ROOT) {
                     throw new InputException("data directory " + directory + " (from --data-dir or $HYPERPRUNE_DATA) "
-                            + (exists ? DataFiles.problem(directory) == null ? "is a file, not a directory" : DataFiles.problem(directory)
-                                    : "does not exist") + "; point it at the directory holding the data files");
+                            + (exists
+                                    ? DataFiles.problem(directory) == null
+                                            ? "is a file, not a directory"
+                                            : DataFiles.problem(directory)
+                                    : "does not exist")
+                            + "; point it at the directory holding the data files");
                 }
                 if (exists && candidate.origin() == Origin.USER) {
-                    throw new InputException(directory + " " + (DataFiles.problem(directory) == null ? "is a file"
-                            : DataFiles.problem(directory)) + ", but it is where the " + what
+                    throw new InputException(directory + " "
+                            + (DataFiles.problem(directory) == null ? "is a file" : DataFiles.problem(directory))
+                            + ", but it is where the " + what
                             + "s are looked for; make it a directory holding them, or remove it");
                 }
                 continue;
@@ -65,13 +76,15 @@ final class FileSearch {
             Map<String, Path> files = new LinkedHashMap<>();
             List<String> missing = new ArrayList<>();
             for (String name : names) {
-                DataFiles.find(directory, variants.apply(name), what).ifPresentOrElse(p -> files.put(name, p), () -> missing.add(name));
+                DataFiles.find(directory, variants.apply(name), what)
+                        .ifPresentOrElse(p -> files.put(name, p), () -> missing.add(name));
             }
             if (files.isEmpty()) {
                 continue;
             }
             if (!missing.isEmpty() && candidate.origin() != Origin.CACHE) {
-                throw new InputException(directory + " holds " + String.join(", ", files.keySet()) + " but not " + String.join(", ", missing)
+                throw new InputException(directory + " holds " + String.join(", ", files.keySet()) + " but not "
+                        + String.join(", ", missing)
                         + " (" + String.join(" or ", variants.apply("<name>")) + "): a " + what.replace(" file", "")
                         + " set needs all of " + String.join(", ", names) + "; add the missing files");
             }

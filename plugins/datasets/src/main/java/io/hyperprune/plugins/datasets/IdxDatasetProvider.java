@@ -21,8 +21,8 @@ import java.util.Optional;
  */
 abstract class IdxDatasetProvider implements DatasetProvider {
 
-    static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-            "t10k-labels-idx1-ubyte");
+    static final List<String> FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
     /** SHA-256 of each file's raw (decompressed) content, of the original data set. */
     abstract Map<String, String> checksums();
@@ -36,8 +36,10 @@ abstract class IdxDatasetProvider implements DatasetProvider {
 
     @Override
     public Map<String, String> options() {
-        return Map.of(STRICT, "true: every file's content must match the original " + id()
-                + "'s SHA-256 (default false: any valid IDX files of this shape are accepted; 'data verify' sets it)");
+        return Map.of(
+                STRICT,
+                "true: every file's content must match the original " + id()
+                        + "'s SHA-256 (default false: any valid IDX files of this shape are accepted; 'data verify' sets it)");
     }
 
     @Override
@@ -46,10 +48,12 @@ abstract class IdxDatasetProvider implements DatasetProvider {
         if (result.hit().isPresent() && result.hit().get().complete()) {
             return DataLocation.found(result.hit().get().directory(), "");
         }
-        String incomplete = result.hit().map(hit -> "; the cache " + hit.directory() + " lacks " + String.join(", ", hit.missing()))
+        String incomplete = result.hit()
+                .map(hit -> "; the cache " + hit.directory() + " lacks " + String.join(", ", hit.missing()))
                 .orElse("");
-        return DataLocation.missing("no directory with " + String.join(", ", FILES) + " (raw or .gz) among " + result.searched()
-                + incomplete + "; use --data-dir, set HYPERPRUNE_DATA, or 'hyperprune data fetch " + id() + "'");
+        return DataLocation.missing("no directory with " + String.join(", ", FILES) + " (raw or .gz) among "
+                + result.searched() + incomplete + "; use --data-dir, set HYPERPRUNE_DATA, or 'hyperprune data fetch "
+                + id() + "'");
     }
 
     @Override
@@ -62,7 +66,8 @@ abstract class IdxDatasetProvider implements DatasetProvider {
             directory = result.hit().get().directory();
             files = result.hit().get().files();
         } else if (request.offline()) {
-            throw new InputException(id() + " data not found and --offline forbids downloading: " + locate(request).detail());
+            throw new InputException(id() + " data not found and --offline forbids downloading: "
+                    + locate(request).detail());
         } else {
             directory = request.cacheDirectory().resolve(id());
             List<URI> mirrors = request.mirrors().isEmpty() ? defaultMirrors() : request.mirrors();
@@ -87,13 +92,20 @@ abstract class IdxDatasetProvider implements DatasetProvider {
                 expected.put(p, checksums().get(name));
             }
         }
-        return new Dataset(id(), IdxReader.read(files.get(FILES.get(0)), files.get(FILES.get(1)), 28, 28, 10, expected),
+        return new Dataset(
+                id(),
+                IdxReader.read(files.get(FILES.get(0)), files.get(FILES.get(1)), 28, 28, 10, expected),
                 IdxReader.read(files.get(FILES.get(2)), files.get(FILES.get(3)), 28, 28, 10, expected),
-                10, new long[] {784}, checksums, directory.toString(), Optional.empty());
+                10,
+                new long[] {784},
+                checksums,
+                directory.toString(),
+                Optional.empty());
     }
 
     private FileSearch.Result search(DataRequest request) {
-        List<FileSearch.Candidate> candidates = new ArrayList<>(FileSearch.userCandidates(request, dir -> List.of(dir.resolve(id()))));
+        List<FileSearch.Candidate> candidates =
+                new ArrayList<>(FileSearch.userCandidates(request, dir -> List.of(dir.resolve(id()))));
         for (Path system : systemDirectories()) {
             candidates.add(new FileSearch.Candidate(system, FileSearch.Origin.SYSTEM));
         }

@@ -28,7 +28,8 @@ final class IdxReader {
      * @param expectedSha256 SHA-256 of the decompressed content by file, for files that must be the
      *     original data set's (empty: any valid IDX files are accepted)
      */
-    static DataSplit read(Path images, Path labels, int rows, int columns, int classes, Map<Path, String> expectedSha256) {
+    static DataSplit read(
+            Path images, Path labels, int rows, int columns, int classes, Map<Path, String> expectedSha256) {
         try (DataFiles.Content imageContent = DataFiles.Content.open(images);
                 DataFiles.Content labelContent = DataFiles.Content.open(labels)) {
             byte[] imageHeader = imageContent.next(16);
@@ -36,32 +37,36 @@ final class IdxReader {
             int fileRows = readInt(imageHeader, 8);
             int fileColumns = readInt(imageHeader, 12);
             if (fileRows != rows || fileColumns != columns) {
-                throw new InputException(images + " holds " + fileRows + "x" + fileColumns + " images, expected " + rows + "x" + columns
-                        + "; is it from another data set?");
+                throw new InputException(images + " holds " + fileRows + "x" + fileColumns + " images, expected " + rows
+                        + "x" + columns + "; is it from another data set?");
             }
             int labelCount = checkHeader(labels, labelContent.next(8), LABELS_MAGIC, 8, "label");
             if (imageCount != labelCount) {
-                throw new InputException(images + " holds " + imageCount + " images but " + labels + " holds " + labelCount
-                        + " labels; the two files must come from the same split (train or t10k)");
+                throw new InputException(images + " holds " + imageCount + " images but " + labels + " holds "
+                        + labelCount + " labels; the two files must come from the same split (train or t10k)");
             }
             int size = rows * columns;
             long pixelBytes = (long) imageCount * size;
-            String declared = "declares " + imageCount + " images of " + rows + "x" + columns + " (" + (16 + pixelBytes) + " bytes)";
+            String declared = "declares " + imageCount + " images of " + rows + "x" + columns + " (" + (16 + pixelBytes)
+                    + " bytes)";
             if (pixelBytes > MAX_ARRAY) {
-                throw new InputException(images + " " + declared + ", more than one array can hold (2 GiB): the header is corrupt"
-                        + " or the file is not an MNIST-like data set");
+                throw new InputException(
+                        images + " " + declared + ", more than one array can hold (2 GiB): the header is corrupt"
+                                + " or the file is not an MNIST-like data set");
             }
             // The pixels and their float copy are on the heap together.
             DataFiles.requireFits(images, pixelBytes * (1 + Float.BYTES), declared);
             byte[] pixels = imageContent.next((int) pixelBytes);
             if (pixels.length != pixelBytes) {
-                throw new InputException(images + " has " + (16 + pixels.length) + " bytes" + (imageContent.gzip() ? " decompressed" : "")
-                        + " but its header " + declared + ": the file is truncated or corrupt; download it again");
+                throw new InputException(images + " has " + (16 + pixels.length) + " bytes"
+                        + (imageContent.gzip() ? " decompressed" : "") + " but its header " + declared
+                        + ": the file is truncated or corrupt; download it again");
             }
             imageContent.requireEnd("its header (" + imageCount + " images of " + rows + "x" + columns + ")");
             byte[] labelBytes = labelContent.next(labelCount);
             if (labelBytes.length != labelCount) {
-                throw new InputException(labels + " has " + (8 + labelBytes.length) + " bytes" + (labelContent.gzip() ? " decompressed" : "")
+                throw new InputException(labels + " has " + (8 + labelBytes.length) + " bytes"
+                        + (labelContent.gzip() ? " decompressed" : "")
                         + " but its header declares " + labelCount + " labels (" + (8L + labelCount)
                         + " bytes): the file is truncated or corrupt; download it again");
             }
@@ -77,12 +82,13 @@ final class IdxReader {
             for (int i = 0; i < labelCount; i++) {
                 int label = labelBytes[i] & 0xff;
                 if (label >= classes) {
-                    throw new InputException(labels + ": label " + label + " of sample " + i + " is out of range [0, " + classes
-                            + "); the file is corrupt or not a label file of this data set");
+                    throw new InputException(labels + ": label " + label + " of sample " + i + " is out of range [0, "
+                            + classes + "); the file is corrupt or not a label file of this data set");
                 }
                 classLabels[i] = label;
             }
-            return new DataSplit(Nd4j.create(features, new long[] {imageCount, size}, 'c'), Nd4j.createFromArray(classLabels));
+            return new DataSplit(
+                    Nd4j.create(features, new long[] {imageCount, size}, 'c'), Nd4j.createFromArray(classLabels));
         }
     }
 
@@ -96,7 +102,8 @@ final class IdxReader {
         }
         String actual = content.sha256();
         if (!actual.equals(expected)) {
-            throw new InputException(content.file() + ": the SHA-256 of its" + (content.gzip() ? " decompressed" : "") + " content is "
+            throw new InputException(content.file() + ": the SHA-256 of its" + (content.gzip() ? " decompressed" : "")
+                    + " content is "
                     + actual + ", expected " + expected + " (the original file): it was altered or is another version;"
                     + " replace it with the original (e.g. delete it and run 'hyperprune data fetch')");
         }
@@ -107,15 +114,16 @@ final class IdxReader {
             int found = readInt(bytes, 0);
             if (found != magic) {
                 String hint = found == (magic == IMAGES_MAGIC ? LABELS_MAGIC : IMAGES_MAGIC)
-                        ? " (it is an IDX " + (magic == IMAGES_MAGIC ? "label" : "image") + " file: are images and labels swapped?)"
+                        ? " (it is an IDX " + (magic == IMAGES_MAGIC ? "label" : "image")
+                                + " file: are images and labels swapped?)"
                         : "";
                 throw new InputException(file + " has magic number 0x" + String.format("%08x", found) + ", expected 0x"
                         + String.format("%08x", magic) + " of an IDX " + kind + " file" + hint);
             }
         }
         if (bytes.length < headerSize) {
-            throw new InputException(file + " is " + bytes.length + " bytes, shorter than the " + headerSize + "-byte IDX " + kind
-                    + " header: the file is truncated; download it again");
+            throw new InputException(file + " is " + bytes.length + " bytes, shorter than the " + headerSize
+                    + "-byte IDX " + kind + " header: the file is truncated; download it again");
         }
         int count = readInt(bytes, 4);
         if (count < 0) {
@@ -123,14 +131,17 @@ final class IdxReader {
                     + "s, more than any file can hold: the header is corrupt; download it again");
         }
         if (count == 0) {
-            throw new InputException(file + " declares 0 " + kind + "s: an empty split can neither train nor test a model;"
-                    + " the file is corrupt or a placeholder, replace it with the real one");
+            throw new InputException(
+                    file + " declares 0 " + kind + "s: an empty split can neither train nor test a model;"
+                            + " the file is corrupt or a placeholder, replace it with the real one");
         }
         return count;
     }
 
     static int readInt(byte[] bytes, int offset) {
-        return ((bytes[offset] & 0xff) << 24) | ((bytes[offset + 1] & 0xff) << 16) | ((bytes[offset + 2] & 0xff) << 8)
+        return ((bytes[offset] & 0xff) << 24)
+                | ((bytes[offset + 1] & 0xff) << 16)
+                | ((bytes[offset + 2] & 0xff) << 8)
                 | (bytes[offset + 3] & 0xff);
     }
 }

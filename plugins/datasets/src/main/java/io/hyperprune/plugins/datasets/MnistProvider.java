@@ -29,7 +29,8 @@ public final class MnistProvider extends IdxDatasetProvider {
 
     @Override
     List<URI> defaultMirrors() {
-        return List.of(URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
+        return List.of(
+                URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
                 URI.create("https://storage.googleapis.com/cvdf-datasets/mnist/"));
     }
 

@@ -33,9 +33,19 @@ public final class SyntheticProvider implements DatasetProvider {
 
     @Override
     public Map<String, String> options() {
-        return Map.of("train-size", "training samples (default 6000)", "test-size", "test samples (default 1000)",
-                "classes", "number of classes (default 10)", "features", "input size (default 784)",
-                "separation", "std of the class centres relative to the noise (default 0.15)", "seed", "generator seed (default 0)");
+        return Map.of(
+                "train-size",
+                "training samples (default 6000)",
+                "test-size",
+                "test samples (default 1000)",
+                "classes",
+                "number of classes (default 10)",
+                "features",
+                "input size (default 784)",
+                "separation",
+                "std of the class centres relative to the noise (default 0.15)",
+                "seed",
+                "generator seed (default 0)");
     }
 
     @Override
@@ -48,14 +58,21 @@ public final class SyntheticProvider implements DatasetProvider {
         ComponentOptions options = request.options();
         int train = bounded(options, "train-size", 6000, MAX_SAMPLES, "the samples are generated in memory");
         int test = bounded(options, "test-size", 1000, MAX_SAMPLES, "the samples are generated in memory");
-        int classes = bounded(options, "classes", 10, MAX_CLASSES, "each class is a centre of 'features' floats and a model output");
-        int features = bounded(options, "features", 784, MAX_FEATURES,
+        int classes = bounded(
+                options, "classes", 10, MAX_CLASSES, "each class is a centre of 'features' floats and a model output");
+        int features = bounded(
+                options,
+                "features",
+                784,
+                MAX_FEATURES,
                 "the model's first layer has one row of weights per feature; CIFAR-10's 3x32x32 images are 3072");
         for (String split : java.util.List.of("train-size", "test-size")) {
             long floats = (long) (split.equals("train-size") ? train : test) * features;
             if (floats > MAX_FLOATS) {
-                throw new InputException("option synthetic." + split + "=" + (split.equals("train-size") ? train : test) + " with synthetic.features="
-                        + features + " is too large: " + floats + " generated values, at most " + MAX_FLOATS + " (" + MAX_FLOATS * 4 / (1 << 20)
+                throw new InputException("option synthetic." + split + "=" + (split.equals("train-size") ? train : test)
+                        + " with synthetic.features="
+                        + features + " is too large: " + floats + " generated values, at most " + MAX_FLOATS + " ("
+                        + MAX_FLOATS * 4 / (1 << 20)
                         + " MiB of floats, MNIST's training set is 47M values); generate fewer samples or features");
             }
         }
@@ -73,8 +90,15 @@ public final class SyntheticProvider implements DatasetProvider {
         }
         String source = "generated: " + train + "/" + test + " samples, " + classes + " classes, " + features
                 + " features, separation " + separation + ", seed " + seed;
-        return new Dataset(id(), split(centres, train, random.split()), split(centres, test, random.split()), classes,
-                new long[] {features}, Map.of(), source, Optional.empty());
+        return new Dataset(
+                id(),
+                split(centres, train, random.split()),
+                split(centres, test, random.split()),
+                classes,
+                new long[] {features},
+                Map.of(),
+                source,
+                Optional.empty());
     }
 
     private static DataSplit split(float[][] centres, int n, SplittableRandom random) {
@@ -93,6 +117,7 @@ public final class SyntheticProvider implements DatasetProvider {
 
     /** Bounds: the data are generated on the heap, and features and classes set the model's layer sizes. */
     static final int MAX_SAMPLES = 1_000_000;
+
     static final int MAX_CLASSES = 1000;
     static final int MAX_FEATURES = 65_536;
     static final long MAX_FLOATS = 64L << 20;
@@ -103,7 +128,8 @@ public final class SyntheticProvider implements DatasetProvider {
             throw new InputException("option synthetic." + name + " must be positive, got " + value);
         }
         if (value > max) {
-            throw new InputException("option synthetic." + name + "=" + value + " is too large: at most " + max + " (" + why + ")");
+            throw new InputException(
+                    "option synthetic." + name + "=" + value + " is too large: at most " + max + " (" + why + ")");
         }
         return value;
     }

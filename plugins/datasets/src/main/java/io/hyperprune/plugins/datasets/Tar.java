@@ -29,7 +29,9 @@ final class Tar {
             if (got < BLOCK) {
                 throw new InputException("corrupt tar archive: it ends inside an entry header");
             }
-            String name = text(header, 345, 155).isEmpty() ? text(header, 0, 100) : text(header, 345, 155) + "/" + text(header, 0, 100);
+            String name = text(header, 345, 155).isEmpty()
+                    ? text(header, 0, 100)
+                    : text(header, 345, 155) + "/" + text(header, 0, 100);
             long size;
             try {
                 String octal = text(header, 124, 12).trim();
@@ -43,10 +45,13 @@ final class Tar {
             byte type = header[156];
             String fileName = name.substring(name.lastIndexOf('/') + 1);
             long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
-            if ((type == '0' || type == 0) && name.startsWith(prefix) && !fileName.isEmpty() && !fileName.contains("..")) {
+            if ((type == '0' || type == 0)
+                    && name.startsWith(prefix)
+                    && !fileName.isEmpty()
+                    && !fileName.contains("..")) {
                 if (size > maxEntryBytes) {
-                    throw new InputException("tar entry '" + name + "' declares " + size + " bytes, more than the " + maxEntryBytes
-                            + " of a data file of this set: the archive is not the expected one");
+                    throw new InputException("tar entry '" + name + "' declares " + size + " bytes, more than the "
+                            + maxEntryBytes + " of a data file of this set: the archive is not the expected one");
                 }
                 try (OutputStream out = Files.newOutputStream(target.resolve(fileName))) {
                     copy(tar, out, size, name);
@@ -63,7 +68,8 @@ final class Tar {
         for (long left = size; left > 0; ) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (n < 0) {
-                throw new InputException("corrupt tar archive: entry '" + name + "' declares " + size + " bytes beyond the end");
+                throw new InputException(
+                        "corrupt tar archive: entry '" + name + "' declares " + size + " bytes beyond the end");
             }
             out.write(buffer, 0, n);
             left -= n;

@@ -58,14 +58,18 @@ class CifarDownloadTest {
         server.start();
         try {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            DataRequest request = new DataRequest(List.of(), cache, false, List.of(base), 0, ComponentOptions.none("cifar10"));
-            assertThatThrownBy(() -> new Cifar10Provider("0".repeat(32), 2).load(request)).isInstanceOf(InputException.class)
-                    .hasMessageContaining("MD5").hasMessageContaining("nothing was stored");
+            DataRequest request =
+                    new DataRequest(List.of(), cache, false, List.of(base), 0, ComponentOptions.none("cifar10"));
+            assertThatThrownBy(() -> new Cifar10Provider("0".repeat(32), 2).load(request))
+                    .isInstanceOf(InputException.class)
+                    .hasMessageContaining("MD5")
+                    .hasMessageContaining("nothing was stored");
             assertThat(cache.resolve("cifar10/cifar-10-batches-bin")).doesNotExist();
             Dataset data = new Cifar10Provider(md5, 2).load(request);
             assertThat(data.train().size()).isEqualTo(10);
             assertThat(data.test().labels().toIntVector()).containsExactly(3, 7);
-            assertThat(Files.list(cache.resolve("cifar10/cifar-10-batches-bin")).count()).isEqualTo(6);
+            assertThat(Files.list(cache.resolve("cifar10/cifar-10-batches-bin")).count())
+                    .isEqualTo(6);
         } finally {
             server.stop(0);
         }

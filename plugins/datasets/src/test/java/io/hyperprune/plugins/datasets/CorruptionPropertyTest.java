@@ -17,8 +17,12 @@ class CorruptionPropertyTest {
     private static final byte[] LABELS = IdxFiles.labels(4, 7);
 
     @Property(tries = 150)
-    void corruptedOrTruncatedIdxFilesNeverGiveWrongDataOrForeignExceptions(@ForAll @IntRange(min = 0, max = 3) int mode,
-            @ForAll @IntRange(min = 0, max = 3151) int position, @ForAll byte value, @ForAll boolean gzip) throws Exception {
+    void corruptedOrTruncatedIdxFilesNeverGiveWrongDataOrForeignExceptions(
+            @ForAll @IntRange(min = 0, max = 3) int mode,
+            @ForAll @IntRange(min = 0, max = 3151) int position,
+            @ForAll byte value,
+            @ForAll boolean gzip)
+            throws Exception {
         byte[] images = IMAGES.clone();
         byte[] labels = LABELS.clone();
         switch (mode) {
@@ -51,7 +55,8 @@ class CorruptionPropertyTest {
             // Accepted: the data must be exactly what the (possibly changed but still valid) file holds.
             int count = split.size();
             for (int i = 0; i < count * 784; i++) {
-                assertThat(split.features().getFloat(i / 784, i % 784)).isEqualTo((rawImages[16 + i] & 0xff) / 127.5f - 1f);
+                assertThat(split.features().getFloat(i / 784, i % 784))
+                        .isEqualTo((rawImages[16 + i] & 0xff) / 127.5f - 1f);
             }
             for (int i = 0; i < count; i++) {
                 assertThat(split.labels().getInt(i)).isEqualTo(rawLabels[8 + i] & 0xff);

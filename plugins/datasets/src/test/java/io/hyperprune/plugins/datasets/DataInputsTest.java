@@ -27,18 +27,31 @@ class DataInputsTest {
 
     /** Online, with a mirror nobody listens on: a fallthrough to a download would say "could not download". */
     private DataRequest online(Map<String, String> options) {
-        return new DataRequest(List.of(dir), dir.resolve("cache"), false, List.of(URI.create("http://127.0.0.1:9/")), 0,
+        return new DataRequest(
+                List.of(dir),
+                dir.resolve("cache"),
+                false,
+                List.of(URI.create("http://127.0.0.1:9/")),
+                0,
                 new ComponentOptions("mnist", options));
     }
 
     /** The four MNIST files of a tiny split (3 train, 2 test samples) in {@code target}. */
     static void writeMnist(Path target, boolean gzip) throws Exception {
         Files.createDirectories(target);
-        Map<String, byte[]> files = Map.of("train-images-idx3-ubyte", IdxFiles.images(3, 28, 28, 1), "train-labels-idx1-ubyte",
-                IdxFiles.labels(3, 1), "t10k-images-idx3-ubyte", IdxFiles.images(2, 28, 28, 2), "t10k-labels-idx1-ubyte",
+        Map<String, byte[]> files = Map.of(
+                "train-images-idx3-ubyte",
+                IdxFiles.images(3, 28, 28, 1),
+                "train-labels-idx1-ubyte",
+                IdxFiles.labels(3, 1),
+                "t10k-images-idx3-ubyte",
+                IdxFiles.images(2, 28, 28, 2),
+                "t10k-labels-idx1-ubyte",
                 IdxFiles.labels(2, 2));
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
-            Files.write(target.resolve(e.getKey() + (gzip ? ".gz" : "")), gzip ? IdxFiles.gzip(e.getValue()) : e.getValue());
+            Files.write(
+                    target.resolve(e.getKey() + (gzip ? ".gz" : "")),
+                    gzip ? IdxFiles.gzip(e.getValue()) : e.getValue());
         }
     }
 
@@ -48,10 +61,13 @@ class DataInputsTest {
         Path file = dir.resolve("train-images-idx3-ubyte");
         Files.delete(file);
         Files.createDirectory(file);
-        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of()))).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of())))
+                .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(file + " is a directory, not the mnist data file 'train-images-idx3-ubyte'")
-                .hasMessageNotContaining("download").hasMessageNotContaining("--offline");
-        assertThatThrownBy(() -> new MnistProvider().locate(online(Map.of()))).hasMessageContaining(file + " is a directory");
+                .hasMessageNotContaining("download")
+                .hasMessageNotContaining("--offline");
+        assertThatThrownBy(() -> new MnistProvider().locate(online(Map.of())))
+                .hasMessageContaining(file + " is a directory");
     }
 
     @Test
@@ -60,39 +76,53 @@ class DataInputsTest {
         Path file = dir.resolve("t10k-labels-idx1-ubyte");
         Files.delete(file);
         Files.createSymbolicLink(file, dir.resolve("gone"));
-        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of()))).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of())))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(file + " is a dangling symbolic link (to " + dir.resolve("gone") + ")");
         Files.delete(file);
         Path other = dir.resolve("loop");
         Files.createSymbolicLink(file, other);
         Files.createSymbolicLink(other, file);
-        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of()))).isInstanceOf(InputException.class)
-                .hasMessageContaining(file + " is a symbolic link that cannot be followed").hasMessageContaining("loop");
+        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of())))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(file + " is a symbolic link that cannot be followed")
+                .hasMessageContaining("loop");
     }
 
     @Test
     void anUnreadableFileIsNamed() throws Exception {
         writeMnist(dir, false);
         Path file = dir.resolve("train-labels-idx1-ubyte");
-        assumeTrue(file.toFile().setReadable(false, false) && !Files.isReadable(file), "running as root: every file is readable");
-        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of()))).hasMessageContaining(file + " cannot be read");
+        assumeTrue(
+                file.toFile().setReadable(false, false) && !Files.isReadable(file),
+                "running as root: every file is readable");
+        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of())))
+                .hasMessageContaining(file + " cannot be read");
     }
 
     @Test
     void anIncompleteSetInANamedDirectoryIsAnError() throws Exception {
         writeMnist(dir, true);
         Files.delete(dir.resolve("t10k-images-idx3-ubyte.gz"));
-        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of()))).isInstanceOf(InputException.class)
-                .hasMessageContaining(dir + " holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-labels-idx1-ubyte"
-                        + " but not t10k-images-idx3-ubyte");
+        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of())))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(
+                        dir + " holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-labels-idx1-ubyte"
+                                + " but not t10k-images-idx3-ubyte");
     }
 
     @Test
     void aMissingDataDirectoryIsAnErrorNotADownload() {
         Path missing = dir.resolve("typo");
-        DataRequest request = new DataRequest(List.of(missing), dir.resolve("cache"), false, List.of(URI.create("http://127.0.0.1:9/")),
-                0, ComponentOptions.none("mnist"));
-        assertThatThrownBy(() -> new MnistProvider().load(request)).hasMessageContaining("data directory " + missing)
+        DataRequest request = new DataRequest(
+                List.of(missing),
+                dir.resolve("cache"),
+                false,
+                List.of(URI.create("http://127.0.0.1:9/")),
+                0,
+                ComponentOptions.none("mnist"));
+        assertThatThrownBy(() -> new MnistProvider().load(request))
+                .hasMessageContaining("data directory " + missing)
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> new Cifar10Provider().load(request)).hasMessageContaining("data directory " + missing);
     }
@@ -101,8 +131,10 @@ class DataInputsTest {
     void theDataSetsOwnSubdirectoryComesBeforeTheSharedOne() throws Exception {
         writeMnist(dir, false);
         writeMnist(dir.resolve("fashion-mnist"), true);
-        DataRequest request = new DataRequest(List.of(dir), dir.resolve("cache"), true, List.of(), 0, ComponentOptions.none("fashion-mnist"));
-        assertThat(new FashionMnistProvider().load(request).source()).isEqualTo(dir.resolve("fashion-mnist").toString());
+        DataRequest request = new DataRequest(
+                List.of(dir), dir.resolve("cache"), true, List.of(), 0, ComponentOptions.none("fashion-mnist"));
+        assertThat(new FashionMnistProvider().load(request).source())
+                .isEqualTo(dir.resolve("fashion-mnist").toString());
         assertThat(new MnistProvider().load(request).source()).isEqualTo(dir.toString());
     }
 
@@ -114,7 +146,8 @@ class DataInputsTest {
         assertThat(new MnistProvider().load(online(Map.of())).train().size()).isEqualTo(3);
         Path images = dir.resolve("train-images-idx3-ubyte.gz");
         String actual = DataFiles.sha256(IdxFiles.images(3, 28, 28, 1));
-        assertThatThrownBy(() -> new MnistProvider().load(online(strict))).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> new MnistProvider().load(online(strict)))
+                .isInstanceOf(InputException.class)
                 .hasMessageContaining(images + ": the SHA-256 of its decompressed content is " + actual + ", expected "
                         + new MnistProvider().checksums().get("train-images-idx3-ubyte"));
         // A provider whose reference sums are those of these files accepts them, raw or gzip.
@@ -141,8 +174,14 @@ class DataInputsTest {
 
             @Override
             Map<String, String> checksums() {
-                return Map.of("train-images-idx3-ubyte", actual, "train-labels-idx1-ubyte", DataFiles.sha256(IdxFiles.labels(3, 1)),
-                        "t10k-images-idx3-ubyte", DataFiles.sha256(IdxFiles.images(2, 28, 28, 2)), "t10k-labels-idx1-ubyte",
+                return Map.of(
+                        "train-images-idx3-ubyte",
+                        actual,
+                        "train-labels-idx1-ubyte",
+                        DataFiles.sha256(IdxFiles.labels(3, 1)),
+                        "t10k-images-idx3-ubyte",
+                        DataFiles.sha256(IdxFiles.images(2, 28, 28, 2)),
+                        "t10k-labels-idx1-ubyte",
                         DataFiles.sha256(IdxFiles.labels(2, 2)));
             }
         };
@@ -150,7 +189,8 @@ class DataInputsTest {
         byte[] altered = IdxFiles.labels(2, 2);
         altered[9] = (byte) ((altered[9] + 1) % 10); // still a valid label file
         Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), IdxFiles.gzip(altered));
-        assertThatThrownBy(() -> matching.load(online(strict))).hasMessageContaining("t10k-labels-idx1-ubyte.gz: the SHA-256");
+        assertThatThrownBy(() -> matching.load(online(strict)))
+                .hasMessageContaining("t10k-labels-idx1-ubyte.gz: the SHA-256");
     }
 
     @Test
@@ -169,35 +209,49 @@ class DataInputsTest {
         }
         Path gz = dir.resolve("train-images-idx3-ubyte.gz");
         Files.write(gz, out.toByteArray());
-        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of()))).isInstanceOf(InputException.class)
-                .hasMessageStartingWith(gz + " decompresses to more than " + valid.length + " bytes, expected " + valid.length
-                        + " from its header (3 images of 28x28)");
+        assertThatThrownBy(() -> new MnistProvider().load(online(Map.of())))
+                .isInstanceOf(InputException.class)
+                .hasMessageStartingWith(gz + " decompresses to more than " + valid.length + " bytes, expected "
+                        + valid.length + " from its header (3 images of 28x28)");
     }
 
     @Test
     void aHeaderDeclaringMoreThanTheHeapHoldsIsRefusedBeforeReading() throws Exception {
         byte[] images = IdxFiles.images(2, 28, 28, 1);
-        int count = (int) Math.min(IdxReader.MAX_ARRAY / 784, Runtime.getRuntime().maxMemory() / 784 / 5 + 1);
+        int count =
+                (int) Math.min(IdxReader.MAX_ARRAY / 784, Runtime.getRuntime().maxMemory() / 784 / 5 + 1);
         ByteBuffer.wrap(images).putInt(4, count);
         byte[] labels = IdxFiles.labels(2, 1);
         ByteBuffer.wrap(labels).putInt(4, count);
         Path imageFile = Files.write(dir.resolve("i"), images);
         assertThatThrownBy(() -> IdxReader.read(imageFile, Files.write(dir.resolve("l"), labels), 28, 28, 10))
-                .isInstanceOf(InputException.class).hasMessageContaining(imageFile + " declares " + count + " images of 28x28")
-                .hasMessageContaining("MiB of heap").hasMessageContaining("-Xmx");
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(imageFile + " declares " + count + " images of 28x28")
+                .hasMessageContaining("MiB of heap")
+                .hasMessageContaining("-Xmx");
     }
 
     @Test
     void anEmptySplitIsRefused() throws Exception {
-        assertThatThrownBy(() -> IdxReader.read(Files.write(dir.resolve("i"), IdxFiles.images(0, 28, 28, 1)),
-                Files.write(dir.resolve("l"), IdxFiles.labels(0, 1)), 28, 28, 10)).hasMessageContaining("declares 0 images");
+        assertThatThrownBy(() -> IdxReader.read(
+                        Files.write(dir.resolve("i"), IdxFiles.images(0, 28, 28, 1)),
+                        Files.write(dir.resolve("l"), IdxFiles.labels(0, 1)),
+                        28,
+                        28,
+                        10))
+                .hasMessageContaining("declares 0 images");
     }
 
     @Test
     void aBrokenCifarBatchIsNamedNotSkipped() throws Exception {
         Path batches = dir.resolve("cifar-10-batches-bin");
         Files.createDirectories(batches.resolve(Cifar10Provider.TEST));
-        DataRequest request = new DataRequest(List.of(dir), dir.resolve("cache"), false, List.of(URI.create("http://127.0.0.1:9/")), 0,
+        DataRequest request = new DataRequest(
+                List.of(dir),
+                dir.resolve("cache"),
+                false,
+                List.of(URI.create("http://127.0.0.1:9/")),
+                0,
                 ComponentOptions.none("cifar10"));
         assertThatThrownBy(() -> new Cifar10Provider().load(request))
                 .hasMessageStartingWith(batches.resolve(Cifar10Provider.TEST) + " is a directory");
@@ -205,15 +259,33 @@ class DataInputsTest {
 
     @Test
     void syntheticSizesAreBoundedWithTheReason() {
-        DataRequest request = new DataRequest(List.of(), dir, true, List.of(), 0,
+        DataRequest request = new DataRequest(
+                List.of(),
+                dir,
+                true,
+                List.of(),
+                0,
                 new ComponentOptions("synthetic", Map.of("train-size", "100000000")));
         assertThatThrownBy(() -> new SyntheticProvider().load(request))
                 .hasMessageContaining("synthetic.train-size=100000000 is too large: at most 1000000");
-        DataRequest product = new DataRequest(List.of(), dir, true, List.of(), 0,
+        DataRequest product = new DataRequest(
+                List.of(),
+                dir,
+                true,
+                List.of(),
+                0,
                 new ComponentOptions("synthetic", Map.of("train-size", "1000000", "features", "3072")));
-        assertThatThrownBy(() -> new SyntheticProvider().load(product)).hasMessageContaining("too large: 3072000000 generated values");
-        Dataset ok = new SyntheticProvider().load(new DataRequest(List.of(), dir, true, List.of(), 0,
-                new ComponentOptions("synthetic", Map.of("train-size", "20", "test-size", "5", "features", "3072"))));
+        assertThatThrownBy(() -> new SyntheticProvider().load(product))
+                .hasMessageContaining("too large: 3072000000 generated values");
+        Dataset ok = new SyntheticProvider()
+                .load(new DataRequest(
+                        List.of(),
+                        dir,
+                        true,
+                        List.of(),
+                        0,
+                        new ComponentOptions(
+                                "synthetic", Map.of("train-size", "20", "test-size", "5", "features", "3072"))));
         assertThat(ok.inputSize()).isEqualTo(3072);
     }
 }

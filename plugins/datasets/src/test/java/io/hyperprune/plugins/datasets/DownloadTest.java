@@ -70,8 +70,11 @@ class DownloadTest {
     @Test
     void aTamperedFileFailsTheChecksumAndLeavesNothing(@TempDir Path cache) throws Exception {
         Path target = cache.resolve("mnist/train-labels-idx1-ubyte");
-        assertThatThrownBy(() -> new Downloader().fetch(List.of(base("tampered")), "x.gz", target, DataFiles.sha256(content)))
-                .isInstanceOf(InputException.class).hasMessageContaining("SHA-256").hasMessageContaining("nothing was stored");
+        assertThatThrownBy(() ->
+                        new Downloader().fetch(List.of(base("tampered")), "x.gz", target, DataFiles.sha256(content)))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("SHA-256")
+                .hasMessageContaining("nothing was stored");
         assertThat(target).doesNotExist();
         if (Files.exists(target.getParent())) {
             try (var files = Files.list(target.getParent())) {
@@ -83,20 +86,26 @@ class DownloadTest {
     @Test
     void anUnreachableServerIsNamedWithTheCauseNeverNull(@TempDir Path cache) throws Exception {
         int port;
-        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket closed =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             port = closed.getLocalPort(); // nobody listens once it is closed: connections are refused
         }
         URI base = URI.create("http://127.0.0.1:" + port + "/mnist/");
-        assertThatThrownBy(() -> new Downloader().fetch(List.of(base), "x.gz", cache.resolve("x"), DataFiles.sha256(content)))
-                .isInstanceOf(InputException.class).hasMessageContaining("http://127.0.0.1:" + port + "/mnist/x.gz: ConnectException")
+        assertThatThrownBy(() ->
+                        new Downloader().fetch(List.of(base), "x.gz", cache.resolve("x"), DataFiles.sha256(content)))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("http://127.0.0.1:" + port + "/mnist/x.gz: ConnectException")
                 .hasMessageNotContaining("null");
     }
 
     @Test
     void aServerErrorIsRetriedThenTheNextMirrorIsUsed(@TempDir Path cache) throws Exception {
         Path target = cache.resolve("mnist/labels");
-        assertThatThrownBy(() -> new Downloader().fetch(List.of(base("broken")), "x.gz", target, DataFiles.sha256(content)))
-                .isInstanceOf(InputException.class).hasMessageContaining("HTTP 500").hasMessageContaining("--mirror");
+        assertThatThrownBy(() ->
+                        new Downloader().fetch(List.of(base("broken")), "x.gz", target, DataFiles.sha256(content)))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("HTTP 500")
+                .hasMessageContaining("--mirror");
         assertThat(requests.get()).isEqualTo(Downloader.ATTEMPTS_PER_URL);
         new Downloader().fetch(List.of(base("broken"), base("good")), "x.gz", target, DataFiles.sha256(content));
         assertThat(Files.readAllBytes(target)).isEqualTo(content);

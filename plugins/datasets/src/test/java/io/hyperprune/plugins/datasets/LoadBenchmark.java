@@ -15,7 +15,12 @@ public final class LoadBenchmark {
     private LoadBenchmark() {}
 
     public static void main(String[] args) {
-        DataRequest request = new DataRequest(List.of(Path.of(args[0])), Path.of(args[0], "cache"), true, List.of(), 0,
+        DataRequest request = new DataRequest(
+                List.of(Path.of(args[0])),
+                Path.of(args[0], "cache"),
+                true,
+                List.of(),
+                0,
                 ComponentOptions.none("mnist"));
         MnistProvider mnist = new MnistProvider();
         double[] seconds = new double[7];
@@ -26,7 +31,8 @@ public final class LoadBenchmark {
         }
         double[] steady = Arrays.copyOfRange(seconds, 2, seconds.length);
         Arrays.sort(steady);
-        System.out.printf("MNIST load (60k+10k, with checksums): first %.3f s, median after warm-up %.3f s, all %s%n",
+        System.out.printf(
+                "MNIST load (60k+10k, with checksums): first %.3f s, median after warm-up %.3f s, all %s%n",
                 seconds[0], steady[steady.length / 2], Arrays.toString(seconds));
     }
 }

@@ -27,21 +27,26 @@ class ProvidersTest {
     @Test
     void realMnistHasTheExactCountsShapesAndChecksums(@TempDir Path cache) {
         String data = System.getenv("HYPERPRUNE_DATA");
-        assumeTrue(data != null && Files.isDirectory(Path.of(data, "mnist")), "real MNIST not provisioned (HYPERPRUNE_DATA/mnist)");
+        assumeTrue(
+                data != null && Files.isDirectory(Path.of(data, "mnist")),
+                "real MNIST not provisioned (HYPERPRUNE_DATA/mnist)");
         long start = System.nanoTime();
         Dataset mnist = new MnistProvider().load(request(List.of(Path.of(data)), cache, Map.of(), "mnist"));
         assertThat(mnist.train().size()).isEqualTo(60_000);
         assertThat(mnist.test().size()).isEqualTo(10_000);
         assertThat(mnist.train().features().shape()).containsExactly(60_000L, 784L);
-        assertThat(mnist.checksums()).containsEntry("train-images-idx3-ubyte",
-                "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+        assertThat(mnist.checksums())
+                .containsEntry(
+                        "train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
         assertThat(mnist.checksums()).containsAllEntriesOf(new MnistProvider().checksums());
         System.err.printf("MNIST loaded in %.0f ms (incl. checksums)%n", (System.nanoTime() - start) / 1e6);
     }
 
     @Test
     void debianFashionMnistIsFoundAndExact(@TempDir Path cache) {
-        assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")), "Debian's dataset-fashion-mnist not installed");
+        assumeTrue(
+                Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
+                "Debian's dataset-fashion-mnist not installed");
         Dataset fashion = new FashionMnistProvider().load(request(List.of(), cache, Map.of(), "fashion-mnist"));
         assertThat(fashion.train().size()).isEqualTo(60_000);
         assertThat(fashion.test().size()).isEqualTo(10_000);
@@ -51,8 +56,11 @@ class ProvidersTest {
 
     @Test
     void offlineWithoutFilesNamesTheSearchedDirectories(@TempDir Path empty) {
-        assertThatThrownBy(() -> new MnistProvider().load(request(List.of(empty), empty.resolve("cache"), Map.of(), "mnist")))
-                .isInstanceOf(InputException.class).hasMessageContaining("--offline").hasMessageContaining(empty.toString());
+        assertThatThrownBy(() ->
+                        new MnistProvider().load(request(List.of(empty), empty.resolve("cache"), Map.of(), "mnist")))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("--offline")
+                .hasMessageContaining(empty.toString());
     }
 
     @Test
@@ -60,7 +68,10 @@ class ProvidersTest {
         Map<String, String> options = Map.of("train-size", "2000", "test-size", "500", "seed", "3");
         Dataset a = new SyntheticProvider().load(request(List.of(), cache, options, "synthetic"));
         Dataset b = new SyntheticProvider().load(request(List.of(), cache, options, "synthetic"));
-        assertThat(java.util.Arrays.equals(a.train().features().data().asFloat(), b.train().features().data().asFloat())).isTrue();
+        assertThat(java.util.Arrays.equals(
+                        a.train().features().data().asFloat(),
+                        b.train().features().data().asFloat()))
+                .isTrue();
         assertThat(a.train().size()).isEqualTo(2000);
         // Best single-pixel classifier (nearest class mean on one feature) stays far below an MLP's accuracy.
         float[] x = a.train().features().data().asFloat();
@@ -77,7 +88,8 @@ class ProvidersTest {
             for (int s = 0; s < y.length; s++) {
                 int guess = 0;
                 for (int c = 1; c < 10; c++) {
-                    if (Math.abs(x[s * 784 + feature] - sum[c] / count[c]) < Math.abs(x[s * 784 + feature] - sum[guess] / count[guess])) {
+                    if (Math.abs(x[s * 784 + feature] - sum[c] / count[c])
+                            < Math.abs(x[s * 784 + feature] - sum[guess] / count[guess])) {
                         guess = c;
                     }
                 }
@@ -105,32 +117,44 @@ class ProvidersTest {
             files[f] = content;
             Files.write(batches.resolve(f < 5 ? Cifar10Provider.TRAIN.get(f) : Cifar10Provider.TEST), content);
         }
-        Dataset cifar = new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3).load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10"));
+        Dataset cifar = new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
+                .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10"));
         assertThat(cifar.train().features().shape()).containsExactly(15L, 3L, 32L, 32L);
         assertThat(cifar.test().size()).isEqualTo(3);
         int pixel = files[5][1 + 1024 + 5] & 0xff; // test record 0, channel 1, row 0, column 5
-        assertThat(cifar.test().features().getFloat(0, 1, 0, 5)).isCloseTo((pixel / 255f - 0.4822f) / 0.1994f, org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(cifar.test().features().getFloat(0, 1, 0, 5))
+                .isCloseTo((pixel / 255f - 0.4822f) / 0.1994f, org.assertj.core.api.Assertions.within(1e-5f));
         assertThat(cifar.test().labels().getInt(0)).isEqualTo(files[5][0]);
 
-        INDArray batch = cifar.train().features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4)).dup();
+        INDArray batch = cifar.train()
+                .features()
+                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4))
+                .dup();
         INDArray once = cifar.trainAugmentation().orElseThrow().apply(batch.dup(), new SplittableRandom(9));
         INDArray again = cifar.trainAugmentation().orElseThrow().apply(batch.dup(), new SplittableRandom(9));
         assertThat(once.data().asFloat()).containsExactly(again.data().asFloat());
         assertThat(once.shape()).containsExactly(4L, 3L, 32L, 32L);
 
         // Real batches hold 10000 records: these 3-record files are each a batch truncated at a record boundary.
-        assertThatThrownBy(() -> new Cifar10Provider().load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
-                .isInstanceOf(InputException.class).hasMessageContaining(batches.resolve(Cifar10Provider.TRAIN.get(0)).toString())
+        assertThatThrownBy(() ->
+                        new Cifar10Provider().load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(
+                        batches.resolve(Cifar10Provider.TRAIN.get(0)).toString())
                 .hasMessageContaining("holds 3 records, expected 10000 records of 3073 bytes");
-        Files.write(batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], Cifar10Provider.RECORD + 7));
+        Files.write(
+                batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], Cifar10Provider.RECORD + 7));
         assertThatThrownBy(() -> new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
-                .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
-                .isInstanceOf(InputException.class).hasMessageContaining(batches.resolve(Cifar10Provider.TEST).toString())
+                        .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining(batches.resolve(Cifar10Provider.TEST).toString())
                 .hasMessageContaining("holds 3080 bytes (1 records of 3073 bytes and 7 bytes more)");
-        Files.write(batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], 4 * Cifar10Provider.RECORD));
+        Files.write(
+                batches.resolve(Cifar10Provider.TEST), java.util.Arrays.copyOf(files[5], 4 * Cifar10Provider.RECORD));
         assertThatThrownBy(() -> new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
-                .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
-                .isInstanceOf(InputException.class).hasMessageContaining("holds 4 records, expected 3 records");
+                        .load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("holds 4 records, expected 3 records");
         Nd4j.getRandom();
     }
 }

@@ -16,7 +16,12 @@ class SyntheticContractTest extends DatasetProviderContract {
 
     @Override
     protected DataRequest request() {
-        return new DataRequest(List.of(), Path.of("unused"), true, List.of(), 0,
+        return new DataRequest(
+                List.of(),
+                Path.of("unused"),
+                true,
+                List.of(),
+                0,
                 new ComponentOptions("synthetic", Map.of("train-size", "300", "test-size", "100")));
     }
 }

@@ -50,7 +50,9 @@ public final class LinearHypernetwork implements Hypernetwork {
      */
     private static SDVariable generate(SameDiff sd, SDVariable coefficients, TensorSpec tensor) {
         INDArray value = tensor.initialValue();
-        SDVariable endpoints = sd.var(tensor.name() + "/" + ENDPOINTS, value.reshape(1, value.length()).repeat(0, 2));
+        SDVariable endpoints = sd.var(
+                tensor.name() + "/" + ENDPOINTS,
+                value.reshape(1, value.length()).repeat(0, 2));
         long[] shape = new long[tensor.shape().length + 1];
         shape[0] = -1;
         System.arraycopy(tensor.shape(), 0, shape, 1, tensor.shape().length);

@@ -37,8 +37,11 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
 
     @Override
     public Map<String, String> options() {
-        return Map.of(PIVOTS, "number of evenly spaced pivots in [0, 1] (default 6)",
-                POSITIONS, "explicit pivot positions, comma-separated and strictly increasing, e.g. 0,0.2,0.5,1");
+        return Map.of(
+                PIVOTS,
+                "number of evenly spaced pivots in [0, 1] (default 6)",
+                POSITIONS,
+                "explicit pivot positions, comma-separated and strictly increasing, e.g. 0,0.2,0.5,1");
     }
 
     /**
@@ -67,7 +70,8 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
             for (int i = 0; i < result.length; i++) {
                 result[i] = positions.get(i);
                 if (!Double.isFinite(result[i]) || (i > 0 && result[i] <= result[i - 1])) {
-                    throw new InputException("option piecewise.positions must be finite and strictly increasing, got " + positions);
+                    throw new InputException(
+                            "option piecewise.positions must be finite and strictly increasing, got " + positions);
                 }
             }
             return result;
@@ -126,7 +130,8 @@ public final class PiecewiseHypernetwork implements Hypernetwork {
      */
     static SDVariable combine(SameDiff sd, SDVariable coefficients, int rows, TensorSpec tensor, String name) {
         org.nd4j.linalg.api.ndarray.INDArray value = tensor.initialValue();
-        org.nd4j.linalg.api.ndarray.INDArray initial = value.reshape(1, value.length()).repeat(0, rows);
+        org.nd4j.linalg.api.ndarray.INDArray initial =
+                value.reshape(1, value.length()).repeat(0, rows);
         SDVariable stacked = sd.var(tensor.name() + "/" + name, initial);
         long[] shape = new long[tensor.shape().length + 1];
         shape[0] = -1;

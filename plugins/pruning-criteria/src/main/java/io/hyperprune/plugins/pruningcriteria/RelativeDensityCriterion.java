@@ -32,10 +32,13 @@ public final class RelativeDensityCriterion implements PruningCriterion {
     public INDArray scores(PosteriorView parameter, long seed, ComponentOptions options) {
         INDArray mean = parameter.mean().castTo(DataType.DOUBLE);
         INDArray squared = mean.mul(mean);
-        INDArray score = parameter.sigma().map(sigma -> {
-            INDArray s = sigma.castTo(DataType.DOUBLE);
-            return squared.div(s.mul(s));
-        }).orElse(squared);
+        INDArray score = parameter
+                .sigma()
+                .map(sigma -> {
+                    INDArray s = sigma.castTo(DataType.DOUBLE);
+                    return squared.div(s.mul(s));
+                })
+                .orElse(squared);
         return Transforms.min(score, MAX_SCORE, false).castTo(DataType.FLOAT);
     }
 }

@@ -33,14 +33,18 @@ abstract class GaussianEvidence implements Evidence {
     }
 
     @Override
-    public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable noise, ComponentOptions options) {
+    public SDVariable trainingWeight(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable noise,
+            ComponentOptions options) {
         return GaussianPosterior.sample(sd, posterior, noise);
     }
 
     @Override
-    public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            ComponentOptions options) {
+    public SDVariable evaluationWeight(
+            SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
         return posterior.get(GaussianPosterior.MEAN);
     }
 

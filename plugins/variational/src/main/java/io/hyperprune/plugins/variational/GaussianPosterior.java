@@ -77,13 +77,20 @@ final class GaussianPosterior {
      * norms) and the rest works on [K]: on a hypernetwork's [K, 784, 50] tensors the element-wise
      * form's ten full-size operations and their gradients were ~15 % of a step.
      */
-    static SDVariable kl(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, SDVariable logPriorSigma, SDVariable precision) {
+    static SDVariable kl(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable logPriorSigma,
+            SDVariable precision) {
         SDVariable mu = posterior.get(MEAN);
         SDVariable sigma = sigma(sd, posterior.get(LOG_SIGMA));
         int[] axes = elementAxes(parameter);
         SDVariable squares = sd.squaredNorm(sigma, axes).add(sd.squaredNorm(mu, axes));
         SDVariable logSigmaSum = sd.math().log(sigma).sum(axes);
-        return squares.mul(precision.mul(0.5)).sub(logSigmaSum).add(logPriorSigma.sub(0.5).mul((double) parameter.size()));
+        return squares.mul(precision.mul(0.5))
+                .sub(logSigmaSum)
+                .add(logPriorSigma.sub(0.5).mul((double) parameter.size()));
     }
 
     /** The axes of one model's elements: every axis but the leading model axis. */

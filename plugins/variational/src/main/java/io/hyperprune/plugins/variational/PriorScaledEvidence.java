@@ -1,7 +1,6 @@
 package io.hyperprune.plugins.variational;
 
 import io.hyperprune.api.ComponentOptions;
-import io.hyperprune.api.Evidence;
 import io.hyperprune.api.ParameterSpec;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -26,8 +25,12 @@ public final class PriorScaledEvidence extends GaussianEvidence {
     }
 
     @Override
-    public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable lambda, ComponentOptions options) {
+    public SDVariable penalty(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable lambda,
+            ComponentOptions options) {
         double priorSigma = GaussianPosterior.priorSigma(options);
         // Prior N(0, s^2 / lambda): ln s_k = ln s - ln(lambda_k) / 2, precision_k = lambda_k / s^2, both [K].
         SDVariable logPriorSigma = sd.math().log(lambda).mul(-0.5).add(Math.log(priorSigma));

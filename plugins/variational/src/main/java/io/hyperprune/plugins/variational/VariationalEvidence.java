@@ -1,7 +1,6 @@
 package io.hyperprune.plugins.variational;
 
 import io.hyperprune.api.ComponentOptions;
-import io.hyperprune.api.Evidence;
 import io.hyperprune.api.ParameterSpec;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -26,10 +25,17 @@ public final class VariationalEvidence extends GaussianEvidence {
     }
 
     @Override
-    public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable lambda, ComponentOptions options) {
+    public SDVariable penalty(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable lambda,
+            ComponentOptions options) {
         double priorSigma = GaussianPosterior.priorSigma(options);
-        SDVariable kl = GaussianPosterior.kl(sd, parameter, posterior,
+        SDVariable kl = GaussianPosterior.kl(
+                sd,
+                parameter,
+                posterior,
                 sd.constant(Nd4j.scalar((float) Math.log(priorSigma))),
                 sd.constant(Nd4j.scalar((float) (1.0 / (priorSigma * priorSigma)))));
         return kl.mul(lambda);

@@ -47,23 +47,33 @@ public final class WeightDecayEvidence implements Evidence {
     }
 
     @Override
-    public SDVariable trainingWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable noise, ComponentOptions options) {
-        return posterior.get(VALUE);
-    }
-
-    @Override
-    public SDVariable evaluationWeight(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
+    public SDVariable trainingWeight(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable noise,
             ComponentOptions options) {
         return posterior.get(VALUE);
     }
 
     @Override
-    public SDVariable penalty(SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior,
-            SDVariable lambda, ComponentOptions options) {
+    public SDVariable evaluationWeight(
+            SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
+        return posterior.get(VALUE);
+    }
+
+    @Override
+    public SDVariable penalty(
+            SameDiff sd,
+            ParameterSpec parameter,
+            Map<String, SDVariable> posterior,
+            SDVariable lambda,
+            ComponentOptions options) {
         double priorSigma = GaussianPosterior.priorSigma(options);
         SDVariable w = posterior.get(VALUE);
-        return sd.squaredNorm(w, GaussianPosterior.elementAxes(parameter)).mul(lambda).div(priorSigma);
+        return sd.squaredNorm(w, GaussianPosterior.elementAxes(parameter))
+                .mul(lambda)
+                .div(priorSigma);
     }
 
     @Override

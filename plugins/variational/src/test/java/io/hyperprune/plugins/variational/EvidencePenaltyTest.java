@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The penalties of L1, L2, L3 (METHOD.md) on tiny hand-made tensors, checked against the formulas. */
 class EvidencePenaltyTest {
 
-    private static final ParameterSpec WEIGHT = new ParameterSpec("dense0/W", new long[] {2, 3}, ParameterSpec.Kind.WEIGHT, 2, 3);
+    private static final ParameterSpec WEIGHT =
+            new ParameterSpec("dense0/W", new long[] {2, 3}, ParameterSpec.Kind.WEIGHT, 2, 3);
 
     // Two models on the model axis, so the per-model reduction is exercised too.
     private static final float[][] MU = {{0.5f, -1f, 0f, 2f, 0.1f, -0.3f}, {1f, 1f, 1f, -1f, -1f, -1f}};
@@ -85,8 +86,10 @@ class EvidencePenaltyTest {
         INDArray noise = Nd4j.createFromArray(new float[][][] {{{1, -1, 2}, {0, 0.5f, -2}}, {{0, 0, 0}, {1, 1, 1}}});
         SDVariable eps = sd.constant("eps", noise);
         VariationalEvidence evidence = new VariationalEvidence();
-        INDArray sampled = evidence.trainingWeight(sd, WEIGHT, posterior, eps, options("variational", Map.of())).eval();
-        INDArray mean = evidence.evaluationWeight(sd, WEIGHT, posterior, options("variational", Map.of())).eval();
+        INDArray sampled = evidence.trainingWeight(sd, WEIGHT, posterior, eps, options("variational", Map.of()))
+                .eval();
+        INDArray mean = evidence.evaluationWeight(sd, WEIGHT, posterior, options("variational", Map.of()))
+                .eval();
         for (int k = 0; k < 2; k++) {
             for (int i = 0; i < 6; i++) {
                 double sigma = 1e-5 + Math.exp(LOG_SIGMA[k][i]);
@@ -99,11 +102,13 @@ class EvidencePenaltyTest {
 
     @Test
     void penaltyGradientsMatchFiniteDifferences() {
-        for (Evidence evidence : new Evidence[] {new VariationalEvidence(), new PriorScaledEvidence(), new WeightDecayEvidence()}) {
+        for (Evidence evidence :
+                new Evidence[] {new VariationalEvidence(), new PriorScaledEvidence(), new WeightDecayEvidence()}) {
             SameDiff sd = SameDiff.create();
             Map<String, SDVariable> posterior = posterior(sd, evidence);
             SDVariable lambda = sd.constant("lambda", Nd4j.createFromArray(0.5f, 4f));
-            SDVariable loss = evidence.penalty(sd, WEIGHT, posterior, lambda, options(evidence.id(), Map.of())).sum();
+            SDVariable loss = evidence.penalty(sd, WEIGHT, posterior, lambda, options(evidence.id(), Map.of()))
+                    .sum();
             sd.setLossVariables(loss);
             String[] names = posterior.values().stream().map(SDVariable::name).toArray(String[]::new);
             Map<String, INDArray> gradients = sd.calculateGradients(Map.of(), names);
@@ -120,7 +125,8 @@ class EvidencePenaltyTest {
                     double numeric = (up - down) / (2 * h);
                     double analytic = gradients.get(name).getDouble(index);
                     assertThat(Double.isFinite(analytic)).isTrue();
-                    assertThat(analytic).as("%s d/d %s[%d]", evidence.id(), name, index)
+                    assertThat(analytic)
+                            .as("%s d/d %s[%d]", evidence.id(), name, index)
                             .isCloseTo(numeric, within(2e-2 * Math.max(1, Math.abs(numeric))));
                 }
             }
@@ -129,7 +135,8 @@ class EvidencePenaltyTest {
 
     @Test
     void penaltiesAreNonNegativeAtInitialisation() {
-        for (Evidence evidence : new Evidence[] {new VariationalEvidence(), new PriorScaledEvidence(), new WeightDecayEvidence()}) {
+        for (Evidence evidence :
+                new Evidence[] {new VariationalEvidence(), new PriorScaledEvidence(), new WeightDecayEvidence()}) {
             for (double p : penalty(evidence, Map.of(), 0.001, 100)) {
                 assertThat(p).isGreaterThanOrEqualTo(0);
             }
@@ -140,7 +147,8 @@ class EvidencePenaltyTest {
         SameDiff sd = SameDiff.create();
         Map<String, SDVariable> posterior = posterior(sd, evidence);
         SDVariable lambda = sd.constant("lambda", Nd4j.createFromArray((float) lambda0, (float) lambda1));
-        INDArray result = evidence.penalty(sd, WEIGHT, posterior, lambda, options(evidence.id(), options)).eval();
+        INDArray result = evidence.penalty(sd, WEIGHT, posterior, lambda, options(evidence.id(), options))
+                .eval();
         assertThat(result.shape()).containsExactly(2L);
         return result.toDoubleVector();
     }
@@ -149,7 +157,11 @@ class EvidencePenaltyTest {
         Map<String, SDVariable> posterior = new LinkedHashMap<>();
         for (var tensor : evidence.posterior(WEIGHT, options(evidence.id(), Map.of()))) {
             float[][] values = tensor.role().equals(GaussianPosterior.LOG_SIGMA) ? LOG_SIGMA : MU;
-            posterior.put(tensor.role(), sd.var(tensor.role(), Nd4j.createFromArray(values).reshape(2, 2, 3).castTo(DataType.FLOAT)));
+            posterior.put(
+                    tensor.role(),
+                    sd.var(
+                            tensor.role(),
+                            Nd4j.createFromArray(values).reshape(2, 2, 3).castTo(DataType.FLOAT)));
         }
         return posterior;
     }

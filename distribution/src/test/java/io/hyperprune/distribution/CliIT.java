@@ -60,6 +60,17 @@ class CliIT {
     }
 
     @Test
+    void doctorListsTheUsableComponentsOfEverySpi() {
+        String out = CliRun.run("doctor").expectExit(0).out();
+        assertThat(out)
+                .contains(
+                        "  evidence      prior-scaled, variational, weight-decay",
+                        "  hypernetwork  constant, linear, piecewise",
+                        "  pruning criterion magnitude, random, relative-density",
+                        "  data set      cifar10, fashion-mnist, mnist, synthetic");
+    }
+
+    @Test
     void typoInAComponentIdSuggestsTheRightOneAndExitsTwo() {
         String err = CliRun.run("train", "--dataset", "synthetic", "--evidence", "variatonal", "--out", "unused")
                 .expectExit(2)

@@ -71,12 +71,6 @@ public final class Boundary {
 
     /** The name of an SPI as users see it: "evidence", "hypernetwork", "pruning criterion", "data set". */
     public static String kind(Class<?> spi) {
-        return switch (spi.getSimpleName()) {
-            case "Evidence" -> "evidence";
-            case "Hypernetwork" -> "hypernetwork";
-            case "PruningCriterion" -> "pruning criterion";
-            case "DatasetProvider" -> "data set";
-            default -> spi.getSimpleName();
-        };
+        return Spi.of(spi).kind();
     }
 }

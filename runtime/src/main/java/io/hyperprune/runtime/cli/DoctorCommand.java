@@ -3,13 +3,21 @@ package io.hyperprune.runtime.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
+import io.hyperprune.api.Component;
+import io.hyperprune.api.DatasetProvider;
+import io.hyperprune.api.Evidence;
+import io.hyperprune.api.Hypernetwork;
+import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.engine.kernels.NativeThreads;
+import io.hyperprune.runtime.boundary.Spi;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
@@ -23,11 +31,24 @@ final class DoctorCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
     private final Console console;
+    /** The usable components by SPI and id, as ComponentModule binds them. */
+    private final Map<String, Map<String, ? extends Component>> usable;
 
     @Inject
-    DoctorCommand(ComponentRegistry registry, Console console) {
+    DoctorCommand(
+            ComponentRegistry registry,
+            Console console,
+            Map<String, Evidence> evidences,
+            Map<String, Hypernetwork> hypernetworks,
+            Map<String, PruningCriterion> criteria,
+            Map<String, DatasetProvider> datasets) {
         this.registry = requireNonNull(registry, "registry is null");
         this.console = requireNonNull(console, "console is null");
+        this.usable = Map.of(
+                Spi.EVIDENCE.kind(), evidences,
+                Spi.HYPERNETWORK.kind(), hypernetworks,
+                Spi.PRUNING_CRITERION.kind(), criteria,
+                Spi.DATA_SET.kind(), datasets);
     }
 
     @Override
@@ -65,6 +86,12 @@ final class DoctorCommand implements Callable<Integer> {
                 .count();
         out.println("components      " + (registry.describe().size() - unusable) + " usable, " + unusable + " unusable"
                 + (unusable > 0 ? " (see hyperprune plugins)" : ""));
+        for (Spi spi : Spi.values()) {
+            out.printf(
+                    "  %-13s %s%n",
+                    spi.kind(),
+                    String.join(", ", new TreeSet<>(usable.get(spi.kind()).keySet())));
+        }
         out.println("HYPERPRUNE_DATA " + System.getenv().getOrDefault("HYPERPRUNE_DATA", "unset"));
         return 0;
     }

@@ -106,14 +106,6 @@ final class PluginsCommand implements Callable<Integer> {
     }
 
     static Class<? extends Component> spi(String name) {
-        return switch (name) {
-            case "evidence" -> io.hyperprune.api.Evidence.class;
-            case "hypernetwork" -> io.hyperprune.api.Hypernetwork.class;
-            case "criterion", "pruning-criterion" -> io.hyperprune.api.PruningCriterion.class;
-            case "dataset", "data" -> io.hyperprune.api.DatasetProvider.class;
-            default ->
-                throw new io.hyperprune.api.InputException(
-                        "unknown SPI '" + name + "'; use evidence, hypernetwork, criterion or dataset");
-        };
+        return io.hyperprune.runtime.boundary.Spi.named(name).type();
     }
 }

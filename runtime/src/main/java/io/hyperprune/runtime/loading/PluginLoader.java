@@ -2,13 +2,10 @@ package io.hyperprune.runtime.loading;
 
 import io.hyperprune.api.ApiVersion;
 import io.hyperprune.api.Component;
-import io.hyperprune.api.DatasetProvider;
-import io.hyperprune.api.Evidence;
-import io.hyperprune.api.Hypernetwork;
-import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.runtime.boundary.Boundary;
 import io.hyperprune.runtime.boundary.PluginCalls;
 import io.hyperprune.runtime.boundary.PluginRef;
+import io.hyperprune.runtime.boundary.Spi;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,8 +36,7 @@ import java.util.stream.Stream;
 public final class PluginLoader {
 
     /** The SPIs a plugin can implement. */
-    public static final List<Class<? extends Component>> SPIS =
-            List.of(Evidence.class, Hypernetwork.class, PruningCriterion.class, DatasetProvider.class);
+    public static final List<Class<? extends Component>> SPIS = Spi.types();
 
     static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     /** Class-file major version of Java 17. */

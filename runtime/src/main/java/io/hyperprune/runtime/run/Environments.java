@@ -15,6 +15,27 @@ public final class Environments {
                 System.getProperty("java.version"),
                 Nd4j.getBackend().getClass().getSimpleName(),
                 threads == null ? "unset" : threads,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                switches(System.getProperties(), System.getenv()));
+    }
+
+    /**
+     * The execution switches set for this process: {@code -Dhyperprune.*} properties (executor, sparse,
+     * split, ...) and {@code HYPERPRUNE_NATIVE_THREADS}. They change how a step runs (and with it the float
+     * rounding of some sums), so a run's provenance names them.
+     */
+    static java.util.SortedMap<String, String> switches(
+            java.util.Properties properties, java.util.Map<String, String> env) {
+        java.util.SortedMap<String, String> switches = new java.util.TreeMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith("hyperprune.") && !name.equals("hyperprune.home")) {
+                switches.put("-D" + name, properties.getProperty(name));
+            }
+        }
+        String nativeThreads = env.get("HYPERPRUNE_NATIVE_THREADS");
+        if (nativeThreads != null) {
+            switches.put("HYPERPRUNE_NATIVE_THREADS", nativeThreads);
+        }
+        return switches;
     }
 }

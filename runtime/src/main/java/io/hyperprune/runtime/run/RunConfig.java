@@ -40,7 +40,17 @@ public record RunConfig(
     }
 
     /** Where it ran: versions, backend and threads (bit-identical results need the same thread count). */
-    public record Environment(String hyperprune, String java, String backend, String ompNumThreads, int processors) {}
+    /**
+     * @param switches execution switches set for the process ({@code -Dhyperprune.*}, {@code HYPERPRUNE_NATIVE_THREADS});
+     *     absent in files of older versions
+     */
+    public record Environment(
+            String hyperprune,
+            String java,
+            String backend,
+            String ompNumThreads,
+            int processors,
+            java.util.SortedMap<String, String> switches) {}
 
     public RunConfig {
         requireNonNull(dataset, "dataset is null");

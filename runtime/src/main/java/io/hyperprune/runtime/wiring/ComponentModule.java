@@ -5,10 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
 import io.hyperprune.api.Component;
-import io.hyperprune.api.DatasetProvider;
-import io.hyperprune.api.Evidence;
-import io.hyperprune.api.Hypernetwork;
-import io.hyperprune.api.PruningCriterion;
+import io.hyperprune.runtime.boundary.Spi;
 
 /**
  * Binds the registry and, per SPI, a {@code Map<String, SPI>} of the usable components by id, so the
@@ -25,10 +22,9 @@ public final class ComponentModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(ComponentRegistry.class).toInstance(registry);
-        bindAll(Evidence.class);
-        bindAll(Hypernetwork.class);
-        bindAll(PruningCriterion.class);
-        bindAll(DatasetProvider.class);
+        for (Spi spi : Spi.values()) {
+            bindAll(spi.type());
+        }
     }
 
     private <T extends Component> void bindAll(Class<T> spi) {

@@ -168,26 +168,16 @@ public final class Experiment {
         for (PruningCriterion criterion : criteria) {
             new io.hyperprune.runtime.run.ComponentOptionsParser(config.options()).optionsFor(criterion);
         }
-        Path recorded = directory.resolve(CONFIG);
-        if (Files.exists(recorded)) {
-            ExperimentConfig stored = readConfig(recorded);
-            if (!stored.equals(config)) {
-                throw new InputException(directory + " holds an experiment with other settings (" + recorded
-                        + "; differing: "
-                        + String.join(", ", differences(stored, config))
-                        + "); its results would mix both: run it with the"
-                        + " settings of " + recorded + " (e.g. --config " + recorded + "), or choose another --out");
-            }
-            if (!resume) {
-                throw new InputException(directory + " already holds this experiment (" + recorded
-                        + "); add --resume to continue" + " it, or choose another --out");
-            }
+        ExperimentRecord.check(directory, config);
+        if (Files.exists(directory.resolve(CONFIG)) && !resume) {
+            throw new InputException(directory + " already holds this experiment (" + directory.resolve(CONFIG)
+                    + "); add --resume to continue it, or choose another --out");
         }
         if (!resume) {
             for (GridRun run : runs) {
                 if (Files.exists(runDirectory(run))) {
                     throw new InputException("run directory " + runDirectory(run)
-                            + " already exists; add --resume to continue the" + " experiment, or choose another --out");
+                            + " already exists; add --resume to continue the experiment, or choose another --out");
                 }
             }
         }
@@ -195,10 +185,7 @@ public final class Experiment {
 
     /** Records the (checked) configuration as {@code experiment.json}, once: it is never replaced. */
     public void record() {
-        Path recorded = directory.resolve(CONFIG);
-        if (!Files.exists(recorded)) {
-            AtomicFiles.writeString(recorded, Json.write(config));
-        }
+        ExperimentRecord.record(directory, config);
     }
 
     /**
@@ -370,30 +357,6 @@ public final class Experiment {
 
     public Path runDirectory(GridRun run) {
         return directory.resolve("runs").resolve(run.name());
-    }
-
-    private static ExperimentConfig readConfig(Path file) {
-        try {
-            return Json.MAPPER.readValue(file.toFile(), ExperimentConfig.class);
-        } catch (IOException | RuntimeException e) {
-            throw new InputException(
-                    file + " is not an experiment configuration (" + Failures.describe(e) + "); it records the"
-                            + " settings of the experiment in this directory: restore it, or choose another --out",
-                    e);
-        }
-    }
-
-    /** The keys of {@code experiment.json} whose values differ. */
-    private static List<String> differences(ExperimentConfig a, ExperimentConfig b) {
-        var left = Json.MAPPER.valueToTree(a);
-        var right = Json.MAPPER.valueToTree(b);
-        List<String> keys = new ArrayList<>();
-        left.fieldNames().forEachRemaining(key -> {
-            if (!left.get(key).equals(right.get(key))) {
-                keys.add(key + " " + left.get(key) + " there, " + right.get(key) + " now");
-            }
-        });
-        return keys;
     }
 
     /**

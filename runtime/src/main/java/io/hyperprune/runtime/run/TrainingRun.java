@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -115,12 +114,6 @@ public final class TrainingRun {
     public record Outcome(RunResult result, Trainer trainer) {}
 
     /**
-     * {@code checkpoint.json}: the epoch {@code model.fb} holds, and that file's SHA-256, so a model and
-     * its checkpoint from different saves (a kill between the two renames) are recognised.
-     */
-    record Checkpoint(int epoch, double trainingSeconds, String modelSha256) {}
-
-    /**
      * Trains, or continues from the last checkpoint when {@code resume} is true and one exists.
      *
      * @throws InputException if the directory holds another run, a run of an experiment (only the
@@ -164,7 +157,8 @@ public final class TrainingRun {
         }
         Path checkpointFile = directory.resolve(CHECKPOINT);
         Path modelFile = directory.resolve(MODEL);
-        Optional<Checkpoint> checkpoint = resume ? usableCheckpoint(progress) : Optional.empty();
+        Optional<RunFiles.Checkpoint> checkpoint =
+                resume ? RunFiles.usableCheckpoint(directory, progress) : Optional.empty();
         String modelSha256 = null;
         if (checkpoint.isPresent()) {
             if (checkpoint.get().epoch() > config.epochs()) {
@@ -183,15 +177,15 @@ public final class TrainingRun {
                 firstEpoch = checkpoint.get().epoch() + 1;
                 previousSeconds = checkpoint.get().trainingSeconds();
                 modelSha256 = checkpoint.get().modelSha256();
-                metricRows.addAll(readMetricRows(firstEpoch - 1));
+                metricRows.addAll(RunFiles.readMetricRows(directory, firstEpoch - 1));
             } catch (InputException e) {
                 progress.warn(e.getMessage() + "; the run starts again from epoch 1");
             }
         }
         if (graph == null) {
             // Nothing usable to continue from: what describes an earlier model must not outlive it.
-            deleteIfExists(directory.resolve(RESULT));
-            deleteIfExists(checkpointFile);
+            RunFiles.deleteIfExists(directory.resolve(RESULT));
+            RunFiles.deleteIfExists(checkpointFile);
             // Several plain models (one per lambda) train side by side, each with its own tensors.
             Hypernetwork generator = config.plain() && config.lambdas().size() > 1
                     ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(config.lambdas(), config.range())
@@ -222,14 +216,15 @@ public final class TrainingRun {
                 progress.epochStarted(epoch, config.epochs(), trainer.stepsPerEpoch());
                 last = trainer.trainEpoch(epoch, progress::step, schedule.evaluates(epoch, config.epochs()));
                 seconds += last.trainSeconds();
-                metricRows.addAll(rows(last));
+                metricRows.addAll(RunFiles.metricRows(last));
                 // Rows after the checkpoint's epoch are dropped on resume (readMetricRows), then written again.
-                writeMetrics(metricRows);
+                RunFiles.writeMetrics(directory, metricRows);
                 if (schedule.saves(epoch, config.epochs(), System.nanoTime() - saved)) {
                     // The model first, then the checkpoint naming its checksum: a kill between the two leaves a
                     // checkpoint that does not match the model, which resume recognises.
                     modelSha256 = ModelFile.save(graph.sameDiff(), modelFile);
-                    AtomicFiles.writeString(checkpointFile, Json.write(new Checkpoint(epoch, seconds, modelSha256)));
+                    AtomicFiles.writeString(
+                            checkpointFile, Json.write(new RunFiles.Checkpoint(epoch, seconds, modelSha256)));
                     saved = System.nanoTime();
                 }
                 progress.epochFinished(last);
@@ -251,7 +246,7 @@ public final class TrainingRun {
         List<Double> accuracy = last != null ? last.testAccuracy() : trainer.testAccuracy(config.lambdas(), Map.of());
         if (modelSha256 == null) { // zero epochs asked for
             modelSha256 = ModelFile.save(graph.sameDiff(), modelFile);
-            AtomicFiles.writeString(checkpointFile, Json.write(new Checkpoint(0, seconds, modelSha256)));
+            AtomicFiles.writeString(checkpointFile, Json.write(new RunFiles.Checkpoint(0, seconds, modelSha256)));
         }
         // The epochs the model on disk holds: what was asked for, or what a resumed finished run already had.
         int trainedEpochs = Math.max(config.epochs(), firstEpoch - 1);
@@ -269,37 +264,6 @@ public final class TrainingRun {
         return new Outcome(result, trainer);
     }
 
-    /** The checkpoint to continue from, if there is one whose model file is the one it describes. */
-    private Optional<Checkpoint> usableCheckpoint(Progress progress) {
-        Path file = directory.resolve(CHECKPOINT);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        Checkpoint checkpoint;
-        try {
-            checkpoint = Json.MAPPER.readValue(file.toFile(), Checkpoint.class);
-        } catch (IOException e) {
-            progress.warn(file + " is not a checkpoint ("
-                    + (Files.isRegularFile(file) && sizeOf(file) == 0
-                            ? "empty"
-                            : e.getMessage().lines().findFirst().orElse(""))
-                    + "); the run starts again from epoch 1");
-            return Optional.empty();
-        }
-        if (checkpoint == null || checkpoint.epoch() < 0 || !(checkpoint.trainingSeconds() >= 0)) {
-            progress.warn(file + " does not name a saved epoch; the run starts again from epoch 1");
-            return Optional.empty();
-        }
-        Optional<String> mismatch =
-                ModelFile.mismatch(directory.resolve(MODEL), Optional.ofNullable(checkpoint.modelSha256()));
-        if (mismatch.isPresent()) {
-            progress.warn(
-                    mismatch.get() + "; it does not belong to " + file + ", so the run starts again from epoch 1");
-            return Optional.empty();
-        }
-        return Optional.of(checkpoint);
-    }
-
     /**
      * The trained model of a finished (or checkpointed) run, ready for evaluation and pruning, after
      * checking that {@code model.fb} is the model {@code result.json} (or {@code checkpoint.json}) describes.
@@ -314,7 +278,7 @@ public final class TrainingRun {
                 + " 'experiment --resume' for a run of an experiment)";
         Optional<String> expected = readResult(directory).map(RunResult::modelSha256);
         if (expected.isEmpty()) {
-            expected = readCheckpointSha(directory.resolve(CHECKPOINT));
+            expected = RunFiles.readCheckpointSha(directory.resolve(CHECKPOINT));
         }
         Optional<String> mismatch = ModelFile.mismatch(modelFile, expected);
         if (mismatch.isPresent()) {
@@ -331,67 +295,8 @@ public final class TrainingRun {
         return new Trainer(graph, data, config.settings(), !config.plain());
     }
 
-    private static Optional<String> readCheckpointSha(Path file) {
-        try {
-            return Files.exists(file)
-                    ? Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Checkpoint.class))
-                            .map(Checkpoint::modelSha256)
-                    : Optional.empty();
-        } catch (IOException e) {
-            throw new InputException(
-                    file + " is not a checkpoint ("
-                            + e.getMessage().lines().findFirst().orElse("")
-                            + "); delete the run directory and train it again",
-                    e);
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static void deleteIfExists(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads the {@code config.json} of a run directory. */
-    public static RunConfig readConfig(Path directory) {
-        Path file = directory.resolve(CONFIG);
-        if (!Files.exists(file)) {
-            throw new InputException("no " + CONFIG + " in " + directory + ": not a run directory (give the directory"
-                    + " that 'hyperprune train --out' created)");
-        }
-        try {
-            return Json.MAPPER.readValue(file.toFile(), RunConfig.class);
-        } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads the {@code result.json} of a finished run, if there is one. */
-    public static Optional<RunResult> readResult(Path directory) {
-        Path file = directory.resolve(RESULT);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), RunResult.class));
-        } catch (IOException e) {
-            throw new InputException(
-                    "cannot read " + file + ": " + e.getMessage() + "; delete the run directory to redo it", e);
-        }
-    }
-
     private void checkSameRun(Path configFile) {
-        JsonNode stored = readJson(configFile);
+        JsonNode stored = RunFiles.readJson(configFile);
         JsonNode current;
         try {
             current = Json.MAPPER.readTree(Json.write(config)); // same number types as a stored file
@@ -408,56 +313,13 @@ public final class TrainingRun {
         }
     }
 
-    private List<String> rows(EpochMetrics m) {
-        List<String> rows = new ArrayList<>();
-        for (int i = 0; i < m.lambdas().size(); i++) {
-            if (!m.evaluated()) { // --eval-every skipped it: empty cells, not made-up figures
-                rows.add(String.format(
-                        Locale.ROOT, "%d,%s,,,,,,%.3f,", m.epoch(), m.lambdas().get(i), m.trainSeconds()));
-                continue;
-            }
-            rows.add(String.format(
-                    Locale.ROOT,
-                    "%d,%s,%.6f,%.6f,%.6f,%.4f,%.4f,%.3f,%.3f",
-                    m.epoch(),
-                    m.lambdas().get(i),
-                    m.loss(),
-                    m.crossEntropy(),
-                    m.penalty(),
-                    m.trainAccuracy().get(i),
-                    m.testAccuracy().get(i),
-                    m.trainSeconds(),
-                    m.evalSeconds()));
-        }
-        return rows;
+    /** Reads the {@code config.json} of a run directory. */
+    public static RunConfig readConfig(Path directory) {
+        return RunFiles.readConfig(directory);
     }
 
-    private void writeMetrics(List<String> rows) {
-        AtomicFiles.writeString(directory.resolve(METRICS), METRICS_HEADER + "\n" + String.join("\n", rows) + "\n");
-    }
-
-    private List<String> readMetricRows(int upToEpoch) {
-        Path file = directory.resolve(METRICS);
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        try {
-            return Files.readAllLines(file).stream()
-                    .skip(1)
-                    .filter(line ->
-                            !line.isBlank() && Integer.parseInt(line.substring(0, line.indexOf(','))) <= upToEpoch)
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static JsonNode readJson(Path file) {
-        try {
-            return Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new InputException(
-                    "cannot read " + file + ": " + e.getMessage() + "; delete the run directory to start over", e);
-        }
+    /** Reads the {@code result.json} of a finished run, if there is one. */
+    public static Optional<RunResult> readResult(Path directory) {
+        return RunFiles.readResult(directory);
     }
 }

@@ -66,7 +66,7 @@ class TrainingRunTest {
             Path checkpoint = directory.resolve(TrainingRun.CHECKPOINT);
             saved.add(
                     Files.exists(checkpoint)
-                            ? TrainingRun.readJson(checkpoint).get("epoch").asInt()
+                            ? RunFiles.readJson(checkpoint).get("epoch").asInt()
                             : -1);
         }
     }
@@ -111,7 +111,7 @@ class TrainingRunTest {
             }
         };
         assertThatThrownBy(() -> run(dir, 4, schedule).run(false, dying)).hasMessage("killed");
-        assertThat(TrainingRun.readJson(dir.resolve(TrainingRun.CHECKPOINT))
+        assertThat(RunFiles.readJson(dir.resolve(TrainingRun.CHECKPOINT))
                         .get("epoch")
                         .asInt())
                 .isEqualTo(1);

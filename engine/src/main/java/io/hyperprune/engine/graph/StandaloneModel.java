@@ -39,7 +39,7 @@ public final class StandaloneModel {
                     parameter.name(),
                     value.castTo(DataType.FLOAT).reshape(ModelGraph.withModelAxis(1, parameter.shape()))));
         }
-        SDVariable logits = ModelGraph.forward(sd, model, input, parameters, 1);
+        SDVariable logits = Forward.logits(sd, model, input, parameters, 1);
         long classes = model.outputSize();
         sd.nn().softmax(OUTPUT, logits.reshape(-1, classes), 1);
         return sd;

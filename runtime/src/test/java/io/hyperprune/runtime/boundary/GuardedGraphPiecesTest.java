@@ -6,18 +6,14 @@ import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.ParameterSpec;
-import io.hyperprune.api.PosteriorTensor;
-import io.hyperprune.api.PosteriorView;
+import io.hyperprune.engine.graph.ChangedEvidence;
 import io.hyperprune.engine.graph.ConstantHypernetwork;
 import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.graph.ModelSpec;
-import io.hyperprune.engine.train.TinyData;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A guarded evidence may only add operations to the graph it is given, as its SPI says. */
@@ -26,45 +22,7 @@ class GuardedGraphPiecesTest {
     private static final ModelSpec MODEL = ModelSpec.parse("20-16-4");
 
     /** The variational evidence under another id, its penalty also creating a learned variable. */
-    static final class Sneaky implements Evidence {
-        final Evidence real = TinyData.evidence("variational");
-
-        @Override
-        public String id() {
-            return "changed";
-        }
-
-        @Override
-        public String description() {
-            return "test";
-        }
-
-        @Override
-        public List<PosteriorTensor> posterior(ParameterSpec parameter, ComponentOptions options) {
-            return real.posterior(parameter, options);
-        }
-
-        @Override
-        public boolean stochastic() {
-            return real.stochastic();
-        }
-
-        @Override
-        public SDVariable trainingWeight(
-                SameDiff sd,
-                ParameterSpec parameter,
-                Map<String, SDVariable> posterior,
-                SDVariable noise,
-                ComponentOptions options) {
-            return real.trainingWeight(sd, parameter, posterior, noise, options);
-        }
-
-        @Override
-        public SDVariable evaluationWeight(
-                SameDiff sd, ParameterSpec parameter, Map<String, SDVariable> posterior, ComponentOptions options) {
-            return real.evaluationWeight(sd, parameter, posterior, options);
-        }
-
+    static final class Sneaky extends ChangedEvidence {
         @Override
         public SDVariable penalty(
                 SameDiff sd,
@@ -74,11 +32,6 @@ class GuardedGraphPiecesTest {
                 ComponentOptions options) {
             sd.var(parameter.name() + "/extra", Nd4j.zeros(1));
             return real.penalty(sd, parameter, posterior, lambda, options);
-        }
-
-        @Override
-        public PosteriorView view(ParameterSpec parameter, Map<String, INDArray> posterior, ComponentOptions options) {
-            return real.view(parameter, posterior, options);
         }
     }
 

@@ -118,21 +118,15 @@ public final class TinyData {
     /** A plain model at one lambda, ready to train. */
     public static Trainer trainer(
             io.hyperprune.engine.graph.ModelSpec model, String evidenceId, Dataset data, long seed, double lambda) {
-        io.hyperprune.api.Evidence evidence = evidence(evidenceId);
-        io.hyperprune.engine.graph.ModelGraph graph = io.hyperprune.engine.graph.ModelGraph.build(
+        return Training.start(
                 model,
-                evidence,
+                evidence(evidenceId),
                 io.hyperprune.api.ComponentOptions.none(evidenceId),
                 new io.hyperprune.engine.graph.ConstantHypernetwork(),
                 io.hyperprune.api.ComponentOptions.none("constant"),
-                1,
-                data.train().size(),
-                seed);
-        return new Trainer(
-                graph,
-                data,
+                true,
                 new TrainingSettings(
                         1, 32, 5e-3, 1.0, seed, java.util.List.of(lambda), 1, io.hyperprune.api.LambdaRange.REFERENCE),
-                false);
+                data);
     }
 }

@@ -11,10 +11,10 @@ import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
 import io.hyperprune.engine.compiled.OpTimes;
-import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.engine.train.Training;
 import io.hyperprune.engine.train.TrainingSettings;
 import io.hyperprune.runtime.run.Environments;
 import io.hyperprune.runtime.run.Json;
@@ -195,24 +195,15 @@ final class BenchCommand implements Callable<Integer> {
         ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
         List<Double> lambdas =
                 plain && samples > 1 ? TrainingSettings.REFERENCE_LAMBDAS.subList(0, samples) : List.of(1.0);
-        Hypernetwork generator = plain && samples > 1
-                ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(lambdas, LambdaRange.REFERENCE)
-                : hypernetwork;
-        ModelGraph graph = ModelGraph.build(
+        Trainer trainer = Training.start(
                 model,
                 evidence,
                 ComponentOptions.none(evidence.id()),
-                generator,
+                hypernetwork,
                 ComponentOptions.none(hypernetwork.id()),
-                plain ? lambdas.size() : samples,
                 plain,
-                loaded.train().size(),
-                0);
-        Trainer trainer = new Trainer(
-                graph,
-                loaded,
                 new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples, LambdaRange.REFERENCE),
-                !plain,
+                loaded,
                 executor);
         List<Double> seconds = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
@@ -226,12 +217,13 @@ final class BenchCommand implements Callable<Integer> {
             } else if (profile != null && epoch == epochs) {
                 trace = profile.resolve(workload + ".json").toFile();
                 createDirectories(profile);
-                SameDiff gradients = graph.sameDiff().getFunction("grad");
+                SameDiff gradients = trainer.graph().sameDiff().getFunction("grad");
                 writeText(
                         profile.resolve(workload + "-graph.txt"),
-                        graph.sameDiff().summary()
+                        trainer.graph().sameDiff().summary()
                                 + (gradients == null ? "" : "\n--- Gradient function ---\n" + gradients.summary()));
-                graph.sameDiff()
+                trainer.graph()
+                        .sameDiff()
                         .addListeners(org.nd4j.autodiff.listeners.profiler.ProfilingListener.builder(trace)
                                 .recordAll()
                                 .warmup(0)
@@ -252,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
                                 opTimes.table(25));
             }
             if (trace != null) {
-                graph.sameDiff().getListeners().clear();
+                trainer.graph().sameDiff().getListeners().clear();
                 console.err()
                         .println(org.nd4j.autodiff.listeners.profiler.comparison.ProfileAnalyzer.summarizeProfileStr(
                                 trace,

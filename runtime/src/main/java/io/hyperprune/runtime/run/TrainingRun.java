@@ -8,11 +8,11 @@ import io.hyperprune.api.Dataset;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
-import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.engine.train.DivergedException;
 import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.engine.train.Training;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -146,7 +146,7 @@ public final class TrainingRun {
         int firstEpoch = 1;
         double previousSeconds = 0;
         List<String> metricRows = new ArrayList<>();
-        ModelGraph graph = null;
+        Trainer trainer = null;
         Path configFile = directory.resolve(CONFIG);
         if (Files.exists(configFile)) {
             if (!resume) {
@@ -168,12 +168,14 @@ public final class TrainingRun {
                         + checkpoint.get().epoch() + " or more, or train into another --out");
             }
             try {
-                graph = ModelGraph.restore(
+                trainer = Training.restore(
                         ModelFile.load(modelFile, "it is trained again"),
                         model,
                         evidence,
                         evidenceOptions,
-                        config.modelsPerPass());
+                        config.plain(),
+                        config.settings(),
+                        data);
                 firstEpoch = checkpoint.get().epoch() + 1;
                 previousSeconds = checkpoint.get().trainingSeconds();
                 modelSha256 = checkpoint.get().modelSha256();
@@ -182,31 +184,25 @@ public final class TrainingRun {
                 progress.warn(e.getMessage() + "; the run starts again from epoch 1");
             }
         }
-        if (graph == null) {
+        if (trainer == null) {
             // Nothing usable to continue from: what describes an earlier model must not outlive it.
             RunFiles.deleteIfExists(directory.resolve(RESULT));
             RunFiles.deleteIfExists(checkpointFile);
-            // Several plain models (one per lambda) train side by side, each with its own tensors.
-            Hypernetwork generator = config.plain() && config.lambdas().size() > 1
-                    ? io.hyperprune.engine.graph.ConstantHypernetwork.independent(config.lambdas(), config.range())
-                    : hypernetwork;
-            graph = ModelGraph.build(
+            trainer = Training.start(
                     model,
                     evidence,
                     evidenceOptions,
-                    generator,
+                    hypernetwork,
                     new ComponentOptions(
                             hypernetwork.id(), config.hypernetwork().options()),
-                    config.modelsPerPass(),
                     config.plain(),
-                    data.train().size(),
-                    config.seed());
+                    config.settings(),
+                    data);
             AtomicFiles.writeString(configFile, Json.write(config));
         } else if (!Files.exists(configFile) || readConfig(directory).epochs() != config.epochs()) {
             AtomicFiles.writeString(
                     configFile, Json.write(config)); // extended: config.json states the epochs asked for now
         }
-        Trainer trainer = new Trainer(graph, data, config.settings(), !config.plain());
         double seconds = previousSeconds;
         EpochMetrics last = null;
         int epoch = firstEpoch;
@@ -222,7 +218,7 @@ public final class TrainingRun {
                 if (schedule.saves(epoch, config.epochs(), System.nanoTime() - saved)) {
                     // The model first, then the checkpoint naming its checksum: a kill between the two leaves a
                     // checkpoint that does not match the model, which resume recognises.
-                    modelSha256 = ModelFile.save(graph.sameDiff(), modelFile);
+                    modelSha256 = ModelFile.save(trainer.graph().sameDiff(), modelFile);
                     AtomicFiles.writeString(
                             checkpointFile, Json.write(new RunFiles.Checkpoint(epoch, seconds, modelSha256)));
                     saved = System.nanoTime();
@@ -245,7 +241,7 @@ public final class TrainingRun {
         }
         List<Double> accuracy = last != null ? last.testAccuracy() : trainer.testAccuracy(config.lambdas(), Map.of());
         if (modelSha256 == null) { // zero epochs asked for
-            modelSha256 = ModelFile.save(graph.sameDiff(), modelFile);
+            modelSha256 = ModelFile.save(trainer.graph().sameDiff(), modelFile);
             AtomicFiles.writeString(checkpointFile, Json.write(new RunFiles.Checkpoint(0, seconds, modelSha256)));
         }
         // The epochs the model on disk holds: what was asked for, or what a resumed finished run already had.
@@ -286,13 +282,14 @@ public final class TrainingRun {
         }
         ModelSpec model = ModelSpec.parse(config.model());
         SameDiff loaded = ModelFile.load(modelFile, fix);
-        ModelGraph graph = ModelGraph.restore(
+        return Training.restore(
                 loaded,
                 model,
                 evidence,
                 new ComponentOptions(evidence.id(), config.evidence().options()),
-                config.modelsPerPass());
-        return new Trainer(graph, data, config.settings(), !config.plain());
+                config.plain(),
+                config.settings(),
+                data);
     }
 
     private void checkSameRun(Path configFile) {

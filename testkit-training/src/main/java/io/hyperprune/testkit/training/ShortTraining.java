@@ -13,9 +13,9 @@ import io.hyperprune.api.LambdaRange;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.api.PruningMasks;
 import io.hyperprune.engine.graph.ConstantHypernetwork;
-import io.hyperprune.engine.graph.ModelGraph;
 import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.engine.train.Training;
 import io.hyperprune.engine.train.TrainingSettings;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.run.ComponentOptionsParser;
@@ -129,21 +129,16 @@ public final class ShortTraining {
                         "synthetic", Map.of("train-size", "2000", "test-size", "500", "separation", "0.3"))));
         ModelSpec model = ModelSpec.parse(data.inputSize() + "-32-" + data.classes());
         boolean plain = hypernetwork.id().equals(ConstantHypernetwork.ID);
-        int models = plain ? 1 : 3;
-        ModelGraph graph = ModelGraph.build(
+        Trainer trainer = Training.start(
                 model,
                 evidence,
                 parser.optionsFor(evidence),
                 hypernetwork,
                 parser.optionsFor(hypernetwork),
-                models,
-                data.train().size(),
-                seed);
-        Trainer trainer = new Trainer(
-                graph,
-                data,
-                new TrainingSettings(epochs, 100, 5e-3, 1.0, seed, List.of(lambda), models, LambdaRange.REFERENCE),
-                !plain);
+                plain,
+                new TrainingSettings(
+                        epochs, 100, 5e-3, 1.0, seed, List.of(lambda), plain ? 1 : 3, LambdaRange.REFERENCE),
+                data);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             trainer.trainEpoch(epoch, step -> {});
         }

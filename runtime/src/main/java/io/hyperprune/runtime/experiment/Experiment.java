@@ -14,10 +14,8 @@ import io.hyperprune.runtime.run.RunResult;
 import io.hyperprune.runtime.run.RunSpec;
 import io.hyperprune.runtime.run.TrainingRun;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -255,7 +253,7 @@ public final class Experiment {
                     skipped++;
                     continue;
                 }
-                deleteIfExists(runDirectory.resolve(FAILED));
+                AtomicFiles.delete(runDirectory.resolve(FAILED));
                 AtomicFiles.writeString(
                         runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER),
                         Json.write(Map.of("name", run.name(), "model", run.model(), "restart", run.restart())));
@@ -375,21 +373,5 @@ public final class Experiment {
      */
     public List<String> writeAgreement() {
         return results.writeAgreement();
-    }
-
-    private static List<String> readLines(Path file) {
-        try {
-            return Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteIfExists(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -11,7 +11,6 @@ import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.RunResolver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,12 +75,7 @@ final class RunPruning {
         }
         PruneCsv.write(pruneFile, table);
         if (failures.isEmpty()) {
-            try {
-                Files.deleteIfExists(runDirectory.resolve(Experiment.PRUNE_FAILED));
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "cannot delete " + runDirectory.resolve(Experiment.PRUNE_FAILED) + ": " + e.getMessage(), e);
-            }
+            AtomicFiles.delete(runDirectory.resolve(Experiment.PRUNE_FAILED));
         } else {
             AtomicFiles.writeString(runDirectory.resolve(Experiment.PRUNE_FAILED), Json.write(failures));
         }

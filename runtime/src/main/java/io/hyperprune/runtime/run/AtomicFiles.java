@@ -2,6 +2,7 @@ package io.hyperprune.runtime.run;
 
 import io.hyperprune.api.InputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,15 @@ public final class AtomicFiles {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: keep the default permissions
+        }
+    }
+
+    /** Deletes a file if it is there; a failure names the file and the reason. */
+    public static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file + ": " + e.getMessage(), e);
         }
     }
 

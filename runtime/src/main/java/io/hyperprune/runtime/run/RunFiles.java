@@ -81,14 +81,6 @@ final class RunFiles {
         }
     }
 
-    static void deleteIfExists(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Reads the {@code config.json} of a run directory. */
     static RunConfig readConfig(Path directory) {
         Path file = directory.resolve(TrainingRun.CONFIG);

@@ -186,8 +186,8 @@ public final class TrainingRun {
         }
         if (trainer == null) {
             // Nothing usable to continue from: what describes an earlier model must not outlive it.
-            RunFiles.deleteIfExists(directory.resolve(RESULT));
-            RunFiles.deleteIfExists(checkpointFile);
+            AtomicFiles.delete(directory.resolve(RESULT));
+            AtomicFiles.delete(checkpointFile);
             trainer = Training.start(
                     model,
                     evidence,

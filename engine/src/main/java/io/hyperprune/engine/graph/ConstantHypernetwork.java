@@ -24,6 +24,20 @@ public final class ConstantHypernetwork implements Hypernetwork {
 
     public static final String ID = "constant";
 
+    /**
+     * True for the plain models' hypernetwork: G(t) does not depend on lambda, so a run trains one
+     * model per lambda (side by side) instead of sampling lambdas, and serves no lambda between them.
+     * The one place that knows which selected hypernetwork means "plain".
+     */
+    public static boolean isPlain(String hypernetworkId) {
+        return ID.equals(hypernetworkId);
+    }
+
+    /** As {@link #isPlain(String)}, for a selected component. */
+    public static boolean isPlain(Hypernetwork hypernetwork) {
+        return isPlain(hypernetwork.id());
+    }
+
     private final float[] table;
     /** The smallest distance between two t_m: the width of each model's selection hat. */
     private final float spacing;

@@ -23,14 +23,16 @@ public final class Training {
         return plain ? settings.lambdas().size() : settings.lambdaSamples();
     }
 
-    /** A new model, its weights initialised from the settings' seed. */
+    /**
+     * A new model, its weights initialised from the settings' seed; a plain hypernetwork ({@link
+     * ConstantHypernetwork#isPlain}) trains one model per lambda of the settings.
+     */
     public static Trainer start(
             ModelSpec model,
             Evidence evidence,
             ComponentOptions evidenceOptions,
             Hypernetwork hypernetwork,
             ComponentOptions hypernetworkOptions,
-            boolean plain,
             TrainingSettings settings,
             Dataset data) {
         return start(
@@ -39,7 +41,6 @@ public final class Training {
                 evidenceOptions,
                 hypernetwork,
                 hypernetworkOptions,
-                plain,
                 settings,
                 data,
                 Trainer.Executor.fromSystemProperty());
@@ -52,10 +53,10 @@ public final class Training {
             ComponentOptions evidenceOptions,
             Hypernetwork hypernetwork,
             ComponentOptions hypernetworkOptions,
-            boolean plain,
             TrainingSettings settings,
             Dataset data,
             Trainer.Executor executor) {
+        boolean plain = ConstantHypernetwork.isPlain(hypernetwork);
         int models = modelsPerPass(plain, settings);
         // Several plain models (one per lambda) train side by side, each with its own tensors.
         Hypernetwork generator = plain && models > 1

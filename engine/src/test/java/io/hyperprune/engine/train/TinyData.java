@@ -123,8 +123,7 @@ public final class TinyData {
                 evidence(evidenceId),
                 io.hyperprune.api.ComponentOptions.none(evidenceId),
                 new io.hyperprune.engine.graph.ConstantHypernetwork(),
-                io.hyperprune.api.ComponentOptions.none("constant"),
-                true,
+                io.hyperprune.api.ComponentOptions.none(io.hyperprune.engine.graph.ConstantHypernetwork.ID),
                 new TrainingSettings(
                         1, 32, 5e-3, 1.0, seed, java.util.List.of(lambda), 1, io.hyperprune.api.LambdaRange.REFERENCE),
                 data);

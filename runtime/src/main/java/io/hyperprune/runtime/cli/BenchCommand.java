@@ -11,6 +11,7 @@ import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
 import io.hyperprune.engine.compiled.OpTimes;
+import io.hyperprune.engine.graph.ConstantHypernetwork;
 import io.hyperprune.engine.graph.ModelSpec;
 import io.hyperprune.engine.train.EpochMetrics;
 import io.hyperprune.engine.train.Trainer;
@@ -53,13 +54,13 @@ final class BenchCommand implements Callable<Integer> {
     static final Map<String, String[]> WORKLOADS = new LinkedHashMap<>();
 
     static {
-        WORKLOADS.put("weight-decay", new String[] {"weight-decay", "constant", "1"});
-        WORKLOADS.put("variational", new String[] {"variational", "constant", "1"});
-        WORKLOADS.put("prior-scaled", new String[] {"prior-scaled", "constant", "1"});
+        WORKLOADS.put("weight-decay", new String[] {"weight-decay", ConstantHypernetwork.ID, "1"});
+        WORKLOADS.put("variational", new String[] {"variational", ConstantHypernetwork.ID, "1"});
+        WORKLOADS.put("prior-scaled", new String[] {"prior-scaled", ConstantHypernetwork.ID, "1"});
         WORKLOADS.put("variational-linear", new String[] {"variational", "linear", "5"});
         WORKLOADS.put("variational-piecewise", new String[] {"variational", "piecewise", "5"});
-        WORKLOADS.put("weight-decay-6-lambdas", new String[] {"weight-decay", "constant", "6"});
-        WORKLOADS.put("variational-6-lambdas", new String[] {"variational", "constant", "6"});
+        WORKLOADS.put("weight-decay-6-lambdas", new String[] {"weight-decay", ConstantHypernetwork.ID, "6"});
+        WORKLOADS.put("variational-6-lambdas", new String[] {"variational", ConstantHypernetwork.ID, "6"});
     }
 
     private final ComponentRegistry registry;
@@ -191,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
         Evidence evidence = registry.select(Evidence.class, spec[0]);
         Hypernetwork hypernetwork = registry.select(Hypernetwork.class, spec[1]);
         int samples = Integer.parseInt(spec[2]);
-        boolean plain = spec[1].equals("constant");
+        boolean plain = ConstantHypernetwork.isPlain(hypernetwork);
         ModelSpec model = ModelSpec.parse(loaded.inputSize() + "-50-" + loaded.classes());
         List<Double> lambdas =
                 plain && samples > 1 ? TrainingSettings.REFERENCE_LAMBDAS.subList(0, samples) : List.of(1.0);
@@ -201,7 +202,6 @@ final class BenchCommand implements Callable<Integer> {
                 ComponentOptions.none(evidence.id()),
                 hypernetwork,
                 ComponentOptions.none(hypernetwork.id()),
-                plain,
                 new TrainingSettings(epochs, batchSize, 5e-4, 1.0, 0, lambdas, samples, LambdaRange.REFERENCE),
                 loaded,
                 executor);

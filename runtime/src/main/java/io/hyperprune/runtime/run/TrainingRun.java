@@ -195,7 +195,6 @@ public final class TrainingRun {
                     hypernetwork,
                     new ComponentOptions(
                             hypernetwork.id(), config.hypernetwork().options()),
-                    config.plain(),
                     config.settings(),
                     data);
             AtomicFiles.writeString(configFile, Json.write(config));

@@ -128,14 +128,13 @@ public final class ShortTraining {
                 new ComponentOptions(
                         "synthetic", Map.of("train-size", "2000", "test-size", "500", "separation", "0.3"))));
         ModelSpec model = ModelSpec.parse(data.inputSize() + "-32-" + data.classes());
-        boolean plain = hypernetwork.id().equals(ConstantHypernetwork.ID);
+        boolean plain = ConstantHypernetwork.isPlain(hypernetwork);
         Trainer trainer = Training.start(
                 model,
                 evidence,
                 parser.optionsFor(evidence),
                 hypernetwork,
                 parser.optionsFor(hypernetwork),
-                plain,
                 new TrainingSettings(
                         epochs, 100, 5e-3, 1.0, seed, List.of(lambda), plain ? 1 : 3, LambdaRange.REFERENCE),
                 data);

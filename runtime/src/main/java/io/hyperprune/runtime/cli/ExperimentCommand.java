@@ -108,6 +108,13 @@ final class ExperimentCommand implements Callable<Integer> {
     Long seed;
 
     @Option(
+            names = "--validation",
+            paramLabel = "N",
+            description = "Override: training samples held out for 'hyperprune select' (0: none; default: a tenth"
+                    + " of the training set, at most 5000).")
+    Integer validation;
+
+    @Option(
             names = "--one-run-per-lambda",
             description = "Train each plain model's lambdas as separate runs, one model per graph"
                     + " (default: all lambdas of a plain model side by side in one graph; same results, less time).")
@@ -346,6 +353,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (scope != null) tree.put("scope", scope);
         if (seed != null) tree.put("seed", seed);
         if (oneRunPerLambda) tree.put("batchPlain", false);
+        if (validation != null) tree.put("validation", validation);
         if (!options.isEmpty()) {
             Map<String, Map<String, String>> merged = new LinkedHashMap<>(base.options());
             RunOptions.groupOptions(options).forEach((component, values) -> {

@@ -2,7 +2,9 @@ package io.hyperprune.runtime.cli;
 
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
+import io.hyperprune.engine.graph.ConstantHypernetwork;
 import io.hyperprune.engine.train.TrainingSettings;
+import io.hyperprune.runtime.data.ValidationSplit;
 import io.hyperprune.runtime.run.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ final class RunOptions {
 
     @Option(
             names = "--hypernetwork",
-            defaultValue = "constant",
+            defaultValue = ConstantHypernetwork.ID,
             description = "Hypernetwork id: constant (plain model), linear, piecewise (default: ${DEFAULT-VALUE}).")
     String hypernetwork;
 
@@ -83,13 +85,20 @@ final class RunOptions {
     long seed;
 
     @Option(
+            names = "--validation",
+            paramLabel = "N",
+            description = "Training samples held out for 'hyperprune select'; training never sees them (0: none;"
+                    + " default: a tenth of the training set, at most 5000).")
+    Integer validation;
+
+    @Option(
             names = {"-O", "--option"},
             description = "Component option <component>.<name>=<value>, e.g. piecewise.pivots=6 (repeatable).")
     List<String> options = new ArrayList<>();
 
     RunSpec spec() {
         LambdaRange range = parseRange(lambdaRange);
-        boolean plain = hypernetwork.equals("constant");
+        boolean plain = ConstantHypernetwork.isPlain(hypernetwork);
         List<Double> chosen = !lambdas.isEmpty() ? lambdas : plain ? List.of(1.0) : TrainingSettings.REFERENCE_LAMBDAS;
         return new RunSpec(
                 dataset,
@@ -105,6 +114,7 @@ final class RunOptions {
                 learningRate,
                 clip,
                 seed,
+                validation == null ? ValidationSplit.AUTO : validation,
                 groupOptions(options));
     }
 

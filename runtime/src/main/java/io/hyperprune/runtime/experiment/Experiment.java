@@ -97,7 +97,7 @@ public final class Experiment {
         for (int restart = 0; restart < config.restarts(); restart++) {
             for (String evidence : config.evidences()) {
                 for (String hypernetwork : config.hypernetworks()) {
-                    boolean plain = hypernetwork.equals(io.hyperprune.engine.graph.ConstantHypernetwork.ID);
+                    boolean plain = io.hyperprune.engine.graph.ConstantHypernetwork.isPlain(hypernetwork);
                     // Plain models: by default all lambdas' models in one run (one graph, trained side by side).
                     List<List<Double>> lambdaSets = plain && !config.batchPlain()
                             ? config.lambdas().stream().map(List::of).toList()
@@ -117,6 +117,7 @@ public final class Experiment {
                                 config.learningRate(),
                                 config.clip(),
                                 config.seed() + restart,
+                                config.validation(),
                                 specOptions());
                         runs.add(GridRun.of(spec, restart));
                     }

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
 import io.hyperprune.api.PruningMasks;
+import io.hyperprune.engine.graph.ConstantHypernetwork;
 import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.runtime.data.ValidationSplit;
 import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.wiring.Suggestions;
 import java.io.IOException;
@@ -31,6 +33,8 @@ import java.util.stream.IntStream;
  * the whole range, each {@code restarts} times; then every run is pruned at each level by each
  * criterion. Field names are the JSON keys; see the README for the format. {@code batchPlain} (default
  * true) trains a plain model's lambdas side by side in one graph and run; false: one run per lambda.
+ * {@code validation}: training samples held out for model selection ({@link ValidationSplit}; -1 the
+ * default size, 0 none; an experiment.json written before validation splits existed reads as 0).
  */
 public record ExperimentConfig(
         String dataset,
@@ -53,7 +57,8 @@ public record ExperimentConfig(
         List<Double> levels,
         long seed,
         Map<String, Map<String, String>> options,
-        boolean batchPlain) {
+        boolean batchPlain,
+        int validation) {
 
     /** The most pruning levels a sweep may have: 0 to 100 % in steps of 0.1 %; each level costs an evaluation per lambda. */
     public static final int MAX_LEVELS = 1001;
@@ -61,7 +66,7 @@ public record ExperimentConfig(
     static final List<Double> TEN_LEVELS =
             IntStream.range(0, 10).mapToObj(i -> i * 10.0).toList();
     static final List<String> NINE_MODELS_EVIDENCES = List.of("variational", "prior-scaled", "weight-decay");
-    static final List<String> NINE_MODELS_HYPERNETWORKS = List.of("constant", "linear", "piecewise");
+    static final List<String> NINE_MODELS_HYPERNETWORKS = List.of(ConstantHypernetwork.ID, "linear", "piecewise");
     static final List<Double> MNIST_LAMBDAS = List.of(0.001, 0.01, 0.1, 1.0, 10.0, 100.0);
 
     /** Built-in presets by name. */
@@ -89,7 +94,8 @@ public record ExperimentConfig(
                             TEN_LEVELS,
                             0,
                             Map.of(),
-                            true),
+                            true,
+                            ValidationSplit.AUTO),
             // All nine models and six lambdas, one restart, few epochs: the README's main job (minutes on 2 cores).
             "paper-mnist-quick",
                     new ExperimentConfig(
@@ -113,7 +119,8 @@ public record ExperimentConfig(
                             TEN_LEVELS,
                             0,
                             Map.of(),
-                            true),
+                            true,
+                            ValidationSplit.AUTO),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
             // its models one after another anyway, and a 3-model run's saved state (~650 MB) outgrows the heap.
             "paper-cifar",
@@ -138,7 +145,8 @@ public record ExperimentConfig(
                             TEN_LEVELS,
                             0,
                             Map.of(),
-                            false));
+                            false,
+                            ValidationSplit.AUTO));
 
     public ExperimentConfig {
         require(dataset != null, "dataset", "a data set id, e.g. \"mnist\"");
@@ -159,6 +167,10 @@ public record ExperimentConfig(
         require(learningRate > 0, "learningRate", "a positive number");
         require(clip > 0, "clip", "a positive number");
         require(lambdaSamples >= 1, "lambdaSamples", "an integer >= 1");
+        require(
+                validation >= ValidationSplit.AUTO,
+                "validation",
+                "-1 (the default size), 0 (none) or a number of samples");
         new LambdaRange(lambdaMin, lambdaMax);
         require(criteria != null && !criteria.isEmpty(), "criteria", "a non-empty list of pruning criterion ids");
         require(scope != null && (scope.equals("layer") || scope.equals("global")), "scope", "\"layer\" or \"global\"");

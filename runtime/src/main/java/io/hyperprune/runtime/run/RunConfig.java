@@ -12,11 +12,15 @@ import java.util.Map;
  * The fully resolved configuration of one training run, stored as {@code config.json} in the run
  * directory (its provenance: components with their versions, data identity, seed, threads, backend).
  * Everything needed to rebuild the run's graph and continue or evaluate it comes from here.
+ *
+ * @param validation the training samples held out for model selection (0: none, as in files written
+ *     before validation splits existed, which read as 0)
  */
 public record RunConfig(
         String dataset,
         Map<String, String> datasetOptions,
         Map<String, String> dataChecksums,
+        int validation,
         String model,
         Component evidence,
         Component hypernetwork,
@@ -64,7 +68,7 @@ public record RunConfig(
 
     /** True for the plain models (a)-(c): the constant hypernetwork, one independent model per lambda. */
     public boolean plain() {
-        return hypernetwork.id().equals(ConstantHypernetwork.ID);
+        return ConstantHypernetwork.isPlain(hypernetwork.id());
     }
 
     /** K, the models per graph pass: one per lambda for plain runs, S lambda samples for hypernetworks. */

@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.hyperprune.api.Component;
 import io.hyperprune.api.ComponentOptions;
 import io.hyperprune.api.DataRequest;
+import io.hyperprune.api.DataSplit;
 import io.hyperprune.api.Dataset;
 import io.hyperprune.api.DatasetProvider;
 import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.runtime.data.ValidationSplit;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ public final class RunResolver {
     private final ComponentRegistry registry;
     private final Function<ComponentOptions, DataRequest> dataRequests;
     private final Map<String, Dataset> loaded = new HashMap<>();
+    private final Map<String, ValidationSplit> carved = new HashMap<>();
 
     /** @param dataRequests where and how to load a data set, given the provider's options */
     public RunResolver(ComponentRegistry registry, Function<ComponentOptions, DataRequest> dataRequests) {
@@ -33,7 +36,14 @@ public final class RunResolver {
     }
 
     /** A resolved run: its configuration and the components and data it runs with. */
-    public record Resolved(RunConfig config, Evidence evidence, Hypernetwork hypernetwork, Dataset data) {}
+    /**
+     * A resolved run: its configuration and the components and data it runs with.
+     *
+     * @param data the data set without the validation samples: what training sees
+     * @param validation the held-out samples (empty when the run holds none out)
+     */
+    public record Resolved(
+            RunConfig config, Evidence evidence, Hypernetwork hypernetwork, Dataset data, DataSplit validation) {}
 
     public Resolved resolve(RunSpec spec) {
         return resolve(spec, List.of());
@@ -56,12 +66,16 @@ public final class RunResolver {
         ComponentOptions hypernetworkOptions = parser.optionsFor(hypernetwork);
         ComponentOptions dataOptionsOfProvider = parser.optionsFor(provider);
         String dataKey = spec.dataset() + dataOptionsOfProvider.values();
-        Dataset data = loaded.computeIfAbsent(dataKey, key -> provider.load(dataRequests.apply(dataOptionsOfProvider)));
-        ModelSpec.parse(spec.model()).checkCompatible(data.sampleShape(), data.classes(), data.id());
+        Dataset full = loaded.computeIfAbsent(dataKey, key -> provider.load(dataRequests.apply(dataOptionsOfProvider)));
+        ModelSpec.parse(spec.model()).checkCompatible(full.sampleShape(), full.classes(), full.id());
+        int validation = ValidationSplit.size(spec.validation(), full.train().size());
+        ValidationSplit split =
+                carved.computeIfAbsent(dataKey + "/" + validation, key -> ValidationSplit.carve(full, validation));
         RunConfig config = new RunConfig(
                 spec.dataset(),
                 dataOptionsOfProvider.values(),
-                data.checksums(),
+                full.checksums(),
+                validation,
                 spec.model(),
                 component(evidence, evidenceOptions),
                 component(hypernetwork, hypernetworkOptions),
@@ -75,7 +89,7 @@ public final class RunResolver {
                 spec.clip(),
                 spec.seed(),
                 Environments.current());
-        return new Resolved(config, evidence, hypernetwork, data);
+        return new Resolved(config, evidence, hypernetwork, split.training(), split.validation());
     }
 
     /** A finished (or checkpointed) run directory with its stored configuration, components and data. */
@@ -99,9 +113,10 @@ public final class RunResolver {
                 stored.learningRate(),
                 stored.clip(),
                 stored.seed(),
+                stored.validation(),
                 options);
         Resolved current = resolve(spec);
-        return new Resolved(stored, current.evidence(), current.hypernetwork(), current.data());
+        return new Resolved(stored, current.evidence(), current.hypernetwork(), current.data(), current.validation());
     }
 
     private RunConfig.Component component(Component component, ComponentOptions options) {

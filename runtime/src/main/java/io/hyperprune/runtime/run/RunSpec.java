@@ -6,6 +6,7 @@ import io.hyperprune.api.InputException;
 import io.hyperprune.api.LambdaRange;
 import io.hyperprune.engine.graph.ConstantHypernetwork;
 import io.hyperprune.engine.train.TrainingSettings;
+import io.hyperprune.runtime.data.ValidationSplit;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,8 @@ import java.util.Map;
  * {@code hyperprune train} and one cell of an experiment grid.
  *
  * @param lambdas a plain run's lambdas (one independent model each), or a hypernetwork run's evaluation lambdas
+ * @param validation training samples to hold out for model selection: {@link ValidationSplit#AUTO} for the
+ *     default size, 0 for none
  * @param options component options by component id, then option name
  */
 public record RunSpec(
@@ -30,6 +33,7 @@ public record RunSpec(
         double learningRate,
         double clip,
         long seed,
+        int validation,
         Map<String, Map<String, String>> options) {
 
     public RunSpec {
@@ -39,7 +43,7 @@ public record RunSpec(
         requireNonNull(hypernetwork, "hypernetwork is null");
         lambdas = List.copyOf(lambdas);
         options = Map.copyOf(options);
-        if (hypernetwork.equals(ConstantHypernetwork.ID) && new java.util.HashSet<>(lambdas).size() != lambdas.size()) {
+        if (ConstantHypernetwork.isPlain(hypernetwork) && new java.util.HashSet<>(lambdas).size() != lambdas.size()) {
             throw new InputException(
                     "plain models (--hypernetwork constant) train one model per --lambda; the lambdas must be"
                             + " distinct, got " + lambdas);
@@ -57,7 +61,7 @@ public record RunSpec(
     }
 
     public boolean plain() {
-        return hypernetwork.equals(ConstantHypernetwork.ID);
+        return ConstantHypernetwork.isPlain(hypernetwork);
     }
 
     public Map<String, String> optionsOf(String component) {

@@ -28,6 +28,7 @@ class TrainingRunTest {
                 "tiny",
                 Map.of(),
                 Map.of(),
+                0,
                 "20-16-4",
                 new RunConfig.Component("weight-decay", "test", "test", Map.of()),
                 new RunConfig.Component(ConstantHypernetwork.ID, "test", "test", Map.of()),

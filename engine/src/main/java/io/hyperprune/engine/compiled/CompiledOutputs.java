@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Some outputs of a graph (e.g. the evaluation logits) computed the way {@link CompiledTrainingStep}
  * computes gradients: ops ordered once, one plan of wired contexts and reused arrays per placeholder
  * shape signature. Why: SameDiff's {@code output} session kept arrays of every evaluation, and the
- * per-epoch evaluation grew resident memory by ~7 MiB per epoch. The returned arrays belong to the
- * plan and are overwritten by the next call. Not thread-safe.
+ * per-epoch evaluation grew resident memory every epoch (docs/performance.md, "Why each kernel
+ * exists"). The returned arrays belong to the plan and are overwritten by the next call. Not thread-safe.
  */
 public final class CompiledOutputs {
 

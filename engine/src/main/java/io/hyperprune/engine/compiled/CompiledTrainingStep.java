@@ -26,7 +26,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * (gradient clipping), the updater (Adam) and the in-place parameter update — executed without
  * SameDiff's training session.
  *
- * <p>Why: for our small nets SameDiff M2.1's session spent ~3/4 of a step on per-op bookkeeping (the
+ * <p>Why: for our small nets SameDiff M2.1's session spent most of a step on per-op bookkeeping (the
  * subgraph, dependency trackers, output-shape calls and array cache, for every op of every step),
  * not on arithmetic. The graph of a run never changes, so this class orders the ops the gradients
  * need once ({@link OpSchedule}), and keeps one {@link Plan} per placeholder shape signature (in
@@ -37,7 +37,8 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * <p>The maths is SameDiff's own: the same op instances of its gradient function, the training
  * config's regularizations and updaters (SameDiff's {@code updaterMap}, so a saved graph keeps the
  * updater state), and its iteration count; clipping, Adam and the update of a parameter run as one
- * Java pass over those same state arrays ({@link FusedAdam}, ~7x faster than libnd4j's three ops).
+ * Java pass over those same state arrays ({@link FusedAdam}, several times faster than libnd4j's three
+ * ops; docs/performance.md, "Why each kernel exists").
  * One difference: every parameter is updated after the whole backward pass, where SameDiff's session
  * updates each as soon as its gradient exists.
  *
@@ -228,7 +229,8 @@ public final class CompiledTrainingStep {
      * The fused Adam passes, in blocks shared with the product helper when there is one and the
      * parameters are many: element-wise, so the result is the same bit for bit on one thread or two.
      * Why: the pass is bound by memory (~28 bytes per element), and two cores read and write it faster
-     * than one; a hypernetwork's 159k-477k parameters took 250-720 µs of a 6 ms step on one thread.
+     * than one; a hypernetwork's parameters took a noticeable part of its step on one thread
+     * (docs/performance.md, "Why each kernel exists").
      */
     private void runPasses(List<FusedAdam.Pass> passes) {
         if (!sharesUpdates()) {

@@ -20,9 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Array reuse: an array the plan allocated is free for a later op's output of the same shape and
  * type once no later op reads it. A step then touches a fraction of the memory (a hypernetwork's
- * per-model tensors are ~0.8 MB each, ~30 of them per step), more of it in cache: a linear
- * hypernetwork's epoch 1.64 -> 1.50 s. Not with an op that writes into its input (the liveness below
- * would not see that write).
+ * per-model tensors are ~0.8 MB each, ~30 of them per step), more of it in cache, and a hypernetwork's
+ * epoch is measurably shorter (docs/performance.md, "Why each kernel exists"). Not with an op that
+ * writes into its input (the liveness below would not see that write).
  *
  * <p>The liveness (the last op reading each variable) is a pass of its own over the schedule, made
  * when the plan is created; the pools fill as the plan wires its ops in order.

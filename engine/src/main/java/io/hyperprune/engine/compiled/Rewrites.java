@@ -246,8 +246,8 @@ final class Rewrites {
      * multiply_bp, or null: add's two gradients are the incoming gradient itself (an alias, as for
      * identity; add_bp copied it twice), and of multiply's only the one a later op reads is computed
      * (the other belongs to the reparametrisation noise, a placeholder; small tensors stay with
-     * {@link SmallArithmetic}). On a hypernetwork's [5, 784, 50] tensors add_bp took ~50 µs and
-     * multiply_bp ~100 µs per step, one multiply ~50.
+     * {@link SmallArithmetic}). On a hypernetwork's [K, ...] tensors add_bp's copies and multiply_bp's
+     * unread half were a measurable cost per step (docs/performance.md, "Why each kernel exists").
      */
     private Runnable sameShapeArithmeticGradient(
             SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {

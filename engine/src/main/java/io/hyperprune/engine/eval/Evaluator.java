@@ -242,8 +242,8 @@ public final class Evaluator {
 
     /**
      * Outputs of the graph for these inputs: compiled like the training step unless the session executor
-     * was asked for (SameDiff's output session kept arrays of every evaluation: ~7 MiB per epoch). The
-     * arrays are reused by the next call: read them before calling again.
+     * was asked for (SameDiff's output session kept arrays of every evaluation, see {@link
+     * CompiledOutputs}). The arrays are reused by the next call: read them before calling again.
      */
     private Map<String, INDArray> output(Map<String, INDArray> inputs, String... names) {
         Optional<CompiledOutputs> outputs = compiledOutputs(names);

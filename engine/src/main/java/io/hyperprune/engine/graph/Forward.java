@@ -28,7 +28,8 @@ final class Forward {
         }
         int layers = weights.size() / 2;
         if (models == 1) {
-            // One model: plain 2-D matrix products (measured ~1.5x faster than the batched form).
+            // One model: plain 2-D matrix products (measured faster than the batched form; see
+            // docs/performance.md, "Why each kernel exists").
             SDVariable h = x;
             for (int i = 0; i < layers; i++) {
                 SDVariable w = weights.get(2 * i)
@@ -43,7 +44,7 @@ final class Forward {
         }
         // First layer: one 2-D GEMM for all K models, x [B, in] times the weights laid side by side as
         // [in, K * out]. Tiling x to [K, B, in] for a batched product cost more than the whole rest of
-        // the step (SameDiff's tile op: ~25 ms for K = 5 at batch 256).
+        // the step (SameDiff's tile op; docs/performance.md, "Why each kernel exists").
         // No shape below names K: evaluation may pass more lambdas (and masks) than the K of training.
         long in = model.layers().get(0);
         long out = model.layers().get(1);

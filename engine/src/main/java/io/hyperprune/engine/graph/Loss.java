@@ -37,7 +37,8 @@ final class Loss {
         // sum_k CE_k = the sum weighted by 1/B. Its output must be the loss variable itself: SameDiff
         // M2.1's loss ops ignore the gradient flowing into them (a following "* K" or per-sample
         // reduction was silently dropped). Also, M2.1's logSoftmax is log(softmax): -inf times a 0
-        // label gave NaN losses, and the written-out form cost ~3 ms per step more.
+        // label gave NaN losses, and the written-out form made each step slower (docs/performance.md,
+        // "Why each kernel exists").
         SDVariable labels = y;
         if (models > 1) {
             SDVariable[] repeated = new SDVariable[models];

@@ -9,12 +9,12 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
  * libnd4j's float {@code exp} and {@code log} computed in Java, within 1 ulp of the correctly rounded
  * result (checked against {@link Math#exp} and {@link Math#log} over the float range).
  *
- * <p>Why: libnd4j M2.1 evaluates them one element at a time, ~1.8 ns per element: on a hypernetwork's
- * [5, 784, 50] log-sigma tensors, exp took 360-520 µs and log ~350-390 µs of a ~5 ms step. Here the
- * polynomial part runs in a loop of float arithmetic only, which the JIT vectorises, and the exponent
- * (exp's 2^k, log's split into mantissa and exponent) in a second loop of integer bit operations:
- * ~0.74 ns (exp) and ~1.2 ns (log) per element, copies in and out included. Both are Cephes' single
- * precision approximations: exp(x) = 2^k p(r) with x = k ln 2 + r, |r| <= ln 2 / 2, and
+ * <p>Why: libnd4j M2.1 evaluates them one element at a time, a sizeable part of a hypernetwork step on
+ * its log-sigma tensors. Here the polynomial part runs in a loop of float arithmetic only, which the JIT
+ * vectorises, and the exponent (exp's 2^k, log's split into mantissa and exponent) in a second loop of
+ * integer bit operations: faster per element, copies in and out included (the measurements are in
+ * docs/performance.md, "Why each kernel exists"). Both are Cephes' single precision approximations:
+ * exp(x) = 2^k p(r) with x = k ln 2 + r, |r| <= ln 2 / 2, and
  * log(x) = k ln 2 + log(1 + f) with x = 2^k (1 + f), 1 + f in [sqrt(1/2), sqrt(2)). Inputs outside the
  * range where those hold (exp: |x| > 87, NaN; log: x <= 0, subnormal, infinite, NaN) are rare; a chunk
  * holding one is finished with {@link Math#exp} or {@link Math#log} for those elements, so special

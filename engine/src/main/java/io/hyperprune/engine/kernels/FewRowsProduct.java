@@ -10,11 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gradients of the hypernetworks' products: the K lambda samples' coefficients [K, pivots] times the
  * learned [pivots, size] matrix of a tensor has the gradient coefficients^T x dG, [pivots, K] x [K, size].
  *
- * <p>Why: with an inner dimension of K = 5, BLAS has nothing to block; libnd4j M2.1 with the transposed
- * left side took 85-93 µs per [5, 784, 50] tensor. Here each output row is a sum of I scaled rows of
- * B, a loop the JIT vectorises, over chunks of B's columns copied in bulk: in a variational + linear
- * epoch (235 steps, eight such gradients per step) 41.5 -> 23.5 ms. The forward products themselves
- * stay with BLAS, which writes its five output rows directly (this class was ~1.5x slower there).
+ * <p>Why: with an inner dimension of K = 5, BLAS has nothing to block, and libnd4j M2.1 with the
+ * transposed left side is slow for it. Here each output row is a sum of I scaled rows of B, a loop the
+ * JIT vectorises, over chunks of B's columns copied in bulk, which takes these gradients markedly less
+ * time. The forward products themselves stay with BLAS, which writes its five output rows directly
+ * (this class was slower there). Measurements: docs/performance.md, "Why each kernel exists".
  * The sum runs over the inner index in order. Not thread-safe.
  */
 public final class FewRowsProduct implements Runnable {

@@ -14,13 +14,12 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * Gradient clipping by value, SameDiff's Adam step and the parameter update as one pass over each
  * parameter, computed in Java on chunks copied out of and back into the native arrays.
  *
- * <p>Why: libnd4j M2.1's {@code adam_updater} runs a scalar loop at ~8 ns per element (measured on
- * 40k and 477k elements, one thread), plus two clipping passes and a subtraction, each a native call
- * per parameter tensor: 4.2 ms for 477k elements, 0.54 ms here (the JIT vectorises the loop; seven
- * bulk copies per element are half of it). The state
- * stays where SameDiff keeps it (the M and V views of its updater state), so saved graphs and resumed
- * runs see exactly what SameDiff's own updater would have left, and the arithmetic is libnd4j's, in
- * float, in the same order.
+ * <p>Why: libnd4j M2.1's {@code adam_updater} runs a scalar loop per element, plus two clipping passes
+ * and a subtraction, each a native call per parameter tensor; this one pass, a loop the JIT vectorises,
+ * is several times faster, its bulk copies in and out being a good part of what remains (see
+ * docs/performance.md, "Why each kernel exists"). The state stays where SameDiff keeps it (the M and V
+ * views of its updater state), so saved graphs and resumed runs see exactly what SameDiff's own updater
+ * would have left, and the arithmetic is libnd4j's, in float, in the same order.
  *
  * <p>Used only for the configuration it reproduces: Adam with a learning rate, at most one
  * {@link GradientClipping}, minimising, float parameters in contiguous arrays. Not thread-safe.

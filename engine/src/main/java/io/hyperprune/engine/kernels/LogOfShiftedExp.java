@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * log(exp(x) + c) for a constant c > 0, given x and the already computed e = exp(x), as
  * x + log1p(c / e): the KL term's log(sigma) of sigma = exp(log_sigma) + 1e-5, without a log.
  *
- * <p>Why: on a 2-core EPYC under JDK 17 the Java {@link ExpLog#log} costs ~2.5 ns per element (its
- * exponent split does not vectorise), ~8 % of a hypernetwork step on [5, 784, 50] tensors; this is
+ * <p>Why: under JDK 17 the exponent split of the Java {@link ExpLog#log} does not vectorise, which made
+ * it a noticeable part of a hypernetwork step (docs/performance.md, "Why each kernel exists"); this is
  * a division and a polynomial, which vectorise. Where e >= 128 c, u = c / e <= 2^-7 and
  * log1p(u) = u - u^2/2 + u^3/3 - u^4/4 leaves out less than u^5/5 < 2e-12; the result differs from
  * log(fl(e + c)) by float rounding (within 2e-7 absolute). A chunk with an element outside that range

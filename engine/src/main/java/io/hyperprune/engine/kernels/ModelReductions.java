@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 /**
  * A sum or squared norm over every axis but the model axis ({@code reduce_sum}, {@code reduce_sqnorm}
  * of a [K, ...] tensor into [K]) computed in Java, for the KL terms of the variational evidences.
- * Why: libnd4j M2.1 took 110-150 µs for each of the three such reductions of a hypernetwork's
- * [5, 784, 50] tensors per step (~0.6-0.8 ns per element); here a chunk is copied out in bulk and
- * summed with eight independent double accumulators (~0.3 ns per element). Summing in double is also
+ * Why: libnd4j M2.1 is slow at these reductions of a hypernetwork's [K, ...] tensors, three per step;
+ * here a chunk is copied out in bulk and summed with eight independent double accumulators, markedly
+ * faster per element (docs/performance.md, "Why each kernel exists"). Summing in double is also
  * at least as accurate as libnd4j's float sum; results agree to float rounding. Not thread-safe.
  */
 public final class ModelReductions implements Runnable {

@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Direct access to the floats of ND4J arrays, for the few computations done in Java because libnd4j
  * M2.1 runs them as slow scalar loops (or, for gathering rows, through a call that let the garbage
- * collector free a temporary view's native buffer while it ran): bulk copies of chunks in and out
- * (~0.1 ns per element) around a loop the JIT vectorises. The caller must keep the arrays reachable
+ * collector free a temporary view's native buffer while it ran): cheap bulk copies of chunks in and
+ * out around a loop the JIT vectorises. The caller must keep the arrays reachable
  * while it uses a buffer: the buffer does not keep their memory alive.
  */
 public final class NativeFloats {

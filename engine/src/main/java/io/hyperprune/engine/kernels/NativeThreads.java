@@ -12,11 +12,11 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  *
  * <p>Why not simply the budget: a training process has a second busy thread, the batch thread, which
  * gathers the next mini-batch and draws its lambdas and reparametrisation noise while the current step
- * runs (~15-25 % of an MLP step's CPU, the noise growing with the parameter count as the products do).
- * With as many native threads as cores, three busy threads shared two cores, and libnd4j split every
- * small element-wise op of an MNIST-sized net over two threads at a cost above the op: with
- * {@code OMP_NUM_THREADS=2} on a 2-core machine weight-decay took 0.21-0.24 s/epoch and variational
- * 0.28-0.46, against 0.17-0.18 and 0.24-0.27 with one native thread. So an MLP's ops get the budget
+ * runs (a fair share of an MLP step's CPU, the noise growing with the parameter count as the products
+ * do). With as many native threads as cores, three busy threads shared two cores, and libnd4j split
+ * every small element-wise op of an MNIST-sized net over two threads at a cost above the op: on a
+ * 2-core machine the MNIST workloads trained slower per epoch than with one native thread (the
+ * measurements are in docs/performance.md, "Why each kernel exists"). So an MLP's ops get the budget
  * minus one thread (at least one): the batch thread keeps a core. A conv net's ops are large enough
  * to gain from every thread, and get the whole budget. {@value #OVERRIDE}{@code =N} sets N outright
  * (e.g. for a very wide MLP).

@@ -12,13 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why: with one native thread per MLP process (the batch thread keeps the second core, see
  * {@link NativeThreads}) the batch thread needs only a part of its core, and the first layer's two
- * products are ~40 % of a hypernetwork step (measured: over 5 s of variational + piecewise training
- * with OMP_NUM_THREADS=2 the training thread was busy 100 % of the time, the batch thread 13 %, this
- * helper 6 %, when it shared only the weight gradient). Blocks are claimed, not assigned, so a helper
- * that wakes late costs at most one block's wait, and the batch thread itself takes blocks between its
- * noise chunks ({@link #helpIfBusy}) rather than holding the core while a block waits for the helper.
- * One helper per process, a daemon parked while idle; a caller finding it busy computes every block
- * itself.
+ * products are a large part of a hypernetwork step (measured busy times: docs/performance.md, "Why each
+ * kernel exists"). Blocks are claimed, not assigned, so a helper that wakes late costs at most one
+ * block's wait, and the batch thread itself takes blocks between its noise chunks ({@link #helpIfBusy})
+ * rather than holding the core while a block waits for the helper. One helper per process, a daemon
+ * parked while idle; a caller finding it busy computes every block itself.
  */
 public final class ProductHelper {
 
@@ -56,7 +54,7 @@ public final class ProductHelper {
 
     /**
      * Element-wise passes over fewer elements stay on the caller's thread: one plain MNIST model's
-     * 40k parameters are updated in ~90 µs, where waking the helper costs more than half of it saves.
+     * 40k parameters are updated so quickly that waking the helper costs more than half of what it saves.
      */
     static final long MIN_ELEMENTS = 100_000;
 

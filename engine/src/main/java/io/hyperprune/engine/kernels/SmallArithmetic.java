@@ -20,9 +20,10 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.SubBpOp;
 /**
  * Add, subtract, multiply and divide (pairwise, or with a scalar) and the gradients of the first
  * three, on small float arrays, in Java. Why: a variational net's bias and output-layer tensors (10 to
- * a few hundred elements) each get their own chain of these ops, and libnd4j M2.1 spends ~2-3 µs per
- * call on the JNI crossing, shape inference and output validation — the whole cost of such an op,
- * ~100 calls per step; here a call costs ~0.1 µs. The same float operations in the same order as
+ * a few hundred elements) each get their own chain of these ops, about a hundred calls per step, and
+ * libnd4j M2.1 spends the whole cost of such an op on the JNI crossing, shape inference and output
+ * validation; here a call costs a small fraction of that (docs/performance.md, "Why each kernel
+ * exists"). The same float operations in the same order as
  * libnd4j, so results are bit-identical; larger arrays stay with libnd4j, whose loops are faster
  * than the copies in and out this needs. Not thread-safe.
  */

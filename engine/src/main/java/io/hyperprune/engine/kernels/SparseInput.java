@@ -12,11 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * W (forward) or D (weight gradient), four non-zeros per pass over the output row.
  *
  * <p>Why: MNIST's normalised pixels are -1 (background) for ~81 % of the entries, so ~19 % of the
- * dense products' multiply-adds matter. Measured on MNIST batches of 256, one thread, against libnd4j's
- * BLAS: x [256, 784] x W [784, 250] 1000 -> 600 µs (including the scan of x), x^T D 1000 -> 570 µs.
- * Batches denser than {@link #MAX_DENSITY} (e.g. most Fashion-MNIST batches are ~50 % non-zero) use the
- * dense product given. Results equal the dense product's up to float rounding (different summation
- * order). Not thread-safe, except that a product's row blocks may run on two threads.
+ * dense products' multiply-adds matter, and both products beat libnd4j's BLAS on MNIST batches, the
+ * scan of x included (docs/performance.md, "Why each kernel exists"). Batches denser than
+ * {@link #MAX_DENSITY} (e.g. most Fashion-MNIST batches are ~50 % non-zero) use the dense product given.
+ * Results equal the dense product's up to float rounding (different summation order). Not thread-safe,
+ * except that a product's row blocks may run on two threads.
  */
 public final class SparseInput {
 
@@ -24,7 +24,7 @@ public final class SparseInput {
     static final double MAX_DENSITY = 0.3;
     /**
      * Products with fewer output columns stay dense: over a row of 50 (one plain MNIST model) the JIT's
-     * vector loop barely starts, and the sparse forward measured 390-440 µs against BLAS's 225.
+     * vector loop barely starts, and the sparse forward measured slower than BLAS.
      */
     public static final int MIN_WIDTH = 128;
     /** Rows of x copied into the heap per bulk read while scanning. */

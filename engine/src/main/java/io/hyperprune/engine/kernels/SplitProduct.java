@@ -13,15 +13,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * single-threaded BLAS product of left and a view of right's columns into a view of out's — shared by
  * the training thread and the {@link ProductHelper}. Each output element is the same dot product over
  * the inner axis as in the whole product (BLAS may round it differently at a block's edge). Used for a
- * hypernetwork's first-layer weight gradient, x^T [784, B] x dZ [B, K * 50]: 1267 -> 995 µs per step
- * (variational + linear, MNIST, batch 256, OMP_NUM_THREADS=2). Not thread-safe.
+ * hypernetwork's first-layer weight gradient, x^T [784, B] x dZ [B, K * 50], which the second core
+ * shortens (docs/performance.md, "Why each kernel exists"). Not thread-safe.
  */
 public final class SplitProduct implements Runnable {
 
     /**
      * Below this many multiply-adds a product is not split (in training; see {@link ProductHelper#minMultiplyAdds}): one plain MNIST model's (784 x 256 x 50, 10 M)
-     * measured slower split (weight-decay 0.23 -> 0.28-0.32 s/epoch), a hypernetwork's 5 samples (50 M)
-     * and 6 side-by-side models (60 M) faster.
+     * measured slower split, a hypernetwork's 5 samples (50 M) and 6 side-by-side models (60 M) faster.
      */
     public static final long MIN_MULTIPLY_ADDS = 20_000_000L;
     /** Claimed, not assigned (see {@link ProductHelper}): more blocks than threads, so a late helper costs little. */

@@ -8,9 +8,9 @@ import org.nd4j.linalg.api.ops.impl.reduce.bp.SquaredNormBp;
 /**
  * The gradient of a squared norm over every axis but the model axis ({@code reduce_sqnorm_bp}:
  * dL/dx[k, ...] = 2 x[k, ...] dL/dz[k]) computed in Java, for the KL terms of the variational
- * evidences. Why: libnd4j M2.1 takes ~80 µs per [5, 784, 50] tensor, eight per hypernetwork step; this
- * is several times faster and bit-identical (doubling is exact, so every order of the two products
- * rounds alike). Not thread-safe.
+ * evidences. Why: libnd4j M2.1 is slow at it for a hypernetwork's [K, ...] tensors, eight per step; this
+ * is several times faster (docs/performance.md, "Why each kernel exists") and bit-identical (doubling is
+ * exact, so every order of the two products rounds alike). Not thread-safe.
  */
 public final class SquaredNormGradient implements Runnable {
 

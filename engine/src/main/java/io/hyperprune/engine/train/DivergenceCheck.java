@@ -30,7 +30,8 @@ final class DivergenceCheck extends BaseListener {
 
     /**
      * A non-finite element of the array, or 0 if all are finite. Read in Java from a copy of its
-     * floats: a native sum per sentinel and step cost 30-150 µs, a fair part of a small net's step.
+     * floats: a native sum per sentinel and step cost a fair part of a small net's step
+     * (docs/performance.md, "Why each kernel exists").
      */
     static float firstNonFinite(INDArray array) {
         if (!NativeFloats.readable(array)) {

@@ -9,16 +9,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Standard normal noise for the reparametrisation, drawn in Java from a seeded generator. Why not
- * ND4J's {@code GaussianDistribution}: libnd4j M2.1 draws ~15 ns per element, 2.9 ms for the 196k
- * draws of a hypernetwork step (5 models) — a third of the step's time, spent by the batch thread on
- * the core a second worker process needs.
+ * ND4J's {@code GaussianDistribution}: libnd4j M2.1 draws one element at a time, slowly enough that a
+ * hypernetwork step's draws took a large share of the step's time, spent by the batch thread on the
+ * core a second worker process needs.
  *
  * <p>Box-Muller in float, in loops the JIT vectorises: one 64-bit draw of {@link SplittableRandom}
  * gives a pair's two uniforms (24 bits each), then z = sqrt(-2 ln u) (cos, sin)(2 pi v) with {@link
- * ExpLog#log} and polynomials for sine and cosine: 2.1-2.6 ns per element written, against 4.8-5.5
- * for {@link SplittableRandom#nextGaussian} (the JDK's ziggurat, one draw at a time) measured side
- * by side. The 24-bit u bounds |z| by sqrt(48 ln 2) = 5.77: a standard normal exceeds that with
- * probability 8e-9. Not thread-safe: one instance per epoch's batch source.
+ * ExpLog#log} and polynomials for sine and cosine: faster per element written than libnd4j's, and than
+ * {@link SplittableRandom#nextGaussian} (the JDK's ziggurat, one draw at a time) measured side by side
+ * (docs/performance.md, "Why each kernel exists"). The 24-bit u bounds |z| by sqrt(48 ln 2) = 5.77: a
+ * standard normal exceeds that with probability 8e-9. Not thread-safe: one instance per epoch's batch source.
  */
 final class GaussianNoise {
 
@@ -81,8 +81,8 @@ final class GaussianNoise {
 
     /**
      * Fills the first 2 x pairs elements of {@link #chunk}, a pair's draws at p and pairs + p. One store
-     * stream per loop: with both draws stored in one loop, or interleaved, C2 left it scalar (7 ns per
-     * pair against 1.3 apart).
+     * stream per loop: with both draws stored in one loop, or interleaved, C2 left it scalar, several
+     * times slower than apart.
      */
     private void draw(int pairs) {
         // The generator's state is sequential: only this loop runs one element at a time.

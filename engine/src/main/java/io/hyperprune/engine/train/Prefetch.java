@@ -13,12 +13,13 @@ import java.util.concurrent.Executors;
  * Produces the elements of an iterator on a background thread, a few ahead of the consumer, in order.
  *
  * <p>Why: a mini-batch of a stochastic model needs its reparametrisation noise — for a hypernetwork
- * step 5 x 39,760 Gaussian draws and their arrays, measured at ~1/5 of the step on the training
- * thread. Training runs single-threaded (fastest for these nets), so the second core is free to draw
- * the next batch meanwhile. The source is consumed by one thread in order, so a seeded source gives
- * the same sequence as without prefetching. Producers run on a shared pool of daemon threads reused
- * from epoch to epoch: a new thread per epoch made glibc give each its own malloc arena, and resident
- * memory grew by ~8 MiB per epoch.
+ * step 5 x 39,760 Gaussian draws and their arrays, a sizeable part of the step on the training thread
+ * (docs/performance.md, "Why each kernel exists"). Training runs single-threaded (fastest for these
+ * nets), so the second core is free to draw the next batch meanwhile. The source is consumed by one
+ * thread in order, so a seeded source gives the same sequence as without prefetching. Producers run on
+ * a shared pool of daemon threads reused from epoch to epoch: a new thread per epoch made glibc give
+ * each its own malloc arena, and resident memory grew every epoch (docs/performance.md, "Why each
+ * kernel exists").
  */
 final class Prefetch<T> implements Iterator<T>, AutoCloseable {
 

@@ -57,7 +57,8 @@ public final class ScoreAgreement {
     /**
      * 1-based ranks, ties sharing their average rank. Scores that are floats (all bundled criteria) are
      * ranked by one primitive sort of (score, index) keys and a walk over its runs of equal scores;
-     * sorting boxed indices with a comparator took ~20 ms per 40k scores, most of the agreement step.
+     * sorting boxed indices with a comparator took most of the agreement step (docs/performance.md,
+     * "Why each kernel exists").
      */
     static double[] ranks(double[] values) {
         for (double v : values) {

@@ -57,7 +57,8 @@ public final class TrainingRun {
      * after the last. Training is the same either way.
      *
      * <p>Why not save after every epoch: SameDiff serialises the graph with the weights and their Adam
-     * state through one heap buffer, ~45 ms for a hypernetwork's 5.8 MB, 3 % of its 1.5 s epoch.
+     * state through one heap buffer, a few per cent of a hypernetwork's epoch per save (docs/performance.md,
+     * "Why each kernel exists").
      */
     public record Schedule(int evaluateEvery, Duration checkpointEvery) {
 

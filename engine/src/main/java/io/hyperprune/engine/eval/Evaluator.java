@@ -104,7 +104,11 @@ public final class Evaluator {
         return accuracy(trainSample, lambdas, Map.of());
     }
 
-    private List<Double> accuracy(DataSplit split, List<Double> lambdas, List<Map<String, INDArray>> masksPerLambda) {
+    /**
+     * Accuracy on any split of each (lambda, keep-masks) pair; up to K pairs are evaluated in one pass. The
+     * same lambda may appear several times, e.g. with the masks of several deletion levels.
+     */
+    public List<Double> accuracy(DataSplit split, List<Double> lambdas, List<Map<String, INDArray>> masksPerLambda) {
         if (masksPerLambda.size() != lambdas.size()) {
             throw new IllegalArgumentException(lambdas.size() + " lambdas but " + masksPerLambda.size() + " mask sets");
         }

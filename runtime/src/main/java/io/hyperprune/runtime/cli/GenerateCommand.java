@@ -9,7 +9,7 @@ import io.hyperprune.api.ParameterSpec;
 import io.hyperprune.api.PosteriorView;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.api.PruningMasks;
-import io.hyperprune.engine.graph.StandaloneModel;
+import io.hyperprune.runtime.pruning.PrunedModel;
 import io.hyperprune.runtime.pruning.PruningSweep;
 import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,25 +102,12 @@ final class GenerateCommand implements Callable<Integer> {
                 masks.put(parameter.name(), keep.get(i++));
             }
         }
-        // Evaluation weights (means) of every parameter, masked; biases come from the posterior directly.
-        Map<String, Map<String, INDArray>> posterior = loaded.trainer().posterior(chosen);
-        Map<String, INDArray> values = new LinkedHashMap<>();
-        long nonZero = 0;
-        for (ParameterSpec parameter : loaded.trainer().graph().parameters()) {
-            INDArray mean = loaded.resolved()
-                    .evidence()
-                    .view(parameter, posterior.get(parameter.name()), loaded.evidenceOptions())
-                    .mean();
-            INDArray value = masks.containsKey(parameter.name()) ? mean.mul(masks.get(parameter.name())) : mean.dup();
-            nonZero += value.neq(0)
-                    .castTo(org.nd4j.linalg.api.buffer.DataType.INT)
-                    .sumNumber()
-                    .longValue();
-            values.put(parameter.name(), value);
-        }
-        SameDiff model = StandaloneModel.build(loaded.trainer().graph().model(), values);
+        PrunedModel pruned =
+                PrunedModel.of(loaded.trainer(), loaded.resolved().evidence(), loaded.evidenceOptions(), chosen, masks);
+        SameDiff model = pruned.graph();
+        long nonZero = pruned.nonZero();
         AtomicFiles.writeWith(out, temp -> model.save(temp.toFile(), false));
-        double accuracy = standaloneAccuracy(model, loaded);
+        double accuracy = pruned.accuracy(loaded.resolved().data().test());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", out.toString());
         report.put("lambda", chosen);
@@ -144,21 +130,5 @@ final class GenerateCommand implements Callable<Integer> {
                             loaded.trainer().graph().model().parameterCount());
         }
         return 0;
-    }
-
-    /** Test accuracy of the written model itself, so the figure printed is the file's. */
-    private static double standaloneAccuracy(SameDiff model, RunCommands.LoadedRun loaded) {
-        var test = loaded.resolved().data().test();
-        INDArray probabilities =
-                model.outputSingle(Map.of(StandaloneModel.INPUT, test.features()), StandaloneModel.OUTPUT);
-        INDArray predicted = Nd4j.argMax(probabilities, 1);
-        int[] labels = test.labels().toIntVector();
-        long correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (predicted.getInt(i) == labels[i]) {
-                correct++;
-            }
-        }
-        return correct / (double) labels.length;
     }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             GenerateCommand.class,
             ExperimentCommand.class,
             ReportCommand.class,
+            SelectCommand.class,
             BenchCommand.class,
             AutoComplete.GenerateCompletion.class
         })

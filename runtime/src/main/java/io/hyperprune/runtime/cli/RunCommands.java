@@ -87,7 +87,12 @@ final class RunCommands {
     }
 
     private static LoadedRun load(Path run, ComponentRegistry registry, DataOptions data, PrintStream warnings) {
-        RunResolver.Resolved resolved = new RunResolver(registry, data::request).load(run);
+        return load(run, new RunResolver(registry, data::request), warnings);
+    }
+
+    /** Loads a run with a resolver shared by several runs (each data set is then loaded once). */
+    static LoadedRun load(Path run, RunResolver resolver, PrintStream warnings) {
+        RunResolver.Resolved resolved = resolver.load(run);
         Trainer trainer = new TrainingRun(
                         resolved.config(), resolved.evidence(), resolved.hypernetwork(), resolved.data(), run)
                 .load();

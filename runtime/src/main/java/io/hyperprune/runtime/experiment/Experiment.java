@@ -342,6 +342,27 @@ public final class Experiment {
                 .toList();
     }
 
+    /** The settings recorded in an experiment directory's {@code experiment.json}, if it holds an experiment. */
+    public static java.util.Optional<ExperimentConfig> recorded(Path directory) {
+        Path file = directory.resolve(CONFIG);
+        return Files.isRegularFile(file)
+                ? java.util.Optional.of(ExperimentRecord.readConfig(file))
+                : java.util.Optional.empty();
+    }
+
+    /** The run directories of an experiment directory, by name. */
+    public static List<Path> runDirectories(Path directory) {
+        Path runs = directory.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return List.of();
+        }
+        try (var listing = Files.list(runs)) {
+            return listing.filter(Files::isDirectory).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + runs, e);
+        }
+    }
+
     /**
      * The runs in the order worker processes claim them: most epochs first, so the last runs to start
      * are short ones and the workers finish close together (grid order among equals).

@@ -40,7 +40,7 @@ final class ExperimentRecord {
         }
     }
 
-    private static ExperimentConfig readConfig(Path file) {
+    static ExperimentConfig readConfig(Path file) {
         try {
             return Json.MAPPER.readValue(file.toFile(), ExperimentConfig.class);
         } catch (IOException | RuntimeException e) {

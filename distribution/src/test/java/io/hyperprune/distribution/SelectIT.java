@@ -9,6 +9,7 @@ import io.hyperprune.api.DataRequest;
 import io.hyperprune.api.Dataset;
 import io.hyperprune.plugins.datasets.SyntheticProvider;
 import io.hyperprune.runtime.data.ValidationSplit;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -212,7 +213,7 @@ class SelectIT {
                         dir.toString())
                 .redirectErrorStream(true)
                 .start();
-        String output = new String(java.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(java.waitFor()).as(output).isZero();
         return output;
     }

@@ -223,7 +223,7 @@ final class SelectCommand implements Callable<Integer> {
         var out = console.out();
         out.printf(
                 Locale.ROOT,
-                "selected (%s, chosen on validation accuracy): %s, lambda %s, %s, %.0f %% of weights deleted, %d"
+                "selected (%s, chosen on validation accuracy): %s, lambda %s, %s, %.1f %% of weights deleted, %d"
                         + " parameters, validation %.4f, test %.4f%n",
                 constraint.describe(),
                 chosen.model(),
@@ -237,9 +237,20 @@ final class SelectCommand implements Callable<Integer> {
             out.println("wrote " + export);
         }
         out.printf(Locale.ROOT, "%nbest per run (%d models evaluated in %.1f s):%n", evaluated, seconds);
+        int runWidth = choices.stream().mapToInt(c -> c.run().length()).max().orElse(3);
+        int modelWidth =
+                choices.stream().mapToInt(c -> c.model().length()).max().orElse(5);
+        int criterionWidth = choices.stream()
+                .mapToInt(c -> c.candidate().criterion().length())
+                .max()
+                .orElse(9);
+        String header =
+                "%-" + runWidth + "s  %-" + modelWidth + "s  %9s  %-" + criterionWidth + "s  %8s  %10s  %10s  %8s%n";
+        String line = "%-" + runWidth + "s  %-" + modelWidth + "s  %9s  %-" + criterionWidth
+                + "s  %7.1f%%  %10d  %10.4f  %8.4f%n";
         out.printf(
                 Locale.ROOT,
-                "%-34s %-24s %9s %-17s %8s %10s %10s %8s%n",
+                header,
                 "run",
                 "model",
                 "lambda",
@@ -251,7 +262,7 @@ final class SelectCommand implements Callable<Integer> {
         for (Choice choice : choices) {
             out.printf(
                     Locale.ROOT,
-                    "%-34s %-24s %9s %-17s %7.0f%% %10d %10.4f %8.4f%n",
+                    line,
                     choice.run(),
                     choice.model(),
                     ConsoleProgress.format(choice.candidate().lambda()),

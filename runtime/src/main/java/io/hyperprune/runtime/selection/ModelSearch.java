@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -44,6 +45,12 @@ public final class ModelSearch {
 
         /** Points of each refinement round between the two neighbours of the best lambda. */
         static final int REFINE_POINTS = 9;
+
+        /** The deletion step every lambda is searched at first. */
+        static final double COARSE_STEP = 0.05;
+
+        /** Lambdas whose best coarse fraction is then searched at the fine step around it. */
+        static final int FINE_LAMBDAS = 3;
     }
 
     private final Trainer trainer;
@@ -64,19 +71,25 @@ public final class ModelSearch {
         this.sweep = new PruningSweep(trainer, evidence, evidenceOptions, config.seed());
     }
 
-    /** The best candidate under the constraint, or none when no candidate meets it. */
+    /**
+     * The best candidate under the constraint, or none when no candidate meets it. Every lambda is first
+     * searched at coarse deletion steps ({@link Resolution#COARSE_STEP}); then the fine steps around the
+     * best fraction of the few best lambdas: most of the fine grid's models are far from any optimum.
+     */
     public Optional<Candidate> best(
             List<Criterion> criteria, PruningMasks.Scope scope, Constraint constraint, Resolution resolution) {
+        double coarse = Math.max(resolution.step(), Resolution.COARSE_STEP);
+        Function<Levels, List<Double>> coarseGrid = levels -> levels.grid(coarse);
         TreeMap<Double, Optional<Candidate>> byLambda = new TreeMap<>();
         List<Double> lambdas = config.plain()
                 ? config.lambdas()
                 : logGrid(config.lambdaMin(), config.lambdaMax(), resolution.lambdaPoints());
         for (double lambda : lambdas) {
-            byLambda.put(lambda, bestAt(lambda, criteria, scope, constraint, resolution.step()));
+            byLambda.put(lambda, bestAt(lambda, criteria, scope, constraint, coarseGrid));
         }
         if (!config.plain()) {
             for (int round = 0; round < resolution.refinements(); round++) {
-                Optional<Candidate> best = best(byLambda, constraint);
+                Optional<Candidate> best = best(byLambda.values().stream().flatMap(Optional::stream), constraint);
                 if (best.isEmpty()) {
                     break;
                 }
@@ -85,11 +98,32 @@ public final class ModelSearch {
                 Double above = byLambda.higherKey(at);
                 for (double lambda :
                         logGrid(below == null ? at : below, above == null ? at : above, Resolution.REFINE_POINTS)) {
-                    byLambda.computeIfAbsent(lambda, l -> bestAt(l, criteria, scope, constraint, resolution.step()));
+                    byLambda.computeIfAbsent(lambda, l -> bestAt(l, criteria, scope, constraint, coarseGrid));
                 }
             }
         }
-        return best(byLambda, constraint);
+        List<Candidate> found = new ArrayList<>(
+                byLambda.values().stream().flatMap(Optional::stream).toList());
+        if (coarse > resolution.step()) {
+            List<Candidate> leaders = found.stream()
+                    .sorted(constraint.order())
+                    .limit(Resolution.FINE_LAMBDAS)
+                    .toList();
+            for (Candidate leader : leaders) {
+                Criterion criterion = criteria.stream()
+                        .filter(c -> c.criterion().id().equals(leader.criterion()))
+                        .findFirst()
+                        .orElseThrow();
+                bestAt(
+                                leader.lambda(),
+                                List.of(criterion),
+                                scope,
+                                constraint,
+                                levels -> levels.around(leader.deletedFraction(), coarse, resolution.step()))
+                        .ifPresent(found::add);
+            }
+        }
+        return best(found.stream(), constraint);
     }
 
     /** Models evaluated so far (lambda, criterion and deletion fraction each). */
@@ -97,19 +131,23 @@ public final class ModelSearch {
         return evaluated;
     }
 
-    private static Optional<Candidate> best(Map<Double, Optional<Candidate>> byLambda, Constraint constraint) {
-        return byLambda.values().stream().flatMap(Optional::stream).min(constraint.order());
+    private static Optional<Candidate> best(java.util.stream.Stream<Candidate> candidates, Constraint constraint) {
+        return candidates.min(constraint.order());
     }
 
     private Optional<Candidate> bestAt(
-            double lambda, List<Criterion> criteria, PruningMasks.Scope scope, Constraint constraint, double step) {
+            double lambda,
+            List<Criterion> criteria,
+            PruningMasks.Scope scope,
+            Constraint constraint,
+            Function<Levels, List<Double>> fractions) {
         Map<ParameterSpec, PosteriorView> weights = sweep.weights(lambda);
         List<Candidate> found = new ArrayList<>();
         for (Criterion criterion : criteria) {
             PruningMasks.Ranking ranking =
                     PruningMasks.rank(sweep.scores(weights, criterion.criterion(), criterion.options()), scope);
-            Levels levels = new Levels(weights.keySet(), trainer.graph().model().parameterCount(), scope, step);
-            bestAt(lambda, criterion.criterion().id(), scope, ranking, levels, constraint)
+            Levels levels = new Levels(weights.keySet(), trainer.graph().model().parameterCount(), scope);
+            bestAt(lambda, criterion.criterion().id(), scope, ranking, levels, fractions.apply(levels), constraint)
                     .ifPresent(found::add);
         }
         return found.stream().min(constraint.order());
@@ -126,13 +164,23 @@ public final class ModelSearch {
             PruningMasks.Scope scope,
             PruningMasks.Ranking ranking,
             Levels levels,
+            List<Double> grid,
             Constraint constraint) {
         List<Double> fractions = new ArrayList<>();
-        for (double fraction : levels.fractions()) {
+        for (double fraction : grid) {
             if (!(constraint instanceof Constraint.MaxParameters budget)
                     || levels.remaining(fraction) <= budget.count()) {
                 fractions.add(fraction);
             }
+        }
+        if (constraint instanceof Constraint.MaxParameters budget) {
+            // The smallest deletion that fits the budget exactly, between two steps of the grid.
+            levels.smallestFitting(budget.count())
+                    .filter(f -> !fractions.contains(f))
+                    .ifPresent(f -> {
+                        fractions.add(f);
+                        Collections.sort(fractions);
+                    });
         }
         boolean descending = constraint instanceof Constraint.MinAccuracy;
         if (descending) {
@@ -189,25 +237,54 @@ public final class ModelSearch {
         return grid.stream().distinct().toList();
     }
 
-    /** The deletion fractions of a search and the parameters each leaves, without building masks. */
-    record Levels(List<String> names, long[] sizes, long total, PruningMasks.Scope scope, double step) {
+    /** The parameters each deletion fraction leaves, computed without building masks; the search's fraction grids. */
+    record Levels(List<String> names, long[] sizes, long total, PruningMasks.Scope scope) {
 
-        Levels(java.util.Collection<ParameterSpec> weights, long total, PruningMasks.Scope scope, double step) {
+        Levels(java.util.Collection<ParameterSpec> weights, long total, PruningMasks.Scope scope) {
             this(
                     weights.stream().map(ParameterSpec::name).toList(),
                     weights.stream().mapToLong(ParameterSpec::size).toArray(),
                     total,
-                    scope,
-                    step);
+                    scope);
         }
 
-        List<Double> fractions() {
+        /** 0, step, 2 step, ... below 1. */
+        List<Double> grid(double step) {
+            return around(0.5, 0.5 + step, step);
+        }
+
+        /** The multiples of step strictly within radius of the centre, in [0, 1). */
+        List<Double> around(double centre, double radius, double step) {
             List<Double> fractions = new ArrayList<>();
             // Integer multiples, so 0.07 is 7 * 0.01 exactly as a user would type it, not a sum of steps.
             for (int i = 0; i * step < 1 - 1e-9; i++) {
-                fractions.add(Math.round(i * step * 1e9) / 1e9);
+                double fraction = Math.round(i * step * 1e9) / 1e9;
+                if (Math.abs(fraction - centre) < radius - 1e-9) {
+                    fractions.add(fraction);
+                }
             }
             return fractions;
+        }
+
+        /** The smallest fraction below 1 that leaves at most {@code budget} parameters, if any does. */
+        Optional<Double> smallestFitting(long budget) {
+            double low = 0;
+            double high = 1 - 1e-9;
+            if (remaining(high) > budget) {
+                return Optional.empty();
+            }
+            if (remaining(low) <= budget) {
+                return Optional.of(low);
+            }
+            for (int i = 0; i < 60; i++) { // remaining(f) falls with f: bisect to the first fitting fraction
+                double middle = (low + high) / 2;
+                if (remaining(middle) <= budget) {
+                    high = middle;
+                } else {
+                    low = middle;
+                }
+            }
+            return Optional.of(high);
         }
 
         long remaining(double fraction) {

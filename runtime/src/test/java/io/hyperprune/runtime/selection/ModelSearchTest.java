@@ -91,13 +91,26 @@ class ModelSearchTest {
     }
 
     private static List<PruningSweep.Point> bruteForce(PruningMasks.Scope scope) {
+        return bruteForce(scope, FRACTIONS);
+    }
+
+    private static List<PruningSweep.Point> bruteForce(PruningMasks.Scope scope, List<Double> fractions) {
         return new PruningSweep(trainer, evidence, ComponentOptions.none("variational"), config.seed())
                 .sweep(
                         ModelSearch.logGrid(RANGE.min(), RANGE.max(), 3),
                         criterion,
                         ComponentOptions.none("relative-density"),
                         scope,
-                        FRACTIONS);
+                        fractions);
+    }
+
+    private static ModelSearch.Levels levels(PruningMasks.Scope scope) {
+        return new ModelSearch.Levels(
+                trainer.graph().parameters().stream()
+                        .filter(p -> p.kind() == io.hyperprune.api.ParameterSpec.Kind.WEIGHT)
+                        .toList(),
+                trainer.graph().model().parameterCount(),
+                scope);
     }
 
     private static List<ModelSearch.Criterion> criteria() {
@@ -110,7 +123,14 @@ class ModelSearchTest {
             long budget = 200;
             Candidate best = search().best(criteria(), scope, new Constraint.MaxParameters(budget), COARSE)
                     .orElseThrow();
-            PruningSweep.Point expected = bruteForce(scope).stream()
+            // The grid's fractions and the one that fits the budget exactly.
+            double fitting = levels(scope).smallestFitting(budget).orElseThrow();
+            assertThat(levels(scope).remaining(fitting)).isLessThanOrEqualTo(budget);
+            assertThat(levels(scope).remaining(fitting - 1e-6)).isGreaterThan(budget);
+            List<Double> fractions = new java.util.ArrayList<>(FRACTIONS);
+            fractions.add(fitting);
+            java.util.Collections.sort(fractions);
+            PruningSweep.Point expected = bruteForce(scope, fractions).stream()
                     .filter(p -> p.remainingParameters() <= budget)
                     .min(Comparator.comparingDouble(PruningSweep.Point::accuracy)
                             .reversed()
@@ -150,6 +170,22 @@ class ModelSearchTest {
         assertThat(refined.validationAccuracy()).isGreaterThanOrEqualTo(coarse.validationAccuracy());
         assertThat(refined.lambda()).isBetween(RANGE.min(), RANGE.max());
         assertThat(refining.evaluated()).isGreaterThan(0);
+    }
+
+    @Test
+    void fineStepsAroundTheCoarseBestNeverChooseWorse() {
+        Constraint budget = new Constraint.MaxParameters(300);
+        Candidate coarse = search().best(
+                        criteria(), PruningMasks.Scope.LAYER, budget, new ModelSearch.Resolution(0.05, 3, 0))
+                .orElseThrow();
+        Candidate fine = search().best(
+                        criteria(), PruningMasks.Scope.LAYER, budget, new ModelSearch.Resolution(0.01, 3, 0))
+                .orElseThrow();
+        assertThat(fine.validationAccuracy()).isGreaterThanOrEqualTo(coarse.validationAccuracy());
+        assertThat(fine.remainingParameters()).isLessThanOrEqualTo(300);
+        assertThat(levels(PruningMasks.Scope.LAYER).grid(0.01)).hasSize(100).startsWith(0.0, 0.01, 0.02);
+        assertThat(levels(PruningMasks.Scope.LAYER).around(0.5, 0.05, 0.01))
+                .containsExactly(0.46, 0.47, 0.48, 0.49, 0.5, 0.51, 0.52, 0.53, 0.54);
     }
 
     @Test

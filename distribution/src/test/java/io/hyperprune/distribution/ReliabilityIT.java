@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the README's "Reliability" section promises, tried as a user would: an experiment's files are
+ * What docs/reliability.md promises, tried as a user would: an experiment's files are
  * written only by the experiment, one process owns a run, workers end with their parent, a damaged
  * model or checkpoint is named, and a refused command leaves everything as it was.
  */

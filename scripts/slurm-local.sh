@@ -122,9 +122,17 @@ start() {
   stop # whatever is left of an earlier start
   host="$(hostname -s)"
   user="$(id -un)"
+  local dir
+  mkdir -p "$base"
+  dir="$(cd "$base/.." && pwd -P)"
+  until [[ "$dir" == / ]]; do # munged refuses a socket below a directory others cannot traverse
+    (((8#$(stat -c %a "$dir")) & 1)) ||
+      die "$dir is not traversable by all (munged needs that for its socket); chmod o+x it, or set HYPERPRUNE_SLURM_DIR elsewhere"
+    dir="$(dirname "$dir")"
+  done
   rm -rf "$state"
   mkdir -p "$state/ctld" "$state/slurmd" "$munge_dir"
-  chmod 711 "$munge_dir" # munged refuses a socket directory that others cannot traverse
+  chmod 711 "$base" "$state" "$munge_dir" # munged refuses a socket directory that others cannot traverse
   mungekey --create --keyfile="$munge_dir/munge.key" >/dev/null
   munged --socket="$socket" --key-file="$munge_dir/munge.key" --log-file="$munge_dir/munged.log" \
     --pid-file="$munge_dir/munged.pid" --seed-file="$munge_dir/munged.seed" ||

@@ -338,8 +338,8 @@ public final class Experiment {
         try (Claim held = claim) {
             // Another process may have finished it between this process's look and its claim.
             Optional<RunResult> finished = TrainingRun.readResult(runDirectory);
-            if (finished.isPresent() && finished(runDirectory, finished.get(), pass.retryFailed)
-                    || Files.exists(runDirectory.resolve(FAILED)) && !pass.retryFailed) {
+            if ((finished.isPresent() && finished(runDirectory, finished.get(), pass.retryFailed))
+                    || (Files.exists(runDirectory.resolve(FAILED)) && !pass.retryFailed)) {
                 pass.skipped++;
                 return;
             }

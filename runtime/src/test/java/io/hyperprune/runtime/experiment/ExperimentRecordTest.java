@@ -31,13 +31,14 @@ class ExperimentRecordTest {
         AtomicReference<String> refusal = new AtomicReference<>();
         List<Thread> shards = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            ExperimentConfig config = i % 2 == 0 ? quick : full;
+            boolean isQuick = i % 2 == 0;
+            ExperimentConfig config = isQuick ? quick : full;
             Thread shard = new Thread(() -> {
                 try {
                     start.await();
                     ExperimentRecord.check(dir, config);
                     ExperimentRecord.record(dir, config);
-                    (config == quick ? recordedQuick : recordedFull).incrementAndGet();
+                    (isQuick ? recordedQuick : recordedFull).incrementAndGet();
                 } catch (InputException e) {
                     refusal.set(e.getMessage());
                 } catch (InterruptedException e) {

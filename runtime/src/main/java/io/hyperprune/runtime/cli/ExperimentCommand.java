@@ -325,6 +325,18 @@ final class ExperimentCommand implements Callable<Integer> {
                     console.err().printf("%s: being trained by %s; left to it%n", run.name(), owner);
                 }
             }
+
+            @Override
+            public void waiting(List<GridRun> held, java.time.Duration staleAfter) {
+                console.err()
+                        .printf(
+                                "waiting for %d run(s) claimed from another host (%s): each is left to its holder once"
+                                        + " the claim is renewed, or trained here once it went %d s unrenewed%n",
+                                held.size(),
+                                String.join(
+                                        ", ", held.stream().map(GridRun::name).toList()),
+                                staleAfter.toSeconds());
+            }
         };
     }
 

@@ -2,6 +2,7 @@ package io.hyperprune.runtime.experiment;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hyperprune.api.InputException;
 import io.hyperprune.runtime.run.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,11 +32,21 @@ import java.util.concurrent.TimeUnit;
  * live owner touches its claims every {@link #HEARTBEAT}, and a claim untouched for
  * {@link #STALE_AFTER} (measured by the shared file system's clock) is stale. A stale claim is deleted
  * under a short takeover lock, and only if it is still the one judged stale, so two processes never both win.
+ * Whether another host's claim is live shows only over time: {@link #sighting} and {@link #renewedSince} let
+ * a process watch it until it is renewed (live) or stale.
  */
 public final class Claim implements AutoCloseable {
 
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-    static final Duration STALE_AFTER = Duration.ofMinutes(2);
+    /** {@code -Dhyperprune.claim-stale-seconds}: how long another host's claim may go unrenewed. */
+    static final String STALE_PROPERTY = "hyperprune.claim-stale-seconds";
+
+    static final Duration STALE_AFTER = staleAfter(System.getProperty(STALE_PROPERTY));
+    /** Eight renewals per {@link #STALE_AFTER}: 15 s by default, so a few missed ones (a slow disk) are harmless. */
+    static final Duration HEARTBEAT = STALE_AFTER.dividedBy(8);
+
+    /** How often a process watching another host's claim looks at it again. */
+    static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
     static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Set<Claim> HELD = ConcurrentHashMap.newKeySet();
@@ -47,7 +58,7 @@ public final class Claim implements AutoCloseable {
 
     static {
         HEARTBEATS.scheduleAtFixedRate(
-                () -> HELD.forEach(Claim::renew), HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+                () -> HELD.forEach(Claim::renew), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         // A process ended by a signal (SIGTERM, SIGINT) gives its claims back; after kill -9 they turn stale.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> HELD.forEach(Claim::close), "claim-release"));
     }
@@ -65,9 +76,14 @@ public final class Claim implements AutoCloseable {
                     Instant.now().toString());
         }
 
+        /** True if this owner runs on this machine: its life can be checked by its pid. */
+        boolean onThisHost() {
+            return host.equals(Hosts.name());
+        }
+
         /** True if this owner is certainly no longer running (same host only; another host's owner is judged by heartbeat). */
         boolean deadOnThisHost() {
-            if (!host.equals(Hosts.name())) {
+            if (!onThisHost()) {
                 return false;
             }
             Optional<ProcessHandle> process = ProcessHandle.of(pid);
@@ -132,6 +148,51 @@ public final class Claim implements AutoCloseable {
     /** The live owner of a claim, if any (a stale claim has none). */
     public static Optional<Owner> liveHolder(Path file) {
         return holder(file).filter(owner -> !isStale(file, owner));
+    }
+
+    /**
+     * A look at a claim whose holder's life cannot be checked from here: another host's, or one not readable
+     * (yet).
+     *
+     * @param owner the holder's token, or empty if the file could not be read as a claim
+     * @param touched when the claim was last renewed, or empty if there was no file
+     */
+    record Sighting(Optional<String> owner, Optional<FileTime> touched) {}
+
+    /**
+     * What {@code file} holds now, unless it is the claim of a process on this host (alive or dead: that is
+     * known at once, from its pid).
+     */
+    static Optional<Sighting> sighting(Path file) {
+        Optional<Owner> holder = holder(file);
+        if (holder.isPresent() && holder.get().onThisHost()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Sighting(holder.map(Owner::token), touched(file)));
+    }
+
+    /**
+     * True if the claim in {@code file} was renewed since {@code earlier}, or is another claim now: its
+     * holder lives. False while it stays as it was (it turns stale after {@link #STALE_AFTER}) or is gone.
+     */
+    static boolean renewedSince(Path file, Sighting earlier) {
+        Optional<Owner> holder = holder(file);
+        Optional<FileTime> touched = touched(file);
+        if (touched.isEmpty()) {
+            return false;
+        }
+        if (holder.isPresent() && !holder.map(Owner::token).equals(earlier.owner())) {
+            return true;
+        }
+        return earlier.touched().map(then -> touched.get().compareTo(then) > 0).orElse(false);
+    }
+
+    private static Optional<FileTime> touched(Path file) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(file));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** True while this process's claim file is still in place (not taken over after a long pause). */
@@ -268,6 +329,24 @@ public final class Claim implements AutoCloseable {
     @Override
     public String toString() {
         return file + " held by " + owner;
+    }
+
+    /** {@link #STALE_AFTER} from its system property: 2 minutes unless set. */
+    static Duration staleAfter(String seconds) {
+        if (seconds == null) {
+            return Duration.ofMinutes(2);
+        }
+        try {
+            long value = Long.parseLong(seconds.trim());
+            if (value >= 8) {
+                return Duration.ofSeconds(value);
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new InputException("system property " + STALE_PROPERTY + "='" + seconds + "' is not a whole number of"
+                + " seconds of at least 8; it is how long another host's claim on a run may go unrenewed before it is"
+                + " taken over (default 120): fix or remove it (HYPERPRUNE_OPTS, JAVA_OPTS)");
     }
 
     /** This machine's name as the claims record it. */

@@ -18,7 +18,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +88,12 @@ public final class Experiment {
 
         /** A run another live process is training: left to it. */
         default void runBusy(GridRun run, Claim.Owner owner) {}
+
+        /**
+         * Runs held from another host, watched now: each is left to its holder once the claim is renewed,
+         * or taken over once it went {@code staleAfter} unrenewed.
+         */
+        default void waiting(List<GridRun> runs, Duration staleAfter) {}
     }
 
     /**
@@ -190,141 +199,220 @@ public final class Experiment {
     /**
      * Runs this process's share of the grid. Every run is trained only by the process that claims it
      * (see {@link Claim}): worker processes, shards of an array job and any other process given the same
-     * runs share them out as they go, and no run is ever trained by two processes at once. A criterion
-     * that fails on a run fails only its own rows ({@value #PRUNE_FAILED}, redone with {@code retryFailed}).
-     * Call {@link #check} and {@link #record} first.
+     * runs share them out as they go, and no run is ever trained by two processes at once. A run held by a
+     * live process on this host is left to it. A run held from another host is watched after the others:
+     * left to its holder once the claim is renewed, taken over once it is stale (its holder was killed, e.g.
+     * a preempted array task whose requeued attempt runs on another node), so no run of the share is lost.
+     * A criterion that fails on a run fails only its own rows ({@value #PRUNE_FAILED}, redone with
+     * {@code retryFailed}). Call {@link #check} and {@link #record} first.
      *
      * @throws InputException when the
      *     disk is full (scheduling stops; the runs finished so far are kept)
      */
     public Summary run(List<GridRun> runs, boolean retryFailed, Listener listener) {
-        List<PruningCriterion> criteria = criteria();
+        Pass pass = new Pass(runs.size(), retryFailed, listener, criteria());
         long start = System.nanoTime();
-        int completed = 0;
-        int diverged = 0;
-        int failed = 0;
-        int skipped = 0;
-        int busy = 0;
-        List<String> criterionFailures = new ArrayList<>();
+        Map<GridRun, Claim.Sighting> watched = new LinkedHashMap<>();
+        Map<GridRun, Integer> positions = new HashMap<>();
         int position = 0;
         for (GridRun run : runs) {
             position++;
-            Path runDirectory = runDirectory(run);
-            if (Files.exists(runDirectory.resolve(FAILED)) && !retryFailed) {
-                failed++;
-                skipped++;
-                listener.runFinished(run, "failed earlier (use --retry-failed)", 0);
+            positions.put(run, position);
+            if (doneEarlier(run, pass)) {
                 continue;
             }
-            Optional<RunResult> finished =
-                    Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
-            if (finished.isPresent() && finished(runDirectory, finished.get(), retryFailed)) {
-                skipped++;
-                if (finished.get().completed()) {
-                    completed++;
-                    List<String> earlier = RunPruning.failedCriteria(runDirectory).values().stream()
-                            .map(m -> run.name() + ": " + m)
-                            .toList();
-                    criterionFailures.addAll(earlier);
-                    listener.runFinished(
-                            run,
-                            earlier.isEmpty()
-                                    ? "done earlier"
-                                    : "done earlier; " + earlier.size() + " criterion failed (use --retry-failed)",
-                            0);
-                } else {
-                    diverged++;
-                    listener.runFinished(run, "done earlier", 0);
-                }
+            Path claimFile = runDirectory(run).resolve(CLAIM);
+            Optional<Claim> claim = Claim.tryAcquire(claimFile);
+            if (claim.isPresent()) {
+                train(run, position, claim.get(), pass);
                 continue;
             }
-            Optional<Claim> claim = Claim.tryAcquire(runDirectory.resolve(CLAIM));
-            if (claim.isEmpty()) {
-                busy++;
-                skipped++;
-                Claim.liveHolder(runDirectory.resolve(CLAIM)).ifPresent(owner -> listener.runBusy(run, owner));
-                continue;
+            Optional<Claim.Sighting> sighting = Claim.sighting(claimFile);
+            if (sighting.isPresent()) {
+                watched.put(run, sighting.get());
+            } else {
+                leave(run, claimFile, pass);
             }
-            long runStart = System.nanoTime();
-            try (Claim held = claim.get()) {
-                // Another process may have finished it between this process's look and its claim.
-                finished = TrainingRun.readResult(runDirectory);
-                if (finished.isPresent() && finished(runDirectory, finished.get(), retryFailed)
-                        || Files.exists(runDirectory.resolve(FAILED)) && !retryFailed) {
-                    skipped++;
+        }
+        if (!watched.isEmpty()) {
+            listener.waiting(List.copyOf(watched.keySet()), Claim.STALE_AFTER);
+        }
+        while (!watched.isEmpty()) {
+            sleep(Claim.WATCH_INTERVAL);
+            for (Iterator<Map.Entry<GridRun, Claim.Sighting>> it =
+                            watched.entrySet().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<GridRun, Claim.Sighting> entry = it.next();
+                GridRun run = entry.getKey();
+                Path claimFile = runDirectory(run).resolve(CLAIM);
+                if (doneEarlier(run, pass)) {
+                    it.remove();
                     continue;
                 }
-                AtomicFiles.delete(runDirectory.resolve(FAILED));
-                AtomicFiles.writeString(
-                        runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER),
-                        Json.write(Map.of("name", run.name(), "model", run.model(), "restart", run.restart())));
-                RunResolver.Resolved resolved = resolver.resolve(run.spec());
-                TrainingRun training = new TrainingRun(
-                        resolved.config(),
-                        resolved.evidence(),
-                        resolved.hypernetwork(),
-                        resolved.data(),
-                        runDirectory,
-                        schedule);
-                Progress progress = listener.runStarted(position, runs.size(), run);
-                Trainer trainer;
-                RunResult result;
-                if (finished.isPresent() && finished.get().completed() && Files.exists(runDirectory.resolve(PRUNE))) {
-                    result = finished.get(); // trained and pruned: only the criteria that failed are redone
-                    trainer = training.load();
-                } else {
-                    TrainingRun.Outcome outcome = training.runInExperiment(progress);
-                    result = outcome.result();
-                    trainer = outcome.trainer();
+                Optional<Claim> claim = Claim.tryAcquire(claimFile);
+                if (claim.isPresent()) {
+                    it.remove();
+                    train(run, positions.get(run), claim.get(), pass);
+                } else if (Claim.renewedSince(claimFile, entry.getValue())) {
+                    it.remove();
+                    leave(run, claimFile, pass);
                 }
-                if (result.completed()) {
-                    List<String> failures = pruning.write(runDirectory, trainer, resolved, criteria);
-                    failures.forEach(failure -> criterionFailures.add(run.name() + ": " + failure));
-                    completed++;
-                    listener.runFinished(
-                            run,
-                            failures.isEmpty()
-                                    ? result.status()
-                                    : result.status() + "; " + failures.size() + " criterion failed: "
-                                            + String.join("; ", failures),
-                            (System.nanoTime() - runStart) / 1e9);
-                } else {
-                    diverged++;
-                    listener.runFinished(run, result.status(), (System.nanoTime() - runStart) / 1e9);
-                }
-                // The finished run's graph and its ND4J buffers (off-heap, freed only when their Java objects
-                // are collected) are garbage now; a large heap may not collect for several runs, so the
-                // process's resident memory would keep the buffers of every run so far.
-                System.gc();
-            } catch (InputException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (DiskFull.isCause(e)) {
-                    throw new InputException(
-                            Failures.describe(e) + " (while training " + run.name() + ")"
-                                    + "; stopped scheduling runs, those finished so far are kept; once there is space, continue with"
-                                    + " 'hyperprune experiment --out " + directory + " --resume' and the same settings",
-                            e);
-                }
-                failed++;
-                StringWriter trace = new StringWriter();
-                e.printStackTrace(new PrintWriter(trace));
-                String message = Failures.describe(e);
-                AtomicFiles.writeString(
-                        runDirectory.resolve(FAILED),
-                        Json.write(Map.of("message", message, "trace", trace.toString())));
-                listener.runFinished(run, "failed: " + message, (System.nanoTime() - runStart) / 1e9);
             }
         }
         return new Summary(
                 runs.size(),
-                completed,
-                diverged,
-                failed,
-                skipped,
-                busy,
-                List.copyOf(criterionFailures),
+                pass.completed,
+                pass.diverged,
+                pass.failed,
+                pass.skipped,
+                pass.busy,
+                List.copyOf(pass.criterionFailures),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** One call of {@link #run}: its settings and what it counted so far. */
+    private static final class Pass {
+        final int total;
+        final boolean retryFailed;
+        final Listener listener;
+        final List<PruningCriterion> criteria;
+        final List<String> criterionFailures = new ArrayList<>();
+        int completed;
+        int diverged;
+        int failed;
+        int skipped;
+        int busy;
+
+        Pass(int total, boolean retryFailed, Listener listener, List<PruningCriterion> criteria) {
+            this.total = total;
+            this.retryFailed = retryFailed;
+            this.listener = listener;
+            this.criteria = criteria;
+        }
+    }
+
+    /** True (and counted) if the run failed earlier or is finished: nothing to do now. */
+    private boolean doneEarlier(GridRun run, Pass pass) {
+        Path runDirectory = runDirectory(run);
+        if (Files.exists(runDirectory.resolve(FAILED)) && !pass.retryFailed) {
+            pass.failed++;
+            pass.skipped++;
+            pass.listener.runFinished(run, "failed earlier (use --retry-failed)", 0);
+            return true;
+        }
+        Optional<RunResult> finished =
+                Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
+        if (finished.isEmpty() || !finished(runDirectory, finished.get(), pass.retryFailed)) {
+            return false;
+        }
+        pass.skipped++;
+        if (finished.get().completed()) {
+            pass.completed++;
+            List<String> earlier = RunPruning.failedCriteria(runDirectory).values().stream()
+                    .map(m -> run.name() + ": " + m)
+                    .toList();
+            pass.criterionFailures.addAll(earlier);
+            pass.listener.runFinished(
+                    run,
+                    earlier.isEmpty()
+                            ? "done earlier"
+                            : "done earlier; " + earlier.size() + " criterion failed (use --retry-failed)",
+                    0);
+        } else {
+            pass.diverged++;
+            pass.listener.runFinished(run, "done earlier", 0);
+        }
+        return true;
+    }
+
+    /** Leaves a run to the live process holding its claim. */
+    private static void leave(GridRun run, Path claimFile, Pass pass) {
+        pass.busy++;
+        pass.skipped++;
+        Claim.liveHolder(claimFile).ifPresent(owner -> pass.listener.runBusy(run, owner));
+    }
+
+    /** Trains and prunes a run this process has just claimed, then gives the claim back. */
+    private void train(GridRun run, int position, Claim claim, Pass pass) {
+        Path runDirectory = runDirectory(run);
+        long runStart = System.nanoTime();
+        try (Claim held = claim) {
+            // Another process may have finished it between this process's look and its claim.
+            Optional<RunResult> finished = TrainingRun.readResult(runDirectory);
+            if ((finished.isPresent() && finished(runDirectory, finished.get(), pass.retryFailed))
+                    || (Files.exists(runDirectory.resolve(FAILED)) && !pass.retryFailed)) {
+                pass.skipped++;
+                return;
+            }
+            AtomicFiles.delete(runDirectory.resolve(FAILED));
+            AtomicFiles.writeString(
+                    runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER),
+                    Json.write(Map.of("name", run.name(), "model", run.model(), "restart", run.restart())));
+            RunResolver.Resolved resolved = resolver.resolve(run.spec());
+            TrainingRun training = new TrainingRun(
+                    resolved.config(),
+                    resolved.evidence(),
+                    resolved.hypernetwork(),
+                    resolved.data(),
+                    runDirectory,
+                    schedule);
+            Progress progress = pass.listener.runStarted(position, pass.total, run);
+            Trainer trainer;
+            RunResult result;
+            if (finished.isPresent() && finished.get().completed() && Files.exists(runDirectory.resolve(PRUNE))) {
+                result = finished.get(); // trained and pruned: only the criteria that failed are redone
+                trainer = training.load();
+            } else {
+                TrainingRun.Outcome outcome = training.runInExperiment(progress);
+                result = outcome.result();
+                trainer = outcome.trainer();
+            }
+            if (result.completed()) {
+                List<String> failures = pruning.write(runDirectory, trainer, resolved, pass.criteria);
+                failures.forEach(failure -> pass.criterionFailures.add(run.name() + ": " + failure));
+                pass.completed++;
+                pass.listener.runFinished(
+                        run,
+                        failures.isEmpty()
+                                ? result.status()
+                                : result.status() + "; " + failures.size() + " criterion failed: "
+                                        + String.join("; ", failures),
+                        (System.nanoTime() - runStart) / 1e9);
+            } else {
+                pass.diverged++;
+                pass.listener.runFinished(run, result.status(), (System.nanoTime() - runStart) / 1e9);
+            }
+            // The finished run's graph and its ND4J buffers (off-heap, freed only when their Java objects
+            // are collected) are garbage now; a large heap may not collect for several runs, so the
+            // process's resident memory would keep the buffers of every run so far.
+            System.gc();
+        } catch (InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (DiskFull.isCause(e)) {
+                throw new InputException(
+                        Failures.describe(e) + " (while training " + run.name() + ")"
+                                + "; stopped scheduling runs, those finished so far are kept; once there is space, continue with"
+                                + " 'hyperprune experiment --out " + directory + " --resume' and the same settings",
+                        e);
+            }
+            pass.failed++;
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            String message = Failures.describe(e);
+            AtomicFiles.writeString(
+                    runDirectory.resolve(FAILED), Json.write(Map.of("message", message, "trace", trace.toString())));
+            pass.listener.runFinished(run, "failed: " + message, (System.nanoTime() - runStart) / 1e9);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for runs held from another host", e);
+        }
     }
 
     /** Trained (or diverged) and pruned by every criterion, or its failed criteria are not to be redone now. */

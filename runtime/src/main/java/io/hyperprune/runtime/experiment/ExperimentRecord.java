@@ -32,11 +32,15 @@ final class ExperimentRecord {
         }
     }
 
-    /** Writes {@code experiment.json} unless it exists (then it holds these settings: {@link #check}). */
+    /**
+     * Writes {@code experiment.json} unless it exists. It is created exclusively: of shards starting
+     * together with different settings, all checked against an empty directory, one records its settings
+     * and the others are refused here, instead of each replacing the file in turn.
+     */
     static void record(Path directory, ExperimentConfig config) {
         Path recorded = directory.resolve(Experiment.CONFIG);
-        if (!Files.exists(recorded)) {
-            AtomicFiles.writeString(recorded, Json.write(config));
+        if (Files.exists(recorded) || !AtomicFiles.writeNewString(recorded, Json.write(config))) {
+            check(directory, config);
         }
     }
 

@@ -7,8 +7,9 @@ import java.util.stream.IntStream;
 
 /**
  * The share of a grid one process runs: runs whose position modulo {@code count} equals
- * {@code index} (0-based). Defaults come from the job scheduler: Slurm job arrays
- * ({@code SLURM_ARRAY_TASK_ID} minus {@code SLURM_ARRAY_TASK_MIN}, of {@code SLURM_ARRAY_TASK_COUNT})
+ * {@code index} (0-based). Defaults come from the job scheduler: Slurm job arrays (the task's position
+ * in the array's range, {@code (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP}, of
+ * {@code SLURM_ARRAY_TASK_COUNT})
  * or Kubernetes indexed Jobs ({@code JOB_COMPLETION_INDEX} of {@code HYPERPRUNE_SHARD_COUNT}).
  */
 public record Shard(int index, int count) {
@@ -41,14 +42,19 @@ public record Shard(int index, int count) {
             int min = variable(env, "SLURM_ARRAY_TASK_MIN", "0");
             int id = variable(env, "SLURM_ARRAY_TASK_ID", null);
             int count = variable(env, "SLURM_ARRAY_TASK_COUNT", null);
-            if (id - min < 0 || id - min >= count) {
-                throw new InputException(
-                        "the Slurm array variables give shard " + (id - min) + " of " + count + " (SLURM_ARRAY_TASK_ID="
-                                + id + ", SLURM_ARRAY_TASK_MIN=" + min + ", SLURM_ARRAY_TASK_COUNT=" + count
-                                + "); use a contiguous"
-                                + " --array such as 0-7, or pass --shard i/N");
+            int step = variable(env, "SLURM_ARRAY_TASK_STEP", "1");
+            int max = variable(env, "SLURM_ARRAY_TASK_MAX", String.valueOf(min + (count - 1) * step));
+            // The task's position in a range such as 0-7 or 0-14:2 (a limit such as %2 changes nothing). A list such
+            // as 0,3,5 is refused by every task alike: some of them would otherwise run no share, or another's.
+            boolean range = step >= 1 && max >= min && (max - min) % step == 0 && (max - min) / step + 1 == count;
+            if (!range || id < min || id > max || (id - min) % step != 0) {
+                throw new InputException("the Slurm array is not a range of task ids (SLURM_ARRAY_TASK_ID=" + id
+                        + ", SLURM_ARRAY_TASK_MIN=" + min + ", SLURM_ARRAY_TASK_MAX=" + max
+                        + ", SLURM_ARRAY_TASK_STEP=" + step + ", SLURM_ARRAY_TASK_COUNT=" + count
+                        + "), so its tasks cannot tell their shares; use a range such as --array=0-7 (a step such as"
+                        + " 0-14:2 or a limit such as 0-7%2 is fine), or pass --shard i/N");
             }
-            return new Shard(id - min, count);
+            return new Shard((id - min) / step, count);
         }
         if (env.containsKey("JOB_COMPLETION_INDEX")) {
             String count = env.get("HYPERPRUNE_SHARD_COUNT");

@@ -59,6 +59,42 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code target} only if it does not exist, atomically and exclusively: of processes racing to
+     * create it (shards starting together), exactly one wins and a reader never sees it half-written (a
+     * complete temp file hard-linked to its name; without hard links, an exclusive copy).
+     *
+     * @return false if the file existed (it is left as it was)
+     */
+    public static boolean writeNewString(Path target, String content) {
+        Path directory = target.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(directory);
+            temp = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
+            makeReadable(temp);
+            Files.writeString(temp, content);
+            try {
+                Files.createLink(target, temp);
+            } catch (UnsupportedOperationException e) {
+                Files.copy(temp, target); // fails if the target exists
+            }
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw failure(target, e, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // hidden and named after its target
+                }
+            }
+        }
+    }
+
     private static FileWriteException failure(Path target, IOException io, Throwable cause) {
         String reason = reasonWriting(target.toAbsolutePath().getParent(), io);
         return new FileWriteException(

@@ -66,6 +66,55 @@ class ClaimTest {
     }
 
     @Test
+    void anotherHostsClaimIsWatchedUntilRenewedOrReplaced(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("claim.json");
+        Claim.Owner remote = new Claim.Owner(
+                "another-host", 1, "", "remote-token", Instant.now().toString());
+        Files.writeString(file, Json.write(remote));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(10)));
+        Claim.Sighting seen = Claim.sighting(file).orElseThrow();
+
+        assertThat(Claim.renewedSince(file, seen)).as("untouched").isFalse();
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        assertThat(Claim.renewedSince(file, seen)).as("its holder renewed it").isTrue();
+
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(10)));
+        Claim.Sighting again = Claim.sighting(file).orElseThrow();
+        Files.writeString(
+                file,
+                Json.write(new Claim.Owner(
+                        "third-host", 2, "", "new-token", Instant.now().toString())));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(10)));
+        assertThat(Claim.renewedSince(file, again))
+                .as("taken over by a live process")
+                .isTrue();
+
+        Files.delete(file);
+        assertThat(Claim.renewedSince(file, again)).as("given back").isFalse();
+    }
+
+    @Test
+    void aClaimOfThisHostIsNotWatchedItsPidTellsAtOnce(@TempDir Path dir) {
+        Path file = dir.resolve("claim.json");
+        Claim mine = Claim.tryAcquire(file).orElseThrow();
+        assertThat(Claim.sighting(file)).isEmpty();
+        mine.close();
+    }
+
+    @Test
+    void theStaleTimeIsTwoMinutesOrItsSystemPropertyNamedWhenWrong() {
+        assertThat(Claim.staleAfter(null)).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(Claim.staleAfter(" 20 ")).isEqualTo(java.time.Duration.ofSeconds(20));
+        for (String wrong : List.of("abc", "7", "-1", "2.5")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Claim.staleAfter(wrong))
+                    .isInstanceOf(io.hyperprune.api.InputException.class)
+                    .hasMessageContaining("system property hyperprune.claim-stale-seconds='" + wrong + "'")
+                    .hasMessageContaining("at least 8");
+        }
+        assertThat(Claim.HEARTBEAT).isEqualTo(Claim.STALE_AFTER.dividedBy(8));
+    }
+
+    @Test
     void closingAClaimThatWasTakenOverLeavesTheNewOwnersFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("claim.json");
         Claim mine = Claim.tryAcquire(file).orElseThrow();

@@ -31,6 +31,8 @@ import java.util.stream.IntStream;
  * the whole range, each {@code restarts} times; then every run is pruned at each level by each
  * criterion. Field names are the JSON keys; see the README for the format. {@code batchPlain} (default
  * true) trains a plain model's lambdas side by side in one graph and run; false: one run per lambda.
+ * {@code surfaceLambdas} (default {@value #SURFACE_LAMBDAS}, 0: none) log-spaced lambdas over the lambda range, plus
+ * the grid's, at which every hypernetwork run is also pruned: its accuracy surface.
  */
 public record ExperimentConfig(
         String dataset,
@@ -53,7 +55,14 @@ public record ExperimentConfig(
         List<Double> levels,
         long seed,
         Map<String, Map<String, String>> options,
-        boolean batchPlain) {
+        boolean batchPlain,
+        Integer surfaceLambdas) {
+
+    /** Log-spaced lambdas of a hypernetwork run's accuracy surface unless the config says otherwise (absent: this). */
+    public static final int SURFACE_LAMBDAS = 41;
+
+    /** The most lambdas a surface may have: each costs an evaluation per level. */
+    public static final int MAX_SURFACE_LAMBDAS = 1001;
 
     /** The most pruning levels a sweep may have: 0 to 100 % in steps of 0.1 %; each level costs an evaluation per lambda. */
     public static final int MAX_LEVELS = 1001;
@@ -89,7 +98,8 @@ public record ExperimentConfig(
                             TEN_LEVELS,
                             0,
                             Map.of(),
-                            true),
+                            true,
+                            SURFACE_LAMBDAS),
             // All nine models and six lambdas, one restart, few epochs: the README's main job (minutes on 2 cores).
             "paper-mnist-quick",
                     new ExperimentConfig(
@@ -113,7 +123,8 @@ public record ExperimentConfig(
                             TEN_LEVELS,
                             0,
                             Map.of(),
-                            true),
+                            true,
+                            SURFACE_LAMBDAS),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
             // its models one after another anyway, and a 3-model run's saved state (~650 MB) outgrows the heap.
             "paper-cifar",
@@ -138,7 +149,8 @@ public record ExperimentConfig(
                             TEN_LEVELS,
                             0,
                             Map.of(),
-                            false));
+                            false,
+                            SURFACE_LAMBDAS));
 
     public ExperimentConfig {
         require(dataset != null, "dataset", "a data set id, e.g. \"mnist\"");
@@ -167,6 +179,12 @@ public record ExperimentConfig(
                 "levels",
                 "a non-empty list of at most " + MAX_LEVELS + " increasing percentages in [0, 100]");
         options = options == null ? Map.of() : Map.copyOf(options);
+        // Absent in experiment.json of older versions: their experiments resume with the default surface.
+        surfaceLambdas = surfaceLambdas == null ? SURFACE_LAMBDAS : surfaceLambdas;
+        require(
+                surfaceLambdas == 0 || (surfaceLambdas >= 2 && surfaceLambdas <= MAX_SURFACE_LAMBDAS),
+                "surfaceLambdas",
+                "0 (no surface) or an integer from 2 to " + MAX_SURFACE_LAMBDAS);
         ModelSpec.parse(model);
         evidences = List.copyOf(evidences);
         hypernetworks = List.copyOf(hypernetworks);

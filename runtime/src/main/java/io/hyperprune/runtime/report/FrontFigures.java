@@ -41,6 +41,7 @@ final class FrontFigures {
         // log10 on a linear axis, ticks labelled with the count: XChart labels a log axis at decades only, and
         // most fronts span less than one.
         chart.getStyler().setxAxisTickLabelsFormattingFunction(exponent -> parameters(Math.pow(10, exponent)));
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         for (String evidence : data.evidences()) {
             for (String hypernetwork : data.hypernetworks()) {
                 List<ParetoFront.Point> front =
@@ -79,16 +80,17 @@ final class FrontFigures {
                 data,
                 "The most accurate lambda at each deletion level (criterion " + data.criterion() + ")",
                 g -> {
+                    String label = data.surface().isEmpty()
+                            ? "the lambda with the best test accuracy, over each model's grid lambdas"
+                            : "best lambda: a hypernetwork's over its fine-lambda surface, a plain model's over its own"
+                                    + " lambdas";
                     g.setColor(OverviewFigure.BEST);
                     g.setStroke(new BasicStroke(2f));
                     g.drawLine(PanelGrid.LEGEND_X, PanelGrid.LEGEND_Y, PanelGrid.LEGEND_X + 30, PanelGrid.LEGEND_Y);
                     g.fillOval(PanelGrid.LEGEND_X + 11, PanelGrid.LEGEND_Y - 4, 8, 8);
                     g.setColor(Color.DARK_GRAY);
-                    g.drawString(
-                            "best lambda: a hypernetwork's over its fine-lambda surface, a plain model's over its own"
-                                    + " lambdas",
-                            PanelGrid.LEGEND_X + 40,
-                            PanelGrid.LEGEND_Y + 5);
+                    g.drawString(label, PanelGrid.LEGEND_X + 40, PanelGrid.LEGEND_Y + 5);
+                    return PanelGrid.LEGEND_X + 40 + g.getFontMetrics().stringWidth(label);
                 },
                 (evidence, hypernetwork) -> {
                     List<ParetoFront.Point> best =

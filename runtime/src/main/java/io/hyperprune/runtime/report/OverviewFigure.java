@@ -40,7 +40,7 @@ final class OverviewFigure {
                 data,
                 "Test accuracy vs deleted weights: rows evidence, columns hypernetwork (criterion " + data.criterion()
                         + ")",
-                g -> legend(g, lambdas),
+                g -> legend(g, lambdas, !data.surface().isEmpty()),
                 (evidence, hypernetwork) -> {
                     List<ResultRow> rows = data.results(evidence, hypernetwork);
                     return rows.isEmpty() ? null : panel(rows, data.finest(evidence, hypernetwork), lambdas, range);
@@ -72,7 +72,7 @@ final class OverviewFigure {
                 .xAxisTitle("deleted weights, %")
                 .yAxisTitle("test accuracy")
                 .build();
-        chart.getStyler().setYAxisMin(range[0]).setYAxisMax(range[1]);
+        chart.getStyler().setYAxisMin(range[0]).setYAxisMax(range[1]).setYAxisDecimalPattern("0.00");
         chart.getStyler()
                 .setLegendVisible(false)
                 .setMarkerSize(4)
@@ -104,7 +104,8 @@ final class OverviewFigure {
         return chart;
     }
 
-    private static void legend(Graphics2D g, List<Double> lambdas) {
+    /** The lambdas' colours and the best line; returns the x it ends at. */
+    private static int legend(Graphics2D g, List<Double> lambdas, boolean surface) {
         int x = PanelGrid.LEGEND_X;
         int y = PanelGrid.LEGEND_Y;
         g.setColor(Color.DARK_GRAY);
@@ -124,7 +125,11 @@ final class OverviewFigure {
         g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         g.drawLine(x + 10, y, x + 40, y);
         g.setColor(Color.DARK_GRAY);
-        g.drawString("best accuracy over lambda (hypernetworks: over the fine-lambda surface)", x + 48, y + 5);
+        String best = surface
+                ? "best accuracy over lambda (hypernetworks: over the fine-lambda surface)"
+                : "best accuracy over lambda";
+        g.drawString(best, x + 48, y + 5);
+        return x + 48 + g.getFontMetrics().stringWidth(best);
     }
 
     /** The accuracy axis all panels share: from the lowest accuracy (down to a multiple of 0.05) to at most 1. */

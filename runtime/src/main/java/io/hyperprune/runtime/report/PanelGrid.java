@@ -7,7 +7,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 
@@ -32,16 +32,31 @@ final class PanelGrid {
     private PanelGrid() {}
 
     /**
-     * @param legend draws the shared legend from ({@link #LEGEND_X}, {@link #LEGEND_Y})
+     * @param legend draws the shared legend from ({@link #LEGEND_X}, {@link #LEGEND_Y}) and returns the x it ends at
      * @param panel the panel of (evidence, hypernetwork), {@link #PANEL_WIDTH} x {@link #PANEL_HEIGHT}; null when the
      *     experiment has no such model
      */
     static BufferedImage compose(
-            ReportData data, String title, Consumer<Graphics2D> legend, BiFunction<String, String, XYChart> panel) {
+            ReportData data,
+            String title,
+            ToIntFunction<Graphics2D> legend,
+            BiFunction<String, String, XYChart> panel) {
         int columns = data.hypernetworks().size();
         int rows = data.evidences().size();
-        BufferedImage image = new BufferedImage(
-                LEFT + columns * PANEL_WIDTH + 8, TOP + rows * PANEL_HEIGHT + 8, BufferedImage.TYPE_INT_RGB);
+        // As wide as the panels, or the title or legend when those are wider (one or two columns).
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D measure = scratch.createGraphics();
+        int width;
+        try {
+            measure.setFont(LEGEND);
+            int legendEnd = legend.applyAsInt(measure);
+            width = Math.max(
+                    LEFT + columns * PANEL_WIDTH,
+                    Math.max(LEFT + measure.getFontMetrics(TITLE).stringWidth(title), legendEnd));
+        } finally {
+            measure.dispose();
+        }
+        BufferedImage image = new BufferedImage(width + 8, TOP + rows * PANEL_HEIGHT + 8, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -52,7 +67,7 @@ final class PanelGrid {
             g.setFont(TITLE);
             g.drawString(title, LEFT, 24);
             g.setFont(LEGEND);
-            legend.accept(g);
+            var unused = legend.applyAsInt(g); // measured above
             g.setColor(Color.DARK_GRAY);
             g.setFont(LABEL);
             for (int c = 0; c < columns; c++) {

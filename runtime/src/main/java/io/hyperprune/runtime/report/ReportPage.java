@@ -17,7 +17,7 @@ final class ReportPage {
             + "color:#222;line-height:1.45}h2{margin-top:2em;border-bottom:1px solid #ddd}"
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
             + "text-align:right}th{background:#f3f3f3}img{max-width:100%;margin:4px 0;display:block}"
-            + "img.half{max-width:640px;display:inline-block;margin:4px}details{margin:.6em 0}"
+            + "img.half{max-width:640px;display:inline-block;vertical-align:top;margin:4px}details{margin:.6em 0}"
             + "summary{cursor:pointer;font-weight:bold}.claims li{margin:.7em 0}nav a{margin-right:1em}";
 
     private final Path directory;

@@ -49,15 +49,19 @@ public final class ReportWriter {
         Path figures = outDirectory.resolve("figures");
         List<Path> written = new ArrayList<>();
         ReportPage page = new ReportPage(outDirectory);
+        long surfaceLambdas =
+                data.surface().stream().map(ResultRow::lambda).distinct().count();
         page.paragraph(String.format(
                 java.util.Locale.ROOT,
                 "Test accuracy against the share of deleted weights and lambda: %d models, %d lambdas, %d deletion"
-                        + " levels, %d runs; hypernetworks also on a fine-lambda surface (%d rows). Source: %s.",
+                        + " levels, %d runs; %s. Source: %s.",
                 rows.stream().map(ResultRow::model).distinct().count(),
                 rows.stream().map(ResultRow::lambda).distinct().count(),
                 rows.stream().map(ResultRow::deletedPercent).distinct().count(),
                 rows.stream().map(ResultRow::run).distinct().count(),
-                data.surface().size(),
+                surfaceLambdas > 0
+                        ? "the hypernetworks also at " + surfaceLambdas + " lambdas (surface.csv)"
+                        : "no fine-lambda surface (no surface.csv rows), so hypernetworks show their grid lambdas only",
                 experimentDirectories));
         page.contents(List.of(
                 new String[] {"overview", "Overview"},

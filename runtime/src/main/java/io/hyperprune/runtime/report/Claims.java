@@ -85,13 +85,14 @@ final class Claims {
                 String.format(
                         Locale.ROOT,
                         "Spearman rank correlation of lambda with test accuracy at %s (criterion %s, mean over"
-                                + " restarts, the grid's lambdas): %s. Positive for %d of %d models%s.",
+                                + " restarts, the grid's lambdas): %s. Positive for %d of %d models%s%s.",
                         where,
                         data.criterion(),
                         String.join("; ", parts),
                         positive,
                         defined,
-                        defined < parts.size() ? " (undefined where accuracy did not vary)" : ""));
+                        defined < parts.size() ? " (undefined where accuracy did not vary)" : "",
+                        fewLambdas > 0 ? "; " + fewLambdas + " model(s) with fewer than 3 lambdas not ranked" : ""));
     }
 
     /** (b) Hypernetwork minus plain model at the same lambda and level: mean and worst; training-cost ratio. */

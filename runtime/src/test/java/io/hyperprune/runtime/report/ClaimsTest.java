@@ -101,6 +101,13 @@ class ClaimsTest {
         assertThat(Claims.robustness(data(at90, List.of(), List.of())).sentence())
                 .contains("at 90 % deleted (the level nearest 80 % here)")
                 .contains("weight-decay +1.00");
+        List<ResultRow> mixed = new ArrayList<>(
+                model("variational", "constant", 1, new double[] {0.1, 1, 10}, new double[] {0.5, 0.4, 0.3}));
+        mixed.addAll(model("variational", "linear", 1, new double[] {0.1, 1}, new double[] {0.3, 0.4}));
+        assertThat(Claims.robustness(data(mixed, List.of(), List.of())).sentence())
+                .contains("variational -1.00")
+                .doesNotContain("variational+linear")
+                .endsWith("Positive for 0 of 1 models; 1 model(s) with fewer than 3 lambdas not ranked.");
     }
 
     @Test

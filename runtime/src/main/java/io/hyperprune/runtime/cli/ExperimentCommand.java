@@ -115,6 +115,13 @@ final class ExperimentCommand implements Callable<Integer> {
     Integer validation;
 
     @Option(
+            names = "--surface-lambdas",
+            paramLabel = "N",
+            description = "Override: also prune every hypernetwork run at N log-spaced lambdas over its lambda range"
+                    + " plus the grid's, into surface.csv (default 41; 0: no surface).")
+    Integer surfaceLambdas;
+
+    @Option(
             names = "--one-run-per-lambda",
             description = "Train each plain model's lambdas as separate runs, one model per graph"
                     + " (default: all lambdas of a plain model side by side in one graph; same results, less time).")
@@ -364,6 +371,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (levels != null) tree.set("levels", Json.MAPPER.valueToTree(parseLevels(levels)));
         if (scope != null) tree.put("scope", scope);
         if (seed != null) tree.put("seed", seed);
+        if (surfaceLambdas != null) tree.put("surfaceLambdas", surfaceLambdas);
         if (oneRunPerLambda) tree.put("batchPlain", false);
         if (validation != null) tree.put("validation", validation);
         if (!options.isEmpty()) {

@@ -50,6 +50,10 @@ public final class Experiment {
     public static final String OWNER_CLAIM = "experiment-claim.json";
 
     static final String PRUNE_FAILED = "prune-failed.json";
+    /** A hypernetwork run's accuracy surface (prune.csv's layout, more lambdas); the grid's, results.csv's layout. */
+    public static final String SURFACE = "surface.csv";
+
+    static final String SURFACE_FAILED = "surface-failed.json";
     static final String FAILED = "failed.json";
 
     private final ExperimentConfig config;
@@ -302,13 +306,13 @@ public final class Experiment {
         }
         Optional<RunResult> finished =
                 Files.exists(runDirectory) ? TrainingRun.readResult(runDirectory) : Optional.empty();
-        if (finished.isEmpty() || !finished(runDirectory, finished.get(), pass.retryFailed)) {
+        if (finished.isEmpty() || !finished(run, runDirectory, finished.get(), pass.retryFailed)) {
             return false;
         }
         pass.skipped++;
         if (finished.get().completed()) {
             pass.completed++;
-            List<String> earlier = RunPruning.failedCriteria(runDirectory).values().stream()
+            List<String> earlier = RunPruning.failedCriteria(runDirectory).stream()
                     .map(m -> run.name() + ": " + m)
                     .toList();
             pass.criterionFailures.addAll(earlier);
@@ -339,7 +343,7 @@ public final class Experiment {
         try (Claim held = claim) {
             // Another process may have finished it between this process's look and its claim.
             Optional<RunResult> finished = TrainingRun.readResult(runDirectory);
-            if ((finished.isPresent() && finished(runDirectory, finished.get(), pass.retryFailed))
+            if ((finished.isPresent() && finished(run, runDirectory, finished.get(), pass.retryFailed))
                     || (Files.exists(runDirectory.resolve(FAILED)) && !pass.retryFailed)) {
                 pass.skipped++;
                 return;
@@ -360,7 +364,7 @@ public final class Experiment {
             Trainer trainer;
             RunResult result;
             if (finished.isPresent() && finished.get().completed() && Files.exists(runDirectory.resolve(PRUNE))) {
-                result = finished.get(); // trained and pruned: only the criteria that failed are redone
+                result = finished.get(); // trained and pruned: only failed criteria and a missing surface are redone
                 trainer = training.load();
             } else {
                 TrainingRun.Outcome outcome = training.runInExperiment(progress);
@@ -415,13 +419,17 @@ public final class Experiment {
         }
     }
 
-    /** Trained (or diverged) and pruned by every criterion, or its failed criteria are not to be redone now. */
-    private static boolean finished(Path runDirectory, RunResult result, boolean retryFailed) {
+    /**
+     * Trained (or diverged), pruned by every criterion and, for a hypernetwork, its surface swept; or its failed
+     * criteria are not to be redone now.
+     */
+    private boolean finished(GridRun run, Path runDirectory, RunResult result, boolean retryFailed) {
         if (!result.completed()) {
             return true;
         }
         return Files.exists(runDirectory.resolve(PRUNE))
-                && !(retryFailed && Files.exists(runDirectory.resolve(PRUNE_FAILED)));
+                && !(retryFailed && Files.exists(runDirectory.resolve(PRUNE_FAILED)))
+                && !RunPruning.surfaceMissing(config, run, runDirectory, retryFailed);
     }
 
     private List<PruningCriterion> criteria() {

@@ -35,6 +35,8 @@ import java.util.stream.IntStream;
  * true) trains a plain model's lambdas side by side in one graph and run; false: one run per lambda.
  * {@code validation}: training samples held out for model selection ({@link ValidationSplit}; -1 the
  * default size, 0 none; an experiment.json written before validation splits existed reads as 0).
+ * {@code surfaceLambdas} (default {@value #SURFACE_LAMBDAS}, 0: none) log-spaced lambdas over the lambda range, plus
+ * the grid's, at which every hypernetwork run is also pruned: its accuracy surface.
  */
 public record ExperimentConfig(
         String dataset,
@@ -58,7 +60,14 @@ public record ExperimentConfig(
         long seed,
         Map<String, Map<String, String>> options,
         boolean batchPlain,
-        int validation) {
+        int validation,
+        Integer surfaceLambdas) {
+
+    /** Log-spaced lambdas of a hypernetwork run's accuracy surface unless the config says otherwise (absent: this). */
+    public static final int SURFACE_LAMBDAS = 41;
+
+    /** The most lambdas a surface may have: each costs an evaluation per level. */
+    public static final int MAX_SURFACE_LAMBDAS = 1001;
 
     /** The most pruning levels a sweep may have: 0 to 100 % in steps of 0.1 %; each level costs an evaluation per lambda. */
     public static final int MAX_LEVELS = 1001;
@@ -95,7 +104,8 @@ public record ExperimentConfig(
                             0,
                             Map.of(),
                             true,
-                            ValidationSplit.AUTO),
+                            ValidationSplit.AUTO,
+                            SURFACE_LAMBDAS),
             // All nine models and six lambdas, one restart, few epochs: the README's main job (minutes on 2 cores).
             "paper-mnist-quick",
                     new ExperimentConfig(
@@ -120,7 +130,8 @@ public record ExperimentConfig(
                             0,
                             Map.of(),
                             true,
-                            ValidationSplit.AUTO),
+                            ValidationSplit.AUTO,
+                            SURFACE_LAMBDAS),
             // The CIFAR-10 study a CPU can finish: the reference net and all nine models on the first 2,560
             // training images (256 of them held out for validation) and 1,000 test images, 2 epochs each.
             "paper-cifar-quick",
@@ -146,7 +157,8 @@ public record ExperimentConfig(
                             0,
                             Map.of(),
                             false,
-                            ValidationSplit.AUTO),
+                            ValidationSplit.AUTO,
+                            0),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
             // its models one after another anyway, and a 3-model run's saved state (~650 MB) outgrows the heap.
             "paper-cifar",
@@ -172,7 +184,8 @@ public record ExperimentConfig(
                             0,
                             Map.of(),
                             false,
-                            ValidationSplit.AUTO));
+                            ValidationSplit.AUTO,
+                            SURFACE_LAMBDAS));
 
     public ExperimentConfig {
         require(dataset != null, "dataset", "a data set id, e.g. \"mnist\"");
@@ -205,6 +218,12 @@ public record ExperimentConfig(
                 "levels",
                 "a non-empty list of at most " + MAX_LEVELS + " increasing percentages in [0, 100]");
         options = options == null ? Map.of() : Map.copyOf(options);
+        // Absent in experiment.json of older versions: their experiments resume with the default surface.
+        surfaceLambdas = surfaceLambdas == null ? SURFACE_LAMBDAS : surfaceLambdas;
+        require(
+                surfaceLambdas == 0 || (surfaceLambdas >= 2 && surfaceLambdas <= MAX_SURFACE_LAMBDAS),
+                "surfaceLambdas",
+                "0 (no surface) or an integer from 2 to " + MAX_SURFACE_LAMBDAS);
         ModelSpec.parse(model);
         evidences = List.copyOf(evidences);
         hypernetworks = List.copyOf(hypernetworks);

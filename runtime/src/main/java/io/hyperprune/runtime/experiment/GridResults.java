@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The files an experiment computes from all its finished runs, whichever process or shard trained
- * them: {@code results.csv}, {@code summary.json} and {@code agreement.csv}. One writer at a time
+ * them: {@code results.csv}, {@code surface.csv} (the hypernetworks' fine-lambda surfaces, results.csv's layout),
+ * {@code summary.json} and {@code agreement.csv}. One writer at a time
  * (a short claim), each reading every run anew, so shards finishing together never lose a row.
  */
 final class GridResults {
@@ -68,7 +69,7 @@ final class GridResults {
     }
 
     /**
-     * Rebuilds {@code results.csv} (and {@code agreement.csv}, {@code summary.json}) from every
+     * Rebuilds {@code results.csv} (and {@code surface.csv}, {@code summary.json}) from every
      * finished run directory of the whole grid, whichever process or shard ran it.
      */
     void writeResults(Map<String, Object> summary) {
@@ -80,6 +81,7 @@ final class GridResults {
 
     private void writeResultsHoldingClaim(Map<String, Object> summary) {
         List<ResultRow> rows = new ArrayList<>();
+        List<ResultRow> surface = new ArrayList<>();
         for (GridRun run : experiment.grid()) {
             Path runDirectory = experiment.runDirectory(run);
             Optional<RunResult> result =
@@ -88,8 +90,25 @@ final class GridResults {
             if (result.isEmpty() || !result.get().completed() || !Files.exists(prune)) {
                 continue;
             }
-            for (PruneCsv.Row point : PruneCsv.read(prune)) {
-                rows.add(new ResultRow(
+            rows.addAll(resultRows(run, prune, result.get()));
+            Path runSurface = runDirectory.resolve(Experiment.SURFACE);
+            if (!run.spec().plain() && Files.exists(runSurface)) {
+                surface.addAll(resultRows(run, runSurface, result.get()));
+            }
+        }
+        ResultsCsv.write(directory.resolve(Experiment.RESULTS), rows);
+        ResultsCsv.write(directory.resolve(Experiment.SURFACE), surface);
+        Map<String, Object> all = new LinkedHashMap<>(summary);
+        all.put("results", rows.size());
+        all.put("surfaceResults", surface.size());
+        all.put("config", config);
+        AtomicFiles.writeString(directory.resolve(Experiment.SUMMARY), Json.write(all));
+    }
+
+    /** A run's pruning table ({@code prune.csv} or its {@code surface.csv}) as rows of the grid's tables. */
+    private static List<ResultRow> resultRows(GridRun run, Path table, RunResult result) {
+        return PruneCsv.read(table).stream()
+                .map(point -> new ResultRow(
                         run.name(),
                         run.model(),
                         run.spec().evidence(),
@@ -101,14 +120,8 @@ final class GridResults {
                         point.deletedPercent(),
                         point.accuracy(),
                         point.remainingParameters(),
-                        result.get().trainingSeconds()));
-            }
-        }
-        ResultsCsv.write(directory.resolve(Experiment.RESULTS), rows);
-        Map<String, Object> all = new LinkedHashMap<>(summary);
-        all.put("results", rows.size());
-        all.put("config", config);
-        AtomicFiles.writeString(directory.resolve(Experiment.SUMMARY), Json.write(all));
+                        result.trainingSeconds()))
+                .toList();
     }
 
     /** Waits for a short-lived claim (one writer of the shared result files); a dead holder's is taken over. */

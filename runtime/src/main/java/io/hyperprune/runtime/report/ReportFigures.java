@@ -3,7 +3,9 @@ package io.hyperprune.runtime.report;
 import io.hyperprune.runtime.run.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -30,7 +33,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The report's figures, drawn with XChart and written as {@code base.png} plus {@code base.svg}: per model the
  * accuracy curves (one per lambda, min-max band over restarts) and the (lambda, % deleted) heatmap, the models
- * compared at one deletion level, and the training cost per model.
+ * compared at one deletion level, and the training cost per model; composed figures as PNG only.
  */
 final class ReportFigures {
 
@@ -47,11 +50,32 @@ final class ReportFigures {
 
     private ReportFigures() {}
 
-    /** One model's curves at {@code base} and its heatmap at {@code base-heatmap}; the files written. */
-    static List<Path> writeModel(String title, List<ResultRow> rows, Path base) {
-        List<Path> written = new ArrayList<>(save(curves(title, rows), base));
-        written.addAll(save(heatmap(title, rows), base.resolveSibling(base.getFileName() + "-heatmap")));
-        return written;
+    /** One model's curves (a curve per lambda, min-max band over restarts); the files written. */
+    static List<Path> writeCurves(String title, List<ResultRow> rows, Path base) {
+        return save(curves(title, rows), base);
+    }
+
+    /** One model's (lambda, % deleted) heatmap: values printed while there are few lambdas (not a surface's 41). */
+    static List<Path> writeHeatmap(String title, List<ResultRow> rows, Path base) {
+        return save(heatmap(title, rows), base);
+    }
+
+    /** A composed figure ({@link OverviewFigure}) as {@code base.png} (XChart draws no SVG of it). */
+    static Path writePng(BufferedImage image, Path base) {
+        Path png = base.resolveSibling(base.getFileName() + ".png");
+        try {
+            Files.createDirectories(base.getParent());
+            AtomicFiles.writeWith(png, temp -> {
+                try (OutputStream out = Files.newOutputStream(temp)) {
+                    if (!ImageIO.write(image, "png", out)) {
+                        throw new IOException("no PNG writer");
+                    }
+                }
+            });
+            return png;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write figure " + png + ": " + e.getMessage(), e);
+        }
     }
 
     /** The models compared at {@code level}% deleted; nothing is written (empty list) when no row has that level. */
@@ -118,19 +142,28 @@ final class ReportFigures {
         TreeSet<Double> lambdas = rows.stream().map(ResultRow::lambda).collect(Collectors.toCollection(TreeSet::new));
         TreeSet<Double> deleted =
                 rows.stream().map(ResultRow::deletedPercent).collect(Collectors.toCollection(TreeSet::new));
+        boolean surface = lambdas.size() > 12;
         HeatMapChart chart = new HeatMapChartBuilder()
                 .width(800)
-                .height(480)
-                .title(title + ": accuracy")
+                .height(surface ? 160 + 15 * lambdas.size() : 480)
+                .title(title + (surface ? ": accuracy surface, " + lambdas.size() + " lambdas" : ": accuracy"))
                 .xAxisTitle("deleted weights, %")
                 .yAxisTitle("lambda")
                 .build();
-        chart.getStyler().setShowValue(true).setMin(0).setMax(1).setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setShowValue(!surface).setMin(0).setMax(1).setChartBackgroundColor(Color.WHITE);
         chart.getStyler()
                 .setRangeColors(new Color[] {new Color(165, 0, 38), new Color(254, 224, 139), new Color(0, 104, 55)});
         List<String> xs =
                 deleted.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList();
-        List<String> ys = lambdas.stream().map(ReportTables::format).toList();
+        // A surface's lambdas to 3 significant digits: 0.00133 rather than 0.00133352.
+        List<String> ys = lambdas.stream()
+                .map(l -> surface
+                        ? new java.math.BigDecimal(l)
+                                .round(new java.math.MathContext(3))
+                                .stripTrailingZeros()
+                                .toPlainString()
+                        : ReportTables.format(l))
+                .toList();
         List<Number[]> heat = new ArrayList<>();
         List<Double> deletedList = new ArrayList<>(deleted);
         List<Double> lambdaList = new ArrayList<>(lambdas);
@@ -202,7 +235,8 @@ final class ReportFigures {
         return chart;
     }
 
-    private static List<Path> save(Chart<?, ?> chart, Path base) {
+    /** A chart as {@code base.png} and {@code base.svg}. */
+    static List<Path> save(Chart<?, ?> chart, Path base) {
         try {
             Files.createDirectories(base.getParent());
             Path png = base.resolveSibling(base.getFileName() + ".png");

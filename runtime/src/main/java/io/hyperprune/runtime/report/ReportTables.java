@@ -83,6 +83,45 @@ final class ReportTables {
         return t.toString();
     }
 
+    /** Per model (the report's criterion), per deletion level: the most accurate lambda and its accuracy. */
+    static String bestLambdaTable(ReportData data) {
+        List<Double> levels = data.results().stream()
+                .map(ResultRow::deletedPercent)
+                .distinct()
+                .sorted()
+                .toList();
+        StringBuilder t = new StringBuilder("| model | lambdas |");
+        levels.forEach(l -> t.append(' ').append(Claims.percent(l)).append(" |"));
+        t.append("\n|---|---|").append("---|".repeat(levels.size())).append('\n');
+        for (String evidence : data.evidences()) {
+            for (String hypernetwork : data.hypernetworks()) {
+                List<ParetoFront.Point> points = ParetoFront.points(data.finest(evidence, hypernetwork));
+                if (points.isEmpty()) {
+                    continue;
+                }
+                Map<Double, ParetoFront.Point> best = new TreeMap<>();
+                ParetoFront.bestPerLevel(points).forEach(p -> best.put(p.deletedPercent(), p));
+                t.append("| ")
+                        .append(ReportData.model(evidence, hypernetwork))
+                        .append(" | ")
+                        .append(points.stream()
+                                .map(ParetoFront.Point::lambda)
+                                .distinct()
+                                .count())
+                        .append(" |");
+                for (double level : levels) {
+                    ParetoFront.Point p = best.get(level);
+                    t.append(
+                            p == null
+                                    ? " - |"
+                                    : String.format(Locale.ROOT, " %s (%.4f) |", format(p.lambda()), p.accuracy()));
+                }
+                t.append('\n');
+            }
+        }
+        return t.toString();
+    }
+
     /** Per model: {@link #trainingSeconds}. */
     static String costTable(List<ResultRow> rows) {
         StringBuilder t = new StringBuilder("| model | training seconds per restart (all lambdas) |\n|---|---|\n");

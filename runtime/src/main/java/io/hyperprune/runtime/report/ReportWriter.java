@@ -2,27 +2,27 @@ package io.hyperprune.runtime.report;
 
 import io.hyperprune.api.InputException;
 import io.hyperprune.runtime.run.AtomicFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The study's report from one or more experiment directories (shards are merged): per model the
- * paper's figure (accuracy vs % deleted, a curve per lambda, min-max band over restarts), a heatmap
- * over (lambda, % deleted), a comparison of the models, training cost, the theorem check, and
- * {@code report.md} plus a self-contained {@code report.html}.
+ * The study's report from one or more experiment directories (shards are merged), in the order a reader wants
+ * it: the overview laid out like the paper's figure, the Pareto front and the best lambda per deletion level, the
+ * method's claims checked on the data, then the heatmaps, more figures, and the long tables last (collapsed in
+ * HTML). Written as {@code report.md} plus a self-contained {@code report.html}.
  *
- * <p>This class reads the inputs, decides what goes where and writes the Markdown and HTML pages; the figures are
- * drawn by {@link ReportFigures}, the tables and their statistics computed by {@link ReportTables}.
+ * <p>This class reads the inputs and decides what goes where; the figures are drawn by {@link OverviewFigure},
+ * {@link FrontFigures} and {@link ReportFigures}, the claims checked by {@link Claims}, the tables computed by
+ * {@link ReportTables} and the pages written by {@link ReportPage}.
  */
 public final class ReportWriter {
+
+    static final String TITLE = "hyperprune report";
 
     /** What was written. */
     public record Result(Path html, Path markdown, List<Path> figures, String markdownText) {}
@@ -45,108 +45,122 @@ public final class ReportWriter {
             throw new InputException(
                     "results.csv in " + experimentDirectories + " has no rows yet: no run has finished");
         }
-        List<String[]> agreement = ReportTables.readAgreement(experimentDirectories);
+        ReportData data = ReportData.read(experimentDirectories, rows);
         Path figures = outDirectory.resolve("figures");
         List<Path> written = new ArrayList<>();
-        StringBuilder md = new StringBuilder("# hyperprune report\n\n");
-        StringBuilder html = new StringBuilder();
-        md.append("Test accuracy against the share of deleted weights and lambda. Source: ")
-                .append(experimentDirectories)
-                .append(".\n\n");
-        Map<String, List<ResultRow>> byFigure = rows.stream()
-                .collect(
-                        Collectors.groupingBy(r -> r.model() + "-" + r.criterion(), TreeMap::new, Collectors.toList()));
+        ReportPage page = new ReportPage(outDirectory);
+        long surfaceLambdas =
+                data.surface().stream().map(ResultRow::lambda).distinct().count();
+        page.paragraph(String.format(
+                java.util.Locale.ROOT,
+                "Test accuracy against the share of deleted weights and lambda: %d models, %d lambdas, %d deletion"
+                        + " levels, %d runs; %s. Source: %s.",
+                rows.stream().map(ResultRow::model).distinct().count(),
+                rows.stream().map(ResultRow::lambda).distinct().count(),
+                rows.stream().map(ResultRow::deletedPercent).distinct().count(),
+                rows.stream().map(ResultRow::run).distinct().count(),
+                surfaceLambdas > 0
+                        ? "the hypernetworks also at " + surfaceLambdas + " lambdas (surface.csv)"
+                        : "no fine-lambda surface (no surface.csv rows), so hypernetworks show their grid lambdas only",
+                experimentDirectories));
+        page.contents(List.of(
+                new String[] {"overview", "Overview"},
+                new String[] {"pareto", "Pareto front"},
+                new String[] {"claims", "Claims checked"},
+                new String[] {"heatmaps", "Heatmaps"},
+                new String[] {"figures", "More figures"},
+                new String[] {"tables", "Tables"}));
+
+        page.heading("overview", "Overview");
+        Path overview = ReportFigures.writePng(OverviewFigure.draw(data), figures.resolve("overview"));
+        written.add(overview);
+        page.figure(overview, false);
+
+        page.heading("pareto", "Pareto front");
+        page.paragraph("For each model, the best test accuracy reachable with at most a given number of parameters,"
+                + " over every lambda and deletion level (a hypernetwork over its fine-lambda surface, a plain model"
+                + " over its own lambdas); below it, the lambda that is most accurate at each deletion level.");
+        List<Path> pareto = ReportFigures.save(FrontFigures.pareto(data), figures.resolve("pareto"));
+        written.addAll(pareto);
+        page.figure(pareto.get(0), false);
+        Path bestLambda = ReportFigures.writePng(FrontFigures.bestLambda(data), figures.resolve("best-lambda"));
+        written.add(bestLambda);
+        page.figure(bestLambda, false);
+
+        page.heading("claims", "Claims checked");
+        page.claims(Claims.check(data));
+
+        page.heading("heatmaps", "Heatmaps");
+        page.paragraph("Test accuracy over (lambda, % deleted) per model and criterion; a hypernetwork's over its"
+                + " fine-lambda surface.");
+        Map<String, List<ResultRow>> byFigure = byModelAndCriterion(rows, data);
+        Map<String, List<ResultRow>> surfaceByFigure = byModelAndCriterion(data.surface(), data);
         for (Map.Entry<String, List<ResultRow>> entry : byFigure.entrySet()) {
-            List<ResultRow> group = entry.getValue();
-            String title = group.get(0).model() + " (" + group.get(0).criterion() + ", "
-                    + group.get(0).scope() + ")";
-            written.addAll(ReportFigures.writeModel(title, group, figures.resolve(safe(entry.getKey()))));
-            html.append("<h3>")
-                    .append(escape(title))
-                    .append("</h3>\n")
-                    .append(img(figures.resolve(safe(entry.getKey()) + ".png")))
-                    .append(img(figures.resolve(safe(entry.getKey()) + "-heatmap.png")))
-                    .append('\n');
+            List<ResultRow> heat = surfaceByFigure.getOrDefault(entry.getKey(), entry.getValue());
+            List<Path> heatmap = ReportFigures.writeHeatmap(
+                    title(entry.getValue()), heat, figures.resolve(safe(entry.getKey()) + "-heatmap"));
+            written.addAll(heatmap);
+            page.figure(heatmap.get(0), true);
         }
+
+        page.heading("figures", "More figures");
         for (double level : List.of(0.0, 80.0)) {
             String name = "comparison-" + (int) level;
             List<Path> comparison = ReportFigures.writeComparison(rows, level, figures.resolve(name));
             if (!comparison.isEmpty()) {
                 written.addAll(comparison);
-                html.append(img(figures.resolve(name + ".png")));
+                page.figure(comparison.get(0), true);
             }
         }
-        written.addAll(ReportFigures.writeCost(rows, figures.resolve("training-cost")));
-        html.append(img(figures.resolve("training-cost.png")));
+        List<Path> cost = ReportFigures.writeCost(rows, figures.resolve("training-cost"));
+        written.addAll(cost);
+        page.figure(cost.get(0), true);
+        page.htmlOnly("<details><summary>Per model: a curve per lambda, min-max band over restarts</summary>\n");
+        for (Map.Entry<String, List<ResultRow>> entry : byFigure.entrySet()) {
+            List<Path> curves = ReportFigures.writeCurves(
+                    title(entry.getValue()), entry.getValue(), figures.resolve(safe(entry.getKey())));
+            written.addAll(curves);
+            page.figure(curves.get(0), true);
+        }
+        page.htmlOnly("</details>\n");
 
-        String accuracyTable = ReportTables.accuracyTable(rows);
-        String costTable = ReportTables.costTable(rows);
-        String agreementTable = ReportTables.agreementTable(agreement);
-        md.append("## Accuracy at 0/50/80/90% deleted (mean [min-max] over restarts)\n\n")
-                .append(accuracyTable)
-                .append("\n## Training cost per model\n\n")
-                .append(costTable)
-                .append("\n## Theorem check: hypernetwork vs plain model pruning scores\n\n")
-                .append(agreementTable)
-                .append("\nFigures: ")
-                .append(figures)
-                .append('\n');
-        String page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>hyperprune report</title><style>"
-                + "body{font-family:sans-serif;max-width:1300px;margin:2em auto}table{border-collapse:collapse;margin:1em 0}"
-                + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}img{max-width:640px;margin:4px}"
-                + "</style></head><body><h1>hyperprune report</h1><p>Test accuracy against the share of deleted weights and lambda.</p>"
-                + "<h2>Accuracy at 0/50/80/90% deleted</h2>" + markdownTableToHtml(accuracyTable)
-                + "<h2>Training cost per model</h2>" + markdownTableToHtml(costTable)
-                + "<h2>Theorem check</h2>" + markdownTableToHtml(agreementTable)
-                + "<h2>Figures</h2>" + html + "</body></html>\n";
+        page.heading("tables", "Tables");
+        page.table(
+                "Accuracy at 0/50/80/90% deleted (mean [min-max] over restarts)",
+                ReportTables.accuracyTable(rows), true);
+        page.table(
+                "Best lambda per deletion level (criterion " + data.criterion() + ")",
+                ReportTables.bestLambdaTable(data),
+                true);
+        page.table("Training cost per model", ReportTables.costTable(rows), true);
+        page.table(
+                "Theorem check: hypernetwork vs plain model pruning scores",
+                ReportTables.agreementTable(data.agreement()),
+                true);
+        page.paragraph("Figures (PNG and SVG): " + figures);
+
         Path htmlFile = outDirectory.resolve("report.html");
         Path mdFile = outDirectory.resolve("report.md");
-        AtomicFiles.writeString(htmlFile, page);
-        AtomicFiles.writeString(mdFile, md.toString());
-        return new Result(htmlFile, mdFile, written, md.toString());
+        String markdown = page.markdown(TITLE);
+        AtomicFiles.writeString(htmlFile, page.html(TITLE));
+        AtomicFiles.writeString(mdFile, markdown);
+        return new Result(htmlFile, mdFile, written, markdown);
     }
 
-    private static String img(Path png) {
-        try {
-            return "<img alt=\"" + escape(png.getFileName().toString()) + "\" src=\"data:image/png;base64,"
-                    + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\">";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Rows by figure ("model-criterion"), in the reader's order of models. */
+    private static Map<String, List<ResultRow>> byModelAndCriterion(List<ResultRow> rows, ReportData data) {
+        return rows.stream()
+                .sorted(data.modelOrder())
+                .collect(Collectors.groupingBy(
+                        r -> r.model() + "-" + r.criterion(), LinkedHashMap::new, Collectors.toList()));
     }
 
-    static String markdownTableToHtml(String markdown) {
-        StringBuilder html = new StringBuilder();
-        List<String> lines = markdown.lines().toList();
-        if (lines.isEmpty() || !lines.get(0).startsWith("|")) {
-            return "<p>" + escape(markdown) + "</p>";
-        }
-        html.append("<table>");
-        for (int i = 0; i < lines.size(); i++) {
-            if (i == 1 || !lines.get(i).startsWith("|")) {
-                continue;
-            }
-            String[] cells =
-                    lines.get(i).substring(1, lines.get(i).length() - 1).split("\\|");
-            html.append("<tr>");
-            for (String cell : cells) {
-                html.append(i == 0 ? "<th>" : "<td>")
-                        .append(escape(cell.trim()))
-                        .append(i == 0 ? "</th>" : "</td>");
-            }
-            html.append("</tr>");
-        }
-        return html.append("</table>").toString();
+    private static String title(List<ResultRow> group) {
+        return group.get(0).model() + " (" + group.get(0).criterion() + ", "
+                + group.get(0).scope() + ")";
     }
 
     private static String safe(String name) {
         return name.replaceAll("[^A-Za-z0-9+._-]", "_");
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("\"", "&quot;");
     }
 }

@@ -68,6 +68,8 @@ class ExperimentConfigTest {
         cases.put(
                 "{\"levels\": [50, 10]}",
                 "key 'levels' must be a non-empty list of at most 1001 increasing percentages in [0, 100]");
+        cases.put(
+                "{\"surfaceLambdas\": 1}", "key 'surfaceLambdas' must be 0 (no surface) or an integer from 2 to 1001");
         int i = 0;
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(dir.resolve("c" + i++ + ".json"), c.getKey());
@@ -78,6 +80,22 @@ class ExperimentConfigTest {
                     .hasMessageContaining(c.getValue())
                     .hasMessageNotContaining("java.");
         }
+    }
+
+    @Test
+    void anExperimentOfAnEarlierVersionResumesWithTheDefaultSurface(@TempDir Path dir) throws Exception {
+        ExperimentConfig quick = ExperimentConfig.preset("paper-mnist-quick");
+        var recorded = (com.fasterxml.jackson.databind.node.ObjectNode)
+                io.hyperprune.runtime.run.Json.MAPPER.valueToTree(quick);
+        recorded.remove("surfaceLambdas"); // experiment.json before surfaces
+        Files.writeString(dir.resolve(Experiment.CONFIG), recorded.toString());
+        ExperimentRecord.check(dir, quick); // the same settings: no refusal
+        assertThat(quick.surfaceLambdas()).isEqualTo(41);
+        ExperimentConfig none =
+                ExperimentConfig.read(Files.writeString(dir.resolve("none.json"), "{\"surfaceLambdas\": 0}"), quick);
+        assertThatThrownBy(() -> ExperimentRecord.check(dir, none))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("surfaceLambdas 41 there, 0 now");
     }
 
     @Test

@@ -349,6 +349,8 @@ public final class Experiment {
                 return;
             }
             AtomicFiles.delete(runDirectory.resolve(FAILED));
+            // A killed holder's half-written files: this process owns the run now.
+            AtomicFiles.deleteLeftoverTempFiles(runDirectory);
             AtomicFiles.writeString(
                     runDirectory.resolve(TrainingRun.EXPERIMENT_MARKER),
                     Json.write(Map.of("name", run.name(), "model", run.model(), "restart", run.restart())));

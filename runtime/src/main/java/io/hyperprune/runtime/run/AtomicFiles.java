@@ -137,6 +137,27 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes the temp files a writer killed mid-write left in a directory (the {@code .<name>*.tmp} files
+     * {@link #writeWith} renames when it finishes). Only for a directory the caller owns, e.g. a run it holds
+     * the claim of: no other writer can be at work there.
+     */
+    public static void deleteLeftoverTempFiles(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(file)) {
+                    delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Fills a file. */
     @FunctionalInterface
     public interface Writer {

@@ -45,12 +45,6 @@ public final class ModelSearch {
 
         /** Points of each refinement round between the two neighbours of the best lambda. */
         static final int REFINE_POINTS = 9;
-
-        /** The deletion step every lambda is searched at first. */
-        static final double COARSE_STEP = 0.05;
-
-        /** Lambdas whose best coarse fraction is then searched at the fine step around it. */
-        static final int FINE_LAMBDAS = 3;
     }
 
     private final Trainer trainer;
@@ -72,20 +66,19 @@ public final class ModelSearch {
     }
 
     /**
-     * The best candidate under the constraint, or none when no candidate meets it. Every lambda is first
-     * searched at coarse deletion steps ({@link Resolution#COARSE_STEP}); then the fine steps around the
-     * best fraction of the few best lambdas: most of the fine grid's models are far from any optimum.
+     * The best candidate under the constraint, or none when no candidate meets it. Every lambda is searched
+     * at every deletion step: accuracy need not fall monotonically with deletion, and a coarse grid refined
+     * around its best answered "none" for an accuracy a model on the fine grid reached.
      */
     public Optional<Candidate> best(
             List<Criterion> criteria, PruningMasks.Scope scope, Constraint constraint, Resolution resolution) {
-        double coarse = Math.max(resolution.step(), Resolution.COARSE_STEP);
-        Function<Levels, List<Double>> coarseGrid = levels -> levels.grid(coarse);
+        Function<Levels, List<Double>> grid = levels -> levels.grid(resolution.step());
         TreeMap<Double, Optional<Candidate>> byLambda = new TreeMap<>();
         List<Double> lambdas = config.plain()
                 ? config.lambdas()
                 : logGrid(config.lambdaMin(), config.lambdaMax(), resolution.lambdaPoints());
         for (double lambda : lambdas) {
-            byLambda.put(lambda, bestAt(lambda, criteria, scope, constraint, coarseGrid));
+            byLambda.put(lambda, bestAt(lambda, criteria, scope, constraint, grid));
         }
         if (!config.plain()) {
             for (int round = 0; round < resolution.refinements(); round++) {
@@ -98,32 +91,11 @@ public final class ModelSearch {
                 Double above = byLambda.higherKey(at);
                 for (double lambda :
                         logGrid(below == null ? at : below, above == null ? at : above, Resolution.REFINE_POINTS)) {
-                    byLambda.computeIfAbsent(lambda, l -> bestAt(l, criteria, scope, constraint, coarseGrid));
+                    byLambda.computeIfAbsent(lambda, l -> bestAt(l, criteria, scope, constraint, grid));
                 }
             }
         }
-        List<Candidate> found = new ArrayList<>(
-                byLambda.values().stream().flatMap(Optional::stream).toList());
-        if (coarse > resolution.step()) {
-            List<Candidate> leaders = found.stream()
-                    .sorted(constraint.order())
-                    .limit(Resolution.FINE_LAMBDAS)
-                    .toList();
-            for (Candidate leader : leaders) {
-                Criterion criterion = criteria.stream()
-                        .filter(c -> c.criterion().id().equals(leader.criterion()))
-                        .findFirst()
-                        .orElseThrow();
-                bestAt(
-                                leader.lambda(),
-                                List.of(criterion),
-                                scope,
-                                constraint,
-                                levels -> levels.around(leader.deletedFraction(), coarse, resolution.step()))
-                        .ifPresent(found::add);
-            }
-        }
-        return best(found.stream(), constraint);
+        return best(byLambda.values().stream().flatMap(Optional::stream), constraint);
     }
 
     /** Models evaluated so far (lambda, criterion and deletion fraction each). */

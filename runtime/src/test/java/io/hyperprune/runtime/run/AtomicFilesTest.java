@@ -96,4 +96,18 @@ class AtomicFilesTest {
                                     + " there takes no new files; choose another --out");
         }
     }
+
+    @Test
+    void aKilledWritersTempFilesAreDeletedAndNothingElse(@TempDir Path dir) throws Exception {
+        Path leftover = Files.writeString(dir.resolve(".model.fb123456.tmp"), "half");
+        Path model = Files.writeString(dir.resolve("model.fb"), "whole");
+        Path hidden = Files.writeString(dir.resolve(".keep"), "x");
+        Path plainTmp = Files.writeString(dir.resolve("notes.tmp"), "x");
+        AtomicFiles.deleteLeftoverTempFiles(dir);
+        org.assertj.core.api.Assertions.assertThat(leftover).doesNotExist();
+        org.assertj.core.api.Assertions.assertThat(model).exists();
+        org.assertj.core.api.Assertions.assertThat(hidden).exists();
+        org.assertj.core.api.Assertions.assertThat(plainTmp).exists();
+        AtomicFiles.deleteLeftoverTempFiles(dir.resolve("absent"));
+    }
 }

@@ -71,6 +71,41 @@ class CliIT {
     }
 
     @Test
+    void theNativeBuildIsChosenForTheCpuRecordedInTheRunAndTheUsersChoiceWins(@TempDir Path dir) throws Exception {
+        String doctor = CliRun.run("doctor").expectExit(0).out();
+        java.util.regex.Matcher chosen = java.util.regex.Pattern.compile(
+                        "native build    (generic|onednn-avx2|onednn-avx512) \\((the fastest build for this CPU|the CPU"
+                                + " has no AVX2)")
+                .matcher(doctor);
+        assertThat(chosen.find()).as(doctor).isTrue();
+        Path run = dir.resolve("run");
+        CliRun.run(
+                        "train",
+                        "--dataset",
+                        "synthetic",
+                        "-O",
+                        "synthetic.train-size=600",
+                        "-O",
+                        "synthetic.test-size=200",
+                        "--epochs",
+                        "1",
+                        "--out",
+                        run.toString())
+                .expectExit(0);
+        JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+        assertThat(config.at("/environment/nativeBuild").asText()).isEqualTo(chosen.group(1));
+
+        assertThat(CliRun.run(Map.of("HYPERPRUNE_NATIVE_BUILD", "generic"), "doctor")
+                        .expectExit(0)
+                        .out())
+                .contains("native build    generic (HYPERPRUNE_NATIVE_BUILD=generic)");
+        assertThat(CliRun.run(Map.of("HYPERPRUNE_NATIVE_BUILD", "fast"), "doctor")
+                        .expectExit(2)
+                        .err())
+                .contains("HYPERPRUNE_NATIVE_BUILD must be one of generic|onednn-avx2", "got 'fast'");
+    }
+
+    @Test
     void typoInAComponentIdSuggestsTheRightOneAndExitsTwo() {
         String err = CliRun.run("train", "--dataset", "synthetic", "--evidence", "variatonal", "--out", "unused")
                 .expectExit(2)

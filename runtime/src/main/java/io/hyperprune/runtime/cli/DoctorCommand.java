@@ -9,8 +9,10 @@ import io.hyperprune.api.Evidence;
 import io.hyperprune.api.Hypernetwork;
 import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.engine.graph.ModelSpec;
+import io.hyperprune.engine.kernels.NativeBuild;
 import io.hyperprune.engine.kernels.NativeThreads;
 import io.hyperprune.runtime.boundary.Spi;
+import io.hyperprune.runtime.run.Environments;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 
@@ -26,7 +29,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
-        description = "Show Java, ND4J backend, CPU, threads, memory, plugin and data directories.")
+        description = "Show Java, ND4J backend and native build, CPU, threads, memory, plugin and data directories.")
 final class DoctorCommand implements Callable<Integer> {
 
     private final ComponentRegistry registry;
@@ -58,6 +61,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("java            " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor")
                 + ")");
         out.println("nd4j backend    " + Nd4j.getBackend().getClass().getSimpleName());
+        out.println("native build    " + nativeBuild());
         var environment = Nd4j.getEnvironment();
         out.println("cpu             " + Runtime.getRuntime().availableProcessors() + " processors; "
                 + Nd4j.getExecutioner()
@@ -94,6 +98,18 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.println("HYPERPRUNE_DATA " + System.getenv().getOrDefault("HYPERPRUNE_DATA", "unset"));
         return 0;
+    }
+
+    /** The build that loaded, why it was chosen, and how to choose another. */
+    private static String nativeBuild() {
+        String loaded = Environments.nativeBuild();
+        String shipped = NativeBuild.shipped().stream().map(NativeBuild::id).collect(Collectors.joining("|"));
+        String chosen = NativeBuild.chosen()
+                .map(c -> c.build().id().equals(loaded)
+                        ? c.reason()
+                        : c.build().id() + " was chosen (" + c.reason() + ") but its natives did not load")
+                .orElse("chosen by JavaCPP");
+        return loaded + " (" + chosen + "); " + NativeBuild.OVERRIDE + "=" + shipped + " chooses";
     }
 
     private static String cgroupLimit() {

@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.hyperprune.api.InputException;
 import io.hyperprune.engine.graph.ComponentFault;
+import io.hyperprune.engine.kernels.NativeBuild;
 import io.hyperprune.runtime.boundary.Boundary;
 import io.hyperprune.runtime.run.FileWriteException;
 import io.hyperprune.runtime.run.IoFailures;
@@ -42,6 +43,13 @@ public final class Main {
         // SameDiff prints progress lines with System.out: keep them off the machine-readable stdout,
         // and drop its per-op graph-building chatter.
         System.setOut(new PrintStream(new QuietLines(System.err), true));
+        try {
+            // Before anything loads ND4J: JavaCPP reads the choice once.
+            NativeBuild.chooseForThisProcess();
+        } catch (InputException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(BAD_INPUT);
+        }
         System.exit(run(args, stdout, System.err, System.console() != null));
     }
 

@@ -1,5 +1,6 @@
 package io.hyperprune.runtime.run;
 
+import io.hyperprune.engine.kernels.NativeBuild;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Reads the facts about this process that a run's provenance records. */
@@ -16,7 +17,14 @@ public final class Environments {
                 Nd4j.getBackend().getClass().getSimpleName(),
                 threads == null ? "unset" : threads,
                 Runtime.getRuntime().availableProcessors(),
-                switches(System.getProperties(), System.getenv()));
+                switches(System.getProperties(), System.getenv()),
+                nativeBuild());
+    }
+
+    /** The libnd4j build that loaded (not just the one asked for), for provenance and doctor. */
+    public static String nativeBuild() {
+        Nd4j.getBackend(); // loads the natives
+        return NativeBuild.loaded().map(NativeBuild::id).orElse("unknown");
     }
 
     /**

@@ -43,10 +43,14 @@ public record RunConfig(
         }
     }
 
-    /** Where it ran: versions, backend and threads (bit-identical results need the same thread count). */
     /**
+     * Where it ran: versions, backend, native build and threads (bit-identical results need the same build
+     * and thread count).
+     *
      * @param switches execution switches set for the process ({@code -Dhyperprune.*}, {@code HYPERPRUNE_NATIVE_THREADS});
      *     absent in files of older versions
+     * @param nativeBuild the libnd4j build that ran (generic, onednn-avx2, ...; see NativeBuild), "unknown" if it
+     *     could not be told; null in files of older versions
      */
     public record Environment(
             String hyperprune,
@@ -54,7 +58,8 @@ public record RunConfig(
             String backend,
             String ompNumThreads,
             int processors,
-            java.util.SortedMap<String, String> switches) {}
+            java.util.SortedMap<String, String> switches,
+            String nativeBuild) {}
 
     public RunConfig {
         requireNonNull(dataset, "dataset is null");

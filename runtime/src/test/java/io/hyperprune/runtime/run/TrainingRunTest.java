@@ -41,7 +41,7 @@ class TrainingRunTest {
                 5e-3,
                 1.0,
                 7,
-                new RunConfig.Environment("test", "17", "cpu", "1", 2, new java.util.TreeMap<>()));
+                new RunConfig.Environment("test", "17", "cpu", "1", 2, new java.util.TreeMap<>(), "generic"));
     }
 
     private static TrainingRun run(Path directory, int epochs, TrainingRun.Schedule schedule) {

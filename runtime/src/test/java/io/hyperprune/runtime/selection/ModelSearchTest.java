@@ -81,7 +81,7 @@ class ModelSearchTest {
                 5e-3,
                 1.0,
                 5,
-                new RunConfig.Environment("test", "17", "cpu", "1", 2, new java.util.TreeMap<>()));
+                new RunConfig.Environment("test", "17", "cpu", "1", 2, new java.util.TreeMap<>(), "generic"));
         criterion = component(PruningCriterion.class, "relative-density", PruningCriterion::id);
     }
 

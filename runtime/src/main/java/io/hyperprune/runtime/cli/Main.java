@@ -124,6 +124,11 @@ public final class Main {
             }
             return BAD_INPUT;
         }
+        java.util.Optional<String> natives = nativeLibraryFailure(e);
+        if (natives.isPresent()) {
+            err.println("error: " + natives.get());
+            return BAD_INPUT;
+        }
         err.println("internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
         if (verbose) {
             e.printStackTrace(err);
@@ -157,6 +162,33 @@ public final class Main {
         }
         return "out of Java heap memory (limit " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)" + running
                 + "-Xmx4g (the launcher's default is " + LAUNCHER_HEAP + ")";
+    }
+
+    /**
+     * ND4J that cannot load its native library: an environment problem (a CUDA build without the NVIDIA
+     * driver, a native build the CPU lacks), not a bug of hyperprune; ND4J reports it as a failed class
+     * initialisation, its cause a link error.
+     */
+    static java.util.Optional<String> nativeLibraryFailure(Throwable e) {
+        Throwable link = firstInChain(e, UnsatisfiedLinkError.class);
+        boolean nd4jInit = false;
+        for (Throwable t = e; t != null && !nd4jInit; t = t.getCause() == t ? null : t.getCause()) {
+            nd4jInit = (t instanceof ExceptionInInitializerError || t instanceof NoClassDefFoundError)
+                    && java.util.Arrays.stream(t.getStackTrace())
+                            .limit(3)
+                            .anyMatch(frame -> frame.getClassName().startsWith("org.nd4j.")
+                                    || frame.getClassName().startsWith("org.bytedeco."));
+            nd4jInit |= t instanceof NoClassDefFoundError
+                    && String.valueOf(t.getMessage()).replace('/', '.').contains("org.nd4j.");
+        }
+        if (link == null && !nd4jInit) {
+            return java.util.Optional.empty();
+        }
+        String reason = link != null ? String.valueOf(link.getMessage()) : String.valueOf(e);
+        return java.util.Optional.of("ND4J's native library could not be loaded (" + reason + "). A CUDA build"
+                + " (mvn -Pcuda) needs the NVIDIA driver (libcuda.so.1) and CUDA 11.6 on this machine; without a GPU,"
+                + " use the CPU build. On the CPU build, HYPERPRUNE_NATIVE_BUILD=generic selects the build for any x86-64"
+                + " CPU; 'hyperprune doctor' shows which build runs");
     }
 
     private static Throwable firstInChain(Throwable e, Class<? extends Throwable> type) {

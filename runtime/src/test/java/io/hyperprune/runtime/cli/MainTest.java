@@ -49,6 +49,25 @@ class MainTest {
     }
 
     @Test
+    void nativesThatCannotLoadAreTheEnvironmentsFailureWithTheFix() {
+        // As a CUDA build reports it on a machine without the NVIDIA driver.
+        Handled cuda = handle(new ExceptionInInitializerError(new UnsatisfiedLinkError(
+                "libjnicudart.so: libcuda.so.1: cannot open shared object file: No such file or directory")));
+        assertThat(cuda.exitCode()).isEqualTo(2);
+        assertThat(cuda.err())
+                .startsWith("error: ND4J's native library could not be loaded (libjnicudart.so: libcuda.so.1")
+                .contains("needs the NVIDIA driver (libcuda.so.1) and CUDA 11.6")
+                .contains("HYPERPRUNE_NATIVE_BUILD=generic");
+        NoClassDefFoundError later =
+                new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory.Nd4j");
+        assertThat(handle(later).exitCode()).isEqualTo(2);
+        assertThat(handle(new ExceptionInInitializerError(new IllegalStateException("a bug")))
+                        .exitCode())
+                .as("a failed initialisation outside ND4J stays an internal error")
+                .isEqualTo(1);
+    }
+
+    @Test
     void anythingElseIsAnInternalError() {
         Handled bug = handle(new IllegalStateException("a bug"));
         assertThat(bug.exitCode()).isEqualTo(1);

@@ -132,33 +132,6 @@ public record ExperimentConfig(
                             true,
                             ValidationSplit.AUTO,
                             SURFACE_LAMBDAS),
-            // The CIFAR-10 study a CPU can finish: the reference net and all nine models on the first 2,560
-            // training images (256 of them held out for validation) and 1,000 test images, 2 epochs each.
-            "paper-cifar-quick",
-                    new ExperimentConfig(
-                            "cifar10",
-                            Map.of("train-size", "2560", "test-size", "1000"),
-                            ModelSpec.CIFAR_CONV,
-                            NINE_MODELS_EVIDENCES,
-                            NINE_MODELS_HYPERNETWORKS,
-                            List.of(0.01, 0.1, 1.0),
-                            1,
-                            2,
-                            2,
-                            128,
-                            5e-4,
-                            1.0,
-                            5,
-                            0.01,
-                            1,
-                            List.of("relative-density"),
-                            "layer",
-                            TEN_LEVELS,
-                            0,
-                            Map.of(),
-                            false,
-                            ValidationSplit.AUTO,
-                            0),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
             // its models one after another anyway, and a 3-model run's saved state (~650 MB) outgrows the heap.
             "paper-cifar",

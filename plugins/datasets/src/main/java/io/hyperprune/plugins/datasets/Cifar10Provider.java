@@ -65,15 +65,6 @@ public final class Cifar10Provider implements DatasetProvider {
     }
 
     @Override
-    public Map<String, String> options() {
-        return Map.of(
-                "train-size",
-                "training images used: the first N of data_batch_1..5 (default all 50000)",
-                "test-size",
-                "test images used: the first N of test_batch (default all 10000)");
-    }
-
-    @Override
     public DataLocation locate(DataRequest request) {
         FileSearch.Result result = search(request);
         if (result.hit().isPresent()) {
@@ -115,41 +106,15 @@ public final class Cifar10Provider implements DatasetProvider {
             checksums.put(p.getFileName().toString(), DataFiles.sha256(p));
         }
         checksums.put(TEST, DataFiles.sha256(directory.resolve(TEST)));
-        int trainSize = size(request, "train-size", TRAIN.size() * recordsPerBatch);
-        int testSize = size(request, "test-size", recordsPerBatch);
         return new Dataset(
                 id(),
-                first(read(trainFiles, recordsPerBatch), trainSize),
-                first(read(List.of(directory.resolve(TEST)), recordsPerBatch), testSize),
+                read(trainFiles, recordsPerBatch),
+                read(List.of(directory.resolve(TEST)), recordsPerBatch),
                 10,
                 new long[] {3, 32, 32},
                 checksums,
                 directory.toString(),
                 Optional.of(new CropAndFlip()));
-    }
-
-    /** A subset's size: at least 1, at most what the files hold. */
-    private static int size(DataRequest request, String option, int all) {
-        int size = request.options().getInt(option, all);
-        if (size < 1 || size > all) {
-            throw new InputException("option cifar10." + option + "=" + size + " must be between 1 and " + all
-                    + " (the images the files hold)");
-        }
-        return size;
-    }
-
-    /** The first n samples (the batches are in random order already, so a prefix is a random subset). */
-    private static DataSplit first(DataSplit split, int n) {
-        if (n == split.size()) {
-            return split;
-        }
-        return new DataSplit(
-                split.features()
-                        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n))
-                        .dup('c'),
-                split.labels()
-                        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n))
-                        .dup());
     }
 
     /**

@@ -135,21 +135,6 @@ class ProvidersTest {
         assertThat(once.data().asFloat()).containsExactly(again.data().asFloat());
         assertThat(once.shape()).containsExactly(4L, 3L, 32L, 32L);
 
-        // A documented subset: the first N images of the training batches and of the test batch.
-        Dataset subset = new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
-                .load(request(
-                        List.of(dir), dir.resolve("cache"), Map.of("train-size", "4", "test-size", "2"), "cifar10"));
-        assertThat(subset.train().features().shape()).containsExactly(4L, 3L, 32L, 32L);
-        assertThat(subset.test().size()).isEqualTo(2);
-        assertThat(subset.train().features().slice(3).dup().data().asFloat())
-                .containsExactly(cifar.train().features().slice(3).dup().data().asFloat());
-        assertThat(subset.train().labels().getInt(3))
-                .isEqualTo(cifar.train().labels().getInt(3));
-        assertThatThrownBy(() -> new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
-                        .load(request(List.of(dir), dir.resolve("cache"), Map.of("train-size", "16"), "cifar10")))
-                .isInstanceOf(InputException.class)
-                .hasMessageContaining("option cifar10.train-size=16 must be between 1 and 15");
-
         // Real batches hold 10000 records: these 3-record files are each a batch truncated at a record boundary.
         assertThatThrownBy(() ->
                         new Cifar10Provider().load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))

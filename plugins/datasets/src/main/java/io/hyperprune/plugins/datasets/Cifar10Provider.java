@@ -22,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * CIFAR-10 in its binary format ({@code cifar-10-batches-bin/data_batch_1..5.bin}, {@code test_batch.bin}:
  * records of 1 label byte and 3072 pixel bytes, channel-major 32x32), normalised per channel with
  * METHOD.md's mean and std into NCHW float32; training batches are augmented with a seeded random
- * crop (padding 4) and horizontal flip.
+ * crop (padding 4) and horizontal flip. Options {@code train-size} and {@code test-size} read only the
+ * first N records (in file order) of a split: a documented subset, e.g. for timing runs whose epochs
+ * would otherwise take an hour on a CPU; the checksums recorded are still those of the whole files.
  */
 public final class Cifar10Provider implements DatasetProvider {
 
@@ -62,6 +64,16 @@ public final class Cifar10Provider implements DatasetProvider {
     @Override
     public String description() {
         return "CIFAR-10, 50k/10k 32x32 colour images, 10 classes (binary batches; crop+flip augmentation)";
+    }
+
+    @Override
+    public Map<String, String> options() {
+        return Map.of(
+                "train-size",
+                "training records: the first N of data_batch_1..5 in file order (default all " + 5 * RECORDS_PER_BATCH
+                        + ")",
+                "test-size",
+                "test records: the first N of test_batch.bin (default all " + RECORDS_PER_BATCH + ")");
     }
 
     @Override
@@ -106,15 +118,27 @@ public final class Cifar10Provider implements DatasetProvider {
             checksums.put(p.getFileName().toString(), DataFiles.sha256(p));
         }
         checksums.put(TEST, DataFiles.sha256(directory.resolve(TEST)));
+        int trainSize = size(request, "train-size", TRAIN.size() * recordsPerBatch);
+        int testSize = size(request, "test-size", recordsPerBatch);
         return new Dataset(
                 id(),
-                read(trainFiles, recordsPerBatch),
-                read(List.of(directory.resolve(TEST)), recordsPerBatch),
+                read(trainFiles, recordsPerBatch, trainSize),
+                read(List.of(directory.resolve(TEST)), recordsPerBatch, testSize),
                 10,
                 new long[] {3, 32, 32},
                 checksums,
                 directory.toString(),
                 Optional.of(new CropAndFlip()));
+    }
+
+    /** A split's record count from option {@code name}: 1 to all of them, default all. */
+    private static int size(DataRequest request, String name, int all) {
+        int value = request.options().getInt(name, all);
+        if (value < 1 || value > all) {
+            throw new InputException("option cifar10." + name + " must be between 1 and " + all
+                    + " (the records of that split), got " + value);
+        }
+        return value;
     }
 
     /**
@@ -178,13 +202,19 @@ public final class Cifar10Provider implements DatasetProvider {
         return FileSearch.search(candidates, names, List::of, "CIFAR-10 batch file");
     }
 
-    /**
-     * Reads binary batches of exactly {@code recordsPerBatch} records each into one normalised NCHW
-     * split: a batch cut short, even at a record boundary, is an error, not a smaller data set.
-     */
+    /** Reads every record of these batches. */
     static DataSplit read(List<Path> files, int recordsPerBatch) {
+        return read(files, recordsPerBatch, files.size() * recordsPerBatch);
+    }
+
+    /**
+     * Reads the first {@code records} records of binary batches of exactly {@code recordsPerBatch}
+     * records each into one normalised NCHW split: a batch cut short, even at a record boundary, is an
+     * error, not a smaller data set.
+     */
+    static DataSplit read(List<Path> files, int recordsPerBatch, int records) {
         long batchBytes = (long) recordsPerBatch * RECORD;
-        long n = (long) files.size() * recordsPerBatch;
+        long n = Math.min((long) files.size() * recordsPerBatch, records);
         if (n * 3072 > IdxReader.MAX_ARRAY) {
             throw new InputException("too many CIFAR-10 records for one array: " + n);
         }
@@ -208,14 +238,20 @@ public final class Cifar10Provider implements DatasetProvider {
         int[] labels = new int[(int) n];
         int sample = 0;
         for (Path file : files) {
+            if (sample == n) {
+                break;
+            }
             byte[] bytes;
+            int wanted = (int) Math.min(recordsPerBatch, n - sample);
             try (DataFiles.Content content = DataFiles.Content.open(file)) {
-                bytes = content.next((int) batchBytes);
-                if (bytes.length != batchBytes) {
+                bytes = content.next(wanted * RECORD);
+                if (bytes.length != (long) wanted * RECORD) {
                     throw wrongSize(file, bytes.length, recordsPerBatch);
                 }
-                content.requireEnd(
-                        recordsPerBatch + " records of " + RECORD + " bytes, the size of every CIFAR-10 batch");
+                if (wanted == recordsPerBatch) {
+                    content.requireEnd(
+                            recordsPerBatch + " records of " + RECORD + " bytes, the size of every CIFAR-10 batch");
+                }
             }
             for (int offset = 0; offset < bytes.length; offset += RECORD, sample++) {
                 int label = bytes[offset] & 0xff;

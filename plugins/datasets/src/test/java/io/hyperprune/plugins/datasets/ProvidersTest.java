@@ -135,6 +135,25 @@ class ProvidersTest {
         assertThat(once.data().asFloat()).containsExactly(again.data().asFloat());
         assertThat(once.shape()).containsExactly(4L, 3L, 32L, 32L);
 
+        // A subset: the first records in file order, across a batch boundary; the same values as the whole read.
+        Dataset subset = new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
+                .load(request(
+                        List.of(dir), dir.resolve("cache"), Map.of("train-size", "4", "test-size", "2"), "cifar10"));
+        assertThat(subset.train().features().shape()).containsExactly(4L, 3L, 32L, 32L);
+        assertThat(subset.train().features().data().asFloat())
+                .containsExactly(
+                        java.util.Arrays.copyOf(cifar.train().features().data().asFloat(), 4 * 3072));
+        assertThat(subset.train().labels().toIntVector())
+                .containsExactly(java.util.Arrays.copyOf(cifar.train().labels().toIntVector(), 4));
+        assertThat(subset.test().size()).isEqualTo(2);
+        assertThat(subset.checksums()).isEqualTo(cifar.checksums());
+        for (String size : List.of("0", "16")) {
+            assertThatThrownBy(() -> new Cifar10Provider(Cifar10Provider.ARCHIVE_MD5, 3)
+                            .load(request(List.of(dir), dir.resolve("cache"), Map.of("train-size", size), "cifar10")))
+                    .isInstanceOf(InputException.class)
+                    .hasMessageContaining("option cifar10.train-size must be between 1 and 15", "got " + size);
+        }
+
         // Real batches hold 10000 records: these 3-record files are each a batch truncated at a record boundary.
         assertThatThrownBy(() ->
                         new Cifar10Provider().load(request(List.of(dir), dir.resolve("cache"), Map.of(), "cifar10")))

@@ -85,6 +85,11 @@ def combine_rounds(workloads):
         w["samples_per_second"] = statistics.median(r["samples_per_second"] for r in runs)
         w["epoch_seconds"] = runs[len(runs) // 2]["epoch_seconds"]
         w["round_epoch_seconds"] = [r["epoch_seconds"] for r in runs]
+        if all("step_seconds_median" in r for r in runs):  # workloads timed by steps (cifar-conv)
+            w["round_step_medians"] = [r["step_seconds_median"] for r in runs]
+            w["step_seconds_median"] = statistics.median(w["round_step_medians"])
+            w["step_seconds"] = runs[len(runs) // 2]["step_seconds"]
+            w["round_step_seconds"] = [r["step_seconds"] for r in runs]
         rss = [r["peak_rss_mb"] for r in runs if r.get("peak_rss_mb") is not None]
         if rss:
             w["peak_rss_mb"] = max(rss)
@@ -158,6 +163,9 @@ def table(doc, out=print):
         wf = work_flops.get(workload.split(" (")[0])
         floor = wf["floor_seconds"].get(str(threads)) if wf else None
         times = " ".join(f"{s:.2f}" for s in w.get("epoch_seconds", []))
+        if "step_seconds" in w:  # timed by steps: s/epoch is the epoch-equivalent (steps_per_epoch x the median step)
+            times = f"{w.get('steps_per_epoch')} x {w['step_seconds_median']:.3f} s/step; steps " \
+                + " ".join(f"{s:.2f}" for s in w["step_seconds"])
         load_avg = "-" if w.get("loadavg_start") is None else f"{w['loadavg_start']:.1f}-{w.get('loadavg_end', 0):.1f}"
         out(f"| {workload} | {threads} | {f(w, 'epoch_seconds_median', '{:.3f}')} | {times} | {f(w, 'samples_per_second', '{:.0f}')} |"
             f" {f(w, 'peak_rss_mb', '{:.0f}')} | {f(w, 'test_accuracy', '{:.4f}')} | {f(wf, 'gflop_per_epoch', '{:.1f}')} |"
@@ -188,10 +196,12 @@ def compare(torch_doc, hp_doc, out=print):
     out("# hyperprune / PyTorch\n")
     out(f"Machine (PyTorch run): {machine_line(torch_doc)}.  ")
     out(f"Machine (hyperprune run): {machine_line(hp_doc)}.\n")
-    out("| workload | threads | hyperprune s/epoch | PyTorch s/epoch | **ratio** | ratio per round | hyperprune samples/s | PyTorch samples/s |"
-        " hyperprune peak RSS MiB | PyTorch peak RSS MiB | RSS ratio | test acc. (hp / torch) |")
-    out("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for key in sorted(set(pt) | set(hp)):
+    stepped = {key for key, w in list(pt.items()) + list(hp.items()) if "step_seconds_median" in w}
+    if (set(pt) | set(hp)) - stepped:
+        out("| workload | threads | hyperprune s/epoch | PyTorch s/epoch | **ratio** | ratio per round | hyperprune samples/s | PyTorch samples/s |"
+            " hyperprune peak RSS MiB | PyTorch peak RSS MiB | RSS ratio | test acc. (hp / torch) |")
+        out("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for key in sorted((set(pt) | set(hp)) - stepped):
         a, b = hp.get(key), pt.get(key)
         label = key[0]
         models = int(a.get("models", 1)) if a else 1
@@ -213,6 +223,20 @@ def compare(torch_doc, hp_doc, out=print):
             f" **{headline}** | {per_round} | {f(a, 'samples_per_second', '{:.0f}')} | {f(b, 'samples_per_second', '{:.0f}')} |"
             f" {f(a, 'peak_rss_mb', '{:.0f}')} | {f(b, 'peak_rss_mb', '{:.0f}')} | {ratio(a, b, 'peak_rss_mb')} |"
             f" {f(a, 'test_accuracy', '{:.4f}')} / {f(b, 'test_accuracy', '{:.4f}')} |")
+    if stepped:
+        out("\nTimed by steps (a step takes seconds; an epoch-equivalent is steps_per_epoch steps, 391 of 128 for"
+            " CIFAR-10's 50,000 images):\n")
+        out("| workload | threads | hyperprune s/step | PyTorch s/step | **ratio** | ratio per round |"
+            " hyperprune s/epoch-equivalent | PyTorch s/epoch-equivalent | hyperprune peak RSS MiB | PyTorch peak RSS MiB |")
+        out("|---|---|---|---|---|---|---|---|---|---|")
+        for key in sorted(stepped):
+            a, b = hp.get(key), pt.get(key)
+            paired, ratios = paired_ratio(a, b)
+            headline = "{:.2f}".format(paired) if paired is not None else ratio(a, b, "step_seconds_median")
+            out(f"| {key[0]} | {key[1]} | {f(a, 'step_seconds_median', '{:.3f}')} | {f(b, 'step_seconds_median', '{:.3f}')} |"
+                f" **{headline}** | {' '.join(f'{r:.2f}' for r in ratios) or '-'} |"
+                f" {f(a, 'epoch_seconds_median', '{:.0f}')} | {f(b, 'epoch_seconds_median', '{:.0f}')} |"
+                f" {f(a, 'peak_rss_mb', '{:.0f}')} | {f(b, 'peak_rss_mb', '{:.0f}')} |")
     gp, gh = grid_by_threads(torch_doc), grid_by_threads(hp_doc)
     if gp or gh:
         out("\n| grid | threads | hyperprune s | PyTorch s | **ratio** | hyperprune peak RSS MiB | PyTorch peak RSS MiB |")

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """PyTorch reference for hyperprune's benchmark suite.
 
-The same MNIST workloads, model, batch, optimiser, clipping and thread count as `hyperprune bench`
+The same workloads, model, batch, optimiser, clipping and thread count as `hyperprune bench`
 (METHOD.md's reference settings), written as a competent PyTorch user would: data preloaded as
 tensors and indexed per batch, plain models through torch.addmm, the S lambda samples of a
 hypernetwork step evaluated in one batched pass (einsum for the hypernetwork, baddbmm for the net).
+The cifar-conv workloads (METHOD.md's CIFAR-10 net, batch 128) are timed by steps (--steps after
+--warmup steps; a step takes seconds) on the first (warmup + steps) x 128 records of CIFAR-format data.
 
 Prints one JSON object (schema in bench/README.md) on stdout; progress goes to stderr.
 
   reference.py --data-dir DIR --workload variational --threads 1 --epochs 7
   reference.py --data-dir DIR --grid --epochs-plain 3 --epochs-hyper 6 --threads 2
+  reference.py --data-dir CIFAR_DIR --workload cifar-conv-variational --steps 5 --warmup 2 --threads 2
 """
 import argparse
 import gzip
@@ -33,9 +36,19 @@ WORKLOADS = {
     "prior-scaled": ("prior-scaled", "constant", 1),
     "variational-linear": ("variational", "linear", 5),
     "variational-piecewise": ("variational", "piecewise", 5),
+    "cifar-conv-weight-decay": ("weight-decay", "constant", 1),
+    "cifar-conv-variational": ("variational", "constant", 1),
+    "cifar-conv-variational-linear": ("variational", "linear", 5),
 }
 DEFAULT_WORKLOADS = ("weight-decay", "variational", "variational-linear", "variational-piecewise")
 BASIS = {"constant": 1, "linear": 2, "piecewise": 6}  # learned copies of every tensor (pivots)
+CONV_STEPS = 5  # steps a cifar-conv workload times without --steps
+CIFAR_TRAIN = 50_000  # an epoch-equivalent is ceil(50,000 / batch) steps: 391 of 128
+CIFAR_LAMBDA_MIN, CIFAR_LAMBDA_MAX = 1e-2, 1.0  # METHOD.md's CIFAR-10 lambda range (the paper-cifar preset)
+
+
+def is_conv(workload):
+    return workload.startswith("cifar-conv")
 
 
 def parse_args(argv=None):
@@ -46,7 +59,9 @@ def parse_args(argv=None):
                         help="repeatable; default: " + ", ".join(DEFAULT_WORKLOADS) + "; 'all' adds prior-scaled")
     parser.add_argument("--epochs", type=int, default=7, help="epochs per workload, warm-up included (default 7)")
     parser.add_argument("--warmup", type=int, default=2, help="leading epochs left out of the median (default 2)")
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=None, help="default 256 (MNIST), 128 (cifar-conv)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help=f"cifar-conv: steps timed after the --warmup steps (default {CONV_STEPS})")
     parser.add_argument("--lambda", dest="lam", type=float, default=1.0,
                         help="lambda of the plain workloads and of the test evaluation (default 1)")
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (and OMP_NUM_THREADS if unset)")
@@ -57,14 +72,19 @@ def parse_args(argv=None):
     parser.add_argument("--epochs-plain", type=int, default=3, help="grid epochs of plain models (paper-mnist-quick: 3, paper-mnist: 25)")
     parser.add_argument("--epochs-hyper", type=int, default=6, help="grid epochs of hypernetworks (paper-mnist-quick: 6, paper-mnist: 50)")
     args = parser.parse_args(argv)
-    if not args.grid and not 1 <= args.warmup < args.epochs:
+    conv = [w for w in (args.workload or []) if is_conv(w)]
+    if conv and len(conv) != len(args.workload):
+        parser.error("cifar-conv workloads read CIFAR data: run them separately from the MNIST ones")
+    if conv and not (args.warmup >= 1 and (args.steps or CONV_STEPS) >= 1):
+        parser.error("--steps and --warmup must be at least 1")
+    if not args.grid and not conv and not 1 <= args.warmup < args.epochs:
         parser.error(f"--epochs must exceed --warmup (at least 1), so some epochs are measured: got --epochs {args.epochs} --warmup {args.warmup}")
     if args.data_dir is None:
         args.data_dir = os.path.join(os.environ.get("HYPERPRUNE_DATA", "data"), "mnist")
     if not args.workload:
         args.workload = list(DEFAULT_WORKLOADS)
     elif "all" in args.workload:
-        args.workload = list(WORKLOADS)
+        args.workload = [w for w in WORKLOADS if not is_conv(w)]
     return args
 
 
@@ -108,16 +128,62 @@ def load(data_dir):
             images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
 
 
+CIFAR_MEAN, CIFAR_STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)
+CIFAR_RECORD = 1 + 3 * 32 * 32
+CIFAR_TRAIN_FILES = [f"data_batch_{i}.bin" for i in range(1, 6)]
+
+
+def cifar_dir(data_dir):
+    """Where the batch files are, searched as hyperprune's cifar10 reader does."""
+    for d in (os.path.join(data_dir, "cifar10", "cifar-10-batches-bin"), os.path.join(data_dir, "cifar10"),
+              os.path.join(data_dir, "cifar-10-batches-bin"), data_dir):
+        if os.path.exists(os.path.join(d, "test_batch.bin")):
+            return d
+    raise SystemExit(f"reference: no CIFAR-10 binary batches under {data_dir} (bench/make_cifar.py DIR writes generated ones)")
+
+
+def load_cifar(data_dir, train_records, test_records=1000):
+    """The first records of the binary batches (as hyperprune's cifar10.train-size / test-size),
+    normalised per channel into NCHW float32."""
+    d = cifar_dir(data_dir)
+
+    def read(files, n):
+        chunks, left = [], n
+        for name in files:
+            if left == 0:
+                break
+            with open(os.path.join(d, name), "rb") as f:
+                raw = f.read(min(left, 10_000) * CIFAR_RECORD)
+            chunks.append(np.frombuffer(raw, np.uint8).reshape(-1, CIFAR_RECORD))
+            left -= chunks[-1].shape[0]
+        records = np.concatenate(chunks)
+        x = records[:, 1:].astype(np.float32).reshape(-1, 3, 32, 32) / 255.0
+        x = (x - np.array(CIFAR_MEAN, np.float32).reshape(1, 3, 1, 1)) / np.array(CIFAR_STD, np.float32).reshape(1, 3, 1, 1)
+        return torch.from_numpy(x), torch.from_numpy(records[:, 0].astype(np.int64))
+
+    return read(CIFAR_TRAIN_FILES, train_records) + read(["test_batch.bin"], test_records)
+
+
+def crop_and_flip(x):
+    """METHOD.md's augmentation of a training batch: a random 32x32 crop of the image padded by 4 zeros,
+    then a horizontal flip with p = 1/2, per sample."""
+    padded = F.pad(x, (4, 4, 4, 4))
+    offsets = torch.randint(0, 9, (x.shape[0], 2))
+    out = torch.stack([padded[i, :, dy:dy + 32, dx:dx + 32] for i, (dy, dx) in enumerate(offsets.tolist())])
+    flip = torch.rand(x.shape[0]) < 0.5
+    return torch.where(flip.view(-1, 1, 1, 1), out.flip(3), out)
+
+
 # --------------------------------------------------------------------------------------------- model
 
-def to_t(lam):
+def to_t(lam, lo=LAMBDA_MIN, hi=LAMBDA_MAX):
     """lambda -> t in [0, 1] (METHOD.md: log scale between lambda_min and lambda_max)."""
-    return (torch.log(lam) - math.log(LAMBDA_MIN)) / (math.log(LAMBDA_MAX) - math.log(LAMBDA_MIN))
+    return (torch.log(lam) - math.log(lo)) / (math.log(hi) - math.log(lo))
 
 
-def sample_lambdas(k):
-    """lambda = 10^u, u ~ U(-3, 2)."""
-    return torch.pow(10.0, torch.empty(k).uniform_(math.log10(LAMBDA_MIN), math.log10(LAMBDA_MAX)))
+def sample_lambdas(k, lo=LAMBDA_MIN, hi=LAMBDA_MAX):
+    """lambda = 10^u, u ~ U(log10 lambda_min, log10 lambda_max): U(-3, 2) for MNIST."""
+    return torch.pow(10.0, torch.empty(k).uniform_(math.log10(lo), math.log10(hi)))
 
 
 class Net(torch.nn.Module):
@@ -183,6 +249,81 @@ class Net(torch.nn.Module):
         return h
 
 
+class ConvNet(Net):
+    """METHOD.md's CIFAR-10 net: 3x3 convs 48, 96, maxpool, 192, 256, maxpool, dense 16384-512-64-10
+    (ReLU), every tensor a mean (and log-sigma) generated from `basis` copies as in Net. Conv weights in
+    PyTorch's [out, in, 3, 3] layout, Xavier-uniform with fans 9 in / 9 out (as hyperprune's)."""
+
+    CHANNELS = (48, 96, 192, 256)
+    DENSE = (16384, 512, 64, 10)
+
+    def __init__(self, variational, hypernetwork):
+        torch.nn.Module.__init__(self)
+        self.variational = variational
+        self.basis = BASIS[hypernetwork]
+        means, log_sigmas = [], []
+        shapes = []
+        channels_in = 3
+        for out in self.CHANNELS:
+            shapes.append(((out, channels_in, 3, 3), 9 * channels_in, 9 * out))
+            shapes.append(((out,), 9 * channels_in, out))
+            channels_in = out
+        for fan_in, fan_out in zip(self.DENSE, self.DENSE[1:]):
+            shapes.append(((fan_in, fan_out), fan_in, fan_out))
+            shapes.append(((fan_out,), fan_in, fan_out))
+        for shape, fan_in, fan_out in shapes:
+            bound = math.sqrt(6.0 / (fan_in + fan_out))
+            full = (self.basis, *shape) if self.basis > 1 else shape
+            mean = (torch.rand(shape) * 2 - 1) * bound
+            means.append(torch.nn.Parameter(mean.expand(full).clone()))
+            if variational:
+                log_sigmas.append(torch.nn.Parameter(torch.full(full, -3.0)))
+        self.means = torch.nn.ParameterList(means)
+        self.log_sigmas = torch.nn.ParameterList(log_sigmas)
+        self.register_buffer("pivots", torch.linspace(0, 1, self.basis) if self.basis > 1 else torch.zeros(1))
+
+    def one(self, x, ws):
+        h = x
+        for i in range(len(self.CHANNELS)):
+            h = F.relu(F.conv2d(h, ws[2 * i], ws[2 * i + 1], padding=1))
+            if i % 2 == 1:
+                h = F.max_pool2d(h, 2)
+        h = h.reshape(h.shape[0], -1)
+        dense = len(self.DENSE) - 1
+        for i in range(dense):
+            j = 2 * (len(self.CHANNELS) + i)
+            h = torch.addmm(ws[j + 1], h, ws[j])
+            if i + 1 < dense:
+                h = F.relu(h)
+        return h
+
+    def forward(self, x, mus, sigmas, sample):
+        """Logits: [B, 10] for plain models, [K, B, 10] for hypernetworks: the K nets as one grouped
+        convolution per layer (the first, on the shared input, as one convolution with K x 48 filters)
+        and one baddbmm per dense layer, or (CONV_SAMPLES=loop) one net after another."""
+        ws = [mu + sigma * torch.randn_like(mu) if (sample and sigma is not None) else mu
+              for mu, sigma in zip(mus, sigmas)]
+        if self.basis == 1:
+            return self.one(x, ws)
+        k = ws[0].shape[0]
+        if os.environ.get("CONV_SAMPLES", "grouped") == "loop":
+            return torch.stack([self.one(x, [w[j] for w in ws]) for j in range(k)])
+        h = x
+        for i in range(len(self.CHANNELS)):
+            w, b = ws[2 * i], ws[2 * i + 1]
+            h = F.relu(F.conv2d(h, w.reshape(-1, *w.shape[2:]), b.reshape(-1), padding=1, groups=1 if i == 0 else k))
+            if i % 2 == 1:
+                h = F.max_pool2d(h, 2)
+        h = h.reshape(x.shape[0], k, -1).transpose(0, 1)  # [K, B, 16384], each model's channels in order
+        dense = len(self.DENSE) - 1
+        for i in range(dense):
+            j = 2 * (len(self.CHANNELS) + i)
+            h = torch.baddbmm(ws[j + 1].unsqueeze(1), h, ws[j])
+            if i + 1 < dense:
+                h = F.relu(h)
+        return h
+
+
 def penalty(evidence, mus, sigmas, lam, batched):
     """Per-lambda penalty ([K] if batched else a scalar): lambda * sum(w^2) / sigma_pr (weight-decay),
     lambda * KL(q || N(0, 1)) (variational), KL(q || N(0, 1/lambda)) (prior-scaled); sigma_pr = 1."""
@@ -202,8 +343,8 @@ def penalty(evidence, mus, sigmas, lam, batched):
     return total if evidence == "prior-scaled" else lam * total
 
 
-def make(evidence, hypernetwork):
-    net = Net(evidence != "weight-decay", hypernetwork)
+def make(evidence, hypernetwork, conv=False):
+    net = (ConvNet if conv else Net)(evidence != "weight-decay", hypernetwork)
     # foreach=True: one fused multi-tensor Adam update instead of a Python loop over the tensors
     opt = torch.optim.Adam(net.parameters(), lr=5e-4, foreach=True)
     return net, opt
@@ -298,6 +439,51 @@ def run_workload(workload, data, args):
             "lambda_samples": samples, "loadavg_start": load_start, "loadavg_end": loadavg()}
 
 
+def run_conv_workload(workload, args):
+    """One epoch over (warmup + steps) batches of CIFAR-format data, every step timed from the end of
+    the one before (batch gather, crop and flip, lambdas, generation, forward, backward, clipping, Adam)."""
+    torch.manual_seed(args.seed)
+    evidence, hypernetwork, samples = WORKLOADS[workload]
+    batch = args.batch_size or 128
+    steps = args.steps or CONV_STEPS
+    xtr, ytr, _, _ = load_cifar(args.data_dir, (args.warmup + steps) * batch)
+    m = xtr.shape[0]
+    net, opt = make(evidence, hypernetwork, conv=True)
+    params = list(net.parameters())
+    batched = net.basis > 1
+    load_start = loadavg()
+    times = []
+    order = torch.randperm(m)
+    last = time.perf_counter()
+    for i in range(0, m, batch):
+        idx = order[i:i + batch]
+        x, y = crop_and_flip(torch.index_select(xtr, 0, idx)), torch.index_select(ytr, 0, idx)
+        lam = sample_lambdas(samples, CIFAR_LAMBDA_MIN, CIFAR_LAMBDA_MAX) if batched else torch.tensor(args.lam)
+        mus, sigmas = net.generate(to_t(lam, CIFAR_LAMBDA_MIN, CIFAR_LAMBDA_MAX) if batched else None)
+        logits = net(x, mus, sigmas, sample=True)
+        if batched:
+            ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.repeat(samples))
+            loss = ce + penalty(evidence, mus, sigmas, lam, True).mean() / m
+        else:
+            loss = F.cross_entropy(logits, y) + penalty(evidence, mus, sigmas, lam, False) / m
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_value_(params, 1.0)
+        opt.step()
+        now = time.perf_counter()
+        times.append(now - last)
+        last = now
+        print(f"{workload} t{args.threads} step {len(times)}: {times[-1]:.3f} s", file=sys.stderr, flush=True)
+    median = statistics.median(times[args.warmup:])
+    per_epoch = -(-CIFAR_TRAIN // batch)
+    return {"workload": workload, "threads": args.threads, "batch_size": batch, "steps": steps,
+            "warmup_steps": args.warmup, "step_seconds": [round(s, 4) for s in times],
+            "step_seconds_median": round(median, 4), "steps_per_epoch": per_epoch, "epochs": 0, "epoch_seconds": [],
+            "epoch_seconds_median": round(median * per_epoch, 3), "samples_per_second": round(batch / median, 2),
+            "peak_rss_mb": round(peak_rss_mb(), 1), "lambda_samples": samples,
+            "loadavg_start": load_start, "loadavg_end": loadavg()}
+
+
 def run_grid(data, args):
     """paper-mnist grid, model after model: {variational, prior-scaled, weight-decay} x
     {constant, linear, piecewise}; plain models once per lambda, hypernetworks once; every trained
@@ -374,8 +560,14 @@ def machine(threads):
 
 def main(args):
     torch.set_num_threads(args.threads)
-    data = load(args.data_dir)
     doc = {"implementation": "pytorch", "machine": machine(args.threads)}
+    if not args.grid and all(is_conv(w) for w in args.workload):
+        doc["workloads"] = [run_conv_workload(w, args) for w in args.workload]
+        json.dump(doc, sys.stdout, indent=1)
+        print()
+        return
+    args.batch_size = args.batch_size or 256
+    data = load(args.data_dir)
     if args.grid:
         doc["workloads"] = []
         doc["grid"] = run_grid(data, args)

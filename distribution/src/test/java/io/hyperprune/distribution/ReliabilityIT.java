@@ -141,7 +141,7 @@ class ReliabilityIT {
     void aDamagedModelIsNamedByEveryCommandAndResumeTrainsItAgain(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         CliRun.run(train(run, "--epochs", "2", "--hypernetwork", "linear")).expectExit(0);
-        Path model = run.resolve("model.fb");
+        Path model = run.resolve("model.npz");
         byte[] bytes = Files.readAllBytes(model);
         Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 3));
 

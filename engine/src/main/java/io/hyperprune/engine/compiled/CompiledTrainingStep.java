@@ -250,9 +250,10 @@ public final class CompiledTrainingStep {
 
     /**
      * SameDiff sets up its updaters (Adam state per parameter) in a protected method on the first fit
-     * step; a graph loaded with its updater state has them already.
+     * step; a graph loaded with its updater state has them already, and a checkpoint restored into a
+     * rebuilt graph calls this before filling them.
      */
-    private static void initializeTraining(SameDiff sd) {
+    public static void initializeTraining(SameDiff sd) {
         try {
             Method initialize = SameDiff.class.getDeclaredMethod("initializeTraining");
             initialize.setAccessible(true);

@@ -133,7 +133,7 @@ public record ExperimentConfig(
                             ValidationSplit.AUTO,
                             SURFACE_LAMBDAS),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
-            // its models one after another anyway, and a 3-model run's saved state (~650 MB) outgrows the heap.
+            // its models one after another anyway.
             "paper-cifar",
                     new ExperimentConfig(
                             "cifar10",

@@ -1,6 +1,8 @@
 package io.hyperprune.runtime.run;
 
 import io.hyperprune.api.InputException;
+import io.hyperprune.engine.train.Trainer;
+import io.hyperprune.engine.train.TrainingState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +16,10 @@ import java.util.Optional;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * A run's {@code model.fb}: written atomically with its SHA-256 taken from the bytes that were
- * written, and read back only after the file is checked against the checksum that
+ * A run's model file: {@code model.npz} ({@link ModelArchive}: the training state streamed from native
+ * memory, the graph rebuilt from {@code config.json}), or {@code model.fb} of runs saved by earlier
+ * versions (SameDiff's own format, still read). Written atomically with its SHA-256 taken from the bytes
+ * that were written, and read back only after the file is checked against the checksum that
  * {@code checkpoint.json} or {@code result.json} recorded for it, so a model and the file describing it
  * can never be silently mismatched (a crash between their two renames, a truncated copy, an edit).
  */
@@ -23,22 +27,56 @@ public final class ModelFile {
 
     private ModelFile() {}
 
-    /** Saves the graph (with its updater state) and returns the SHA-256 of what was written. */
+    /** Saves the graph's training state (weights, Adam state, counts) and returns the SHA-256 of what was written. */
     static String save(SameDiff sameDiff, Path file) {
         String[] sha256 = new String[1];
-        try {
-            AtomicFiles.writeWith(file, temp -> {
-                sameDiff.save(temp.toFile(), true);
-                sha256[0] = sha256(temp);
-            });
-        } catch (OutOfMemoryError e) {
-            long megabytes = Runtime.getRuntime().maxMemory() >> 20;
-            throw new InputException(
-                    "saving " + file + " needs more Java heap than the " + megabytes
-                            + " MiB allowed (SameDiff writes the weights and their Adam state through one heap buffer);"
-                            + " rerun with a larger heap, e.g. HYPERPRUNE_OPTS=-Xmx4g (add --resume to continue from the last saved epoch)");
-        }
+        AtomicFiles.writeWith(
+                file,
+                temp -> sha256[0] =
+                        ModelArchive.write(TrainingState.arrays(sameDiff), TrainingState.counters(sameDiff), temp));
         return sha256[0];
+    }
+
+    /**
+     * The model file of a run directory: {@code model.npz}, or an earlier version's {@code model.fb}; of
+     * both (a run of an earlier version resumed, and stopped before its checkpoint named the new file),
+     * the one with the expected checksum.
+     */
+    static Path find(Path directory, Optional<String> expectedSha256) {
+        Path current = directory.resolve(TrainingRun.MODEL);
+        Path legacy = directory.resolve(TrainingRun.LEGACY_MODEL);
+        if (!Files.exists(legacy)) {
+            return current;
+        }
+        if (!Files.exists(current)) {
+            return legacy;
+        }
+        return mismatch(current, expectedSha256).isPresent()
+                        && mismatch(legacy, expectedSha256).isEmpty()
+                ? legacy
+                : current;
+    }
+
+    /** Whether this is a model file of an earlier version (SameDiff's format: the whole graph). */
+    static boolean legacy(Path file) {
+        return file.getFileName().toString().equals(TrainingRun.LEGACY_MODEL);
+    }
+
+    /**
+     * Restores a {@code model.npz} into a trainer just built from the run's settings: its weights, with
+     * {@code withUpdater} its Adam state, and its counts. A file that does not fit the rebuilt model is an
+     * {@link InputException} naming it.
+     */
+    static void restore(Path file, Trainer fresh, boolean withUpdater, String fix) {
+        try {
+            ModelArchive.Contents contents = ModelArchive.contents(file);
+            boolean updater =
+                    withUpdater && contents.entries().stream().anyMatch(e -> e.startsWith(TrainingState.UPDATER));
+            TrainingState.prepare(fresh, contents.counters(), updater);
+            ModelArchive.read(file, TrainingState.arrays(fresh.graph().sameDiff()), !updater);
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(file, e, fix);
+        }
     }
 
     /**
@@ -69,27 +107,31 @@ public final class ModelFile {
     }
 
     /**
-     * Loads a model file that passed {@link #mismatch}; a file SameDiff cannot parse is an
-     * {@link InputException} naming it, never a parser's internal exception.
+     * Loads a model file of an earlier version that passed {@link #mismatch}; a file SameDiff cannot parse
+     * is an {@link InputException} naming it, never a parser's internal exception.
      */
     static SameDiff load(Path file, String fix) {
         try {
             return SameDiff.load(file.toFile(), true);
         } catch (RuntimeException | StackOverflowError e) {
-            long size;
-            try {
-                size = Files.size(file);
-            } catch (IOException io) {
-                size = -1;
-            }
-            throw new InputException(
-                    file + " (" + size + " bytes) is not a readable model file ("
-                            + e.getClass().getSimpleName()
-                            + (e.getMessage() == null
-                                    ? ""
-                                    : ": " + e.getMessage().lines().findFirst().orElse("")) + "); " + fix,
-                    e);
+            throw unreadable(file, e, fix);
         }
+    }
+
+    private static InputException unreadable(Path file, Throwable e, String fix) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException io) {
+            size = -1;
+        }
+        String why = e instanceof InputException
+                ? e.getMessage()
+                : e.getClass().getSimpleName()
+                        + (e.getMessage() == null
+                                ? ""
+                                : ": " + e.getMessage().lines().findFirst().orElse(""));
+        return new InputException(file + " (" + size + " bytes) is not a readable model file (" + why + "); " + fix, e);
     }
 
     static String sha256(Path file) {

@@ -22,7 +22,7 @@ final class RunFiles {
     private RunFiles() {}
 
     /**
-     * {@code checkpoint.json}: the epoch {@code model.fb} holds, and that file's SHA-256, so a model and
+     * {@code checkpoint.json}: the epoch the model file holds, and that file's SHA-256, so a model and
      * its checkpoint from different saves (a kill between the two renames) are recognised.
      */
     record Checkpoint(int epoch, double trainingSeconds, String modelSha256) {}
@@ -48,8 +48,8 @@ final class RunFiles {
             progress.warn(file + " does not name a saved epoch; the run starts again from epoch 1");
             return Optional.empty();
         }
-        Optional<String> mismatch =
-                ModelFile.mismatch(directory.resolve(TrainingRun.MODEL), Optional.ofNullable(checkpoint.modelSha256()));
+        Optional<String> expected = Optional.ofNullable(checkpoint.modelSha256());
+        Optional<String> mismatch = ModelFile.mismatch(ModelFile.find(directory, expected), expected);
         if (mismatch.isPresent()) {
             progress.warn(
                     mismatch.get() + "; it does not belong to " + file + ", so the run starts again from epoch 1");

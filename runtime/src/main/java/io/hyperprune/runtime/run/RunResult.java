@@ -13,7 +13,7 @@ import java.util.List;
  * @param parameters scalar parameters of the model f(x, w) (not of the hypernetwork)
  * @param trainingSeconds wall time spent training, summed over resumed parts
  * @param message why it diverged, or empty
- * @param modelSha256 SHA-256 of the {@code model.fb} these figures describe (null in files of older versions)
+ * @param modelSha256 SHA-256 of the model file ({@code model.npz}, earlier {@code model.fb}) these figures describe (null in files of older versions)
  */
 public record RunResult(
         String status,

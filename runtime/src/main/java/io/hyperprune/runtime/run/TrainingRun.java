@@ -22,11 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * Trains one run into its directory: {@code config.json} (provenance), {@code metrics.csv} (per epoch
- * and lambda), {@code model.fb} (the SameDiff graph with updater state) with {@code checkpoint.json}
+ * and lambda), {@code model.npz} (the weights and their Adam state, {@link ModelFile}) with {@code checkpoint.json}
  * (the epoch it holds), rewritten as the {@link Schedule} says, so an interrupted run resumes from the
  * last saved epoch, and {@code result.json}, written last. Every file is replaced atomically.
  */
@@ -34,7 +33,10 @@ public final class TrainingRun {
 
     public static final String CONFIG = "config.json";
     public static final String METRICS = "metrics.csv";
-    public static final String MODEL = "model.fb";
+    public static final String MODEL = "model.npz";
+    /** The model file of runs saved by earlier versions: SameDiff's own format, still read. */
+    public static final String LEGACY_MODEL = "model.fb";
+
     public static final String CHECKPOINT = "checkpoint.json";
     public static final String RESULT = "result.json";
     /** Marks a run directory an experiment owns (its grid cell); only that experiment writes into it. */
@@ -56,9 +58,8 @@ public final class TrainingRun {
      * {@code checkpointEvery} after the last save (or the run's start; zero: after every epoch) and
      * after the last. Training is the same either way.
      *
-     * <p>Why not save after every epoch: SameDiff serialises the graph with the weights and their Adam
-     * state through one heap buffer, a few per cent of a hypernetwork's epoch per save (docs/performance.md,
-     * "Why each kernel exists").
+     * <p>Why not save after every epoch: writing the weights and their Adam state took a few per cent of a
+     * hypernetwork's epoch per save (docs/performance.md, "Why each kernel exists").
      */
     public record Schedule(int evaluateEvery, Duration checkpointEvery) {
 
@@ -169,14 +170,13 @@ public final class TrainingRun {
                         + checkpoint.get().epoch() + " or more, or train into another --out");
             }
             try {
-                trainer = Training.restore(
-                        ModelFile.load(modelFile, "it is trained again"),
+                trainer = trainerFrom(
+                        ModelFile.find(
+                                directory, Optional.ofNullable(checkpoint.get().modelSha256())),
                         model,
-                        evidence,
                         evidenceOptions,
-                        config.plain(),
-                        config.settings(),
-                        data);
+                        true,
+                        "it is trained again");
                 firstEpoch = checkpoint.get().epoch() + 1;
                 previousSeconds = checkpoint.get().trainingSeconds();
                 modelSha256 = checkpoint.get().modelSha256();
@@ -221,6 +221,7 @@ public final class TrainingRun {
                     modelSha256 = ModelFile.save(trainer.graph().sameDiff(), modelFile);
                     AtomicFiles.writeString(
                             checkpointFile, Json.write(new RunFiles.Checkpoint(epoch, seconds, modelSha256)));
+                    AtomicFiles.delete(directory.resolve(LEGACY_MODEL)); // an earlier version's, now outdated
                     saved = System.nanoTime();
                 }
                 progress.epochFinished(last);
@@ -243,6 +244,7 @@ public final class TrainingRun {
         if (modelSha256 == null) { // zero epochs asked for
             modelSha256 = ModelFile.save(trainer.graph().sameDiff(), modelFile);
             AtomicFiles.writeString(checkpointFile, Json.write(new RunFiles.Checkpoint(0, seconds, modelSha256)));
+            AtomicFiles.delete(directory.resolve(LEGACY_MODEL));
         }
         // The epochs the model on disk holds: what was asked for, or what a resumed finished run already had.
         int trainedEpochs = Math.max(config.epochs(), firstEpoch - 1);
@@ -262,11 +264,11 @@ public final class TrainingRun {
 
     /**
      * The trained model of a finished (or checkpointed) run, ready for evaluation and pruning, after
-     * checking that {@code model.fb} is the model {@code result.json} (or {@code checkpoint.json}) describes.
+     * checking that its model file is the model {@code result.json} (or {@code checkpoint.json}) describes.
+     * Adam's state is not read: the trainer evaluates.
      */
     public Trainer load() {
-        Path modelFile = directory.resolve(MODEL);
-        if (!Files.exists(modelFile)) {
+        if (!Files.exists(directory.resolve(MODEL)) && !Files.exists(directory.resolve(LEGACY_MODEL))) {
             throw new InputException("run directory " + directory + " has no " + MODEL + "; is it a run directory of"
                     + " 'hyperprune train' or 'experiment'?");
         }
@@ -276,20 +278,46 @@ public final class TrainingRun {
         if (expected.isEmpty()) {
             expected = RunFiles.readCheckpointSha(directory.resolve(CHECKPOINT));
         }
+        Path modelFile = ModelFile.find(directory, expected);
         Optional<String> mismatch = ModelFile.mismatch(modelFile, expected);
         if (mismatch.isPresent()) {
             throw new InputException(mismatch.get() + "; " + fix);
         }
-        ModelSpec model = ModelSpec.parse(config.model());
-        SameDiff loaded = ModelFile.load(modelFile, fix);
-        return Training.restore(
-                loaded,
+        return trainerFrom(
+                modelFile,
+                ModelSpec.parse(config.model()),
+                new ComponentOptions(evidence.id(), config.evidence().options()),
+                false,
+                fix);
+    }
+
+    /**
+     * A trainer holding the saved model: the graph rebuilt from the run's settings as training started
+     * it, with the saved state streamed in (with Adam's state if {@code training}); an earlier version's
+     * model.fb is SameDiff's whole graph, loaded.
+     */
+    private Trainer trainerFrom(
+            Path modelFile, ModelSpec model, ComponentOptions evidenceOptions, boolean training, String fix) {
+        if (ModelFile.legacy(modelFile)) {
+            return Training.restore(
+                    ModelFile.load(modelFile, fix),
+                    model,
+                    evidence,
+                    evidenceOptions,
+                    config.plain(),
+                    config.settings(),
+                    data);
+        }
+        Trainer trainer = Training.start(
                 model,
                 evidence,
-                new ComponentOptions(evidence.id(), config.evidence().options()),
-                config.plain(),
+                evidenceOptions,
+                hypernetwork,
+                new ComponentOptions(hypernetwork.id(), config.hypernetwork().options()),
                 config.settings(),
                 data);
+        ModelFile.restore(modelFile, trainer, training, fix);
+        return trainer;
     }
 
     private void checkSameRun(Path configFile) {

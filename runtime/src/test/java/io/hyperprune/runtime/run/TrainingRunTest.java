@@ -131,6 +131,60 @@ class TrainingRunTest {
         assertThat(epochs).containsExactly("1", "1", "2", "2", "3", "3", "4", "4");
     }
 
+    @Test
+    void aRunStoppedAfterASaveResumesToTheModelOfAnUninterruptedRunBitForBit(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole");
+        run(whole, 3, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        Path stopped = dir.resolve("stopped");
+        Progress dying = new Progress() {
+            @Override
+            public void epochFinished(EpochMetrics metrics) {
+                if (metrics.epoch() == 2) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        assertThatThrownBy(() -> run(stopped, 3, TrainingRun.Schedule.of(1, 0)).run(false, dying))
+                .hasMessage("killed");
+
+        RunResult resumed = run(stopped, 3, TrainingRun.Schedule.of(1, 0))
+                .run(true, Progress.NONE)
+                .result();
+
+        // Weights, Adam's moments and the step count all in the file: any one not restored changes it.
+        assertThat(Files.readAllBytes(stopped.resolve(TrainingRun.MODEL)))
+                .isEqualTo(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)));
+        assertThat(resumed.modelSha256()).isEqualTo(ModelFile.sha256(whole.resolve(TrainingRun.MODEL)));
+        assertThat(ModelArchive.contents(stopped.resolve(TrainingRun.MODEL)).counters())
+                .isEqualTo(new io.hyperprune.engine.train.TrainingState.Counters(3 * 512 / 64, 3));
+    }
+
+    @Test
+    void aModelFbOfAnEarlierVersionIsLoadedAndResumedBitIdenticallyThenReplaced(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole");
+        run(whole, 3, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        // An earlier version's run stopped after epoch 1: SameDiff's file with the updater state, and a
+        // checkpoint naming its checksum.
+        Path old = dir.resolve("old");
+        TrainingRun.Outcome first = run(old, 1, TrainingRun.Schedule.of(1, 0)).run(false, Progress.NONE);
+        Path legacy = old.resolve(TrainingRun.LEGACY_MODEL);
+        first.trainer().graph().sameDiff().save(legacy.toFile(), true);
+        Files.delete(old.resolve(TrainingRun.MODEL));
+        Files.delete(old.resolve(TrainingRun.RESULT));
+        Files.writeString(
+                old.resolve(TrainingRun.CHECKPOINT),
+                Json.write(new RunFiles.Checkpoint(1, 1.0, ModelFile.sha256(legacy))));
+
+        List<Double> accuracy =
+                run(old, 1, TrainingRun.Schedule.of(1, 0)).load().testAccuracy(List.of(0.1, 1.0), Map.of());
+        assertThat(accuracy).isEqualTo(first.result().testAccuracy());
+
+        run(old, 3, TrainingRun.Schedule.of(1, 0)).run(true, Progress.NONE);
+        assertThat(Files.readAllBytes(old.resolve(TrainingRun.MODEL)))
+                .isEqualTo(Files.readAllBytes(whole.resolve(TrainingRun.MODEL)));
+        assertThat(legacy).doesNotExist();
+    }
+
     /** Collects warnings instead of printing them. */
     private static final class Warnings implements Progress {
         final List<String> messages = new ArrayList<>();

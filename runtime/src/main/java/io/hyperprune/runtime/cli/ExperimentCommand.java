@@ -8,6 +8,7 @@ import io.hyperprune.api.InputException;
 import io.hyperprune.runtime.experiment.Claim;
 import io.hyperprune.runtime.experiment.Experiment;
 import io.hyperprune.runtime.experiment.ExperimentConfig;
+import io.hyperprune.runtime.experiment.Grid;
 import io.hyperprune.runtime.experiment.GridRun;
 import io.hyperprune.runtime.experiment.ParentWatch;
 import io.hyperprune.runtime.experiment.Shard;
@@ -207,7 +208,7 @@ final class ExperimentCommand implements Callable<Integer> {
             ParentWatch.start();
             // Every worker gets all runs and claims them one at a time (a fixed share left one worker idle
             // while the other trained its last runs).
-            runs = Experiment.longestFirst(runs);
+            runs = Grid.longestFirst(runs);
         }
         // Everything is checked before anything is written: a refused command leaves the directory as it was.
         experiment.check(runs, resume || worker != null);

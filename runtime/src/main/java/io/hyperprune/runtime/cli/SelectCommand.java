@@ -9,6 +9,7 @@ import io.hyperprune.api.PruningCriterion;
 import io.hyperprune.api.PruningMasks;
 import io.hyperprune.runtime.experiment.Experiment;
 import io.hyperprune.runtime.experiment.ExperimentConfig;
+import io.hyperprune.runtime.experiment.ExperimentDirectory;
 import io.hyperprune.runtime.pruning.PrunedModel;
 import io.hyperprune.runtime.run.AtomicFiles;
 import io.hyperprune.runtime.run.Json;
@@ -136,7 +137,7 @@ final class SelectCommand implements Callable<Integer> {
         Constraint constraint = goal.constraint();
         List<Path> runs = runsOf(directories);
         Optional<ExperimentConfig> experiment = directories.stream()
-                .map(Experiment::recorded)
+                .map(ExperimentDirectory::recorded)
                 .flatMap(Optional::stream)
                 .findFirst();
         List<String> criterionIds = !criteria.isEmpty()
@@ -325,7 +326,7 @@ final class SelectCommand implements Callable<Integer> {
                         + " --out) or an experiment directory (hyperprune experiment --out)");
             }
             List<Path> candidates = Files.isRegularFile(directory.resolve(Experiment.CONFIG))
-                    ? Experiment.runDirectories(directory)
+                    ? ExperimentDirectory.runDirectories(directory)
                     : List.of(directory);
             for (Path run : candidates) {
                 if (TrainingRun.readResult(run).isEmpty()) {

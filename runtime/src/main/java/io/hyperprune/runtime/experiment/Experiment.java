@@ -11,7 +11,6 @@ import io.hyperprune.runtime.run.Json;
 import io.hyperprune.runtime.run.Progress;
 import io.hyperprune.runtime.run.RunResolver;
 import io.hyperprune.runtime.run.RunResult;
-import io.hyperprune.runtime.run.RunSpec;
 import io.hyperprune.runtime.run.TrainingRun;
 import io.hyperprune.runtime.wiring.ComponentRegistry;
 import java.io.PrintWriter;
@@ -100,52 +99,9 @@ public final class Experiment {
         default void waiting(List<GridRun> runs, Duration staleAfter) {}
     }
 
-    /**
-     * The whole grid in a stable order, restart by restart and evidence by evidence. Plain models are one
-     * run holding every lambda's model (trained side by side in one graph), or one run per lambda if
-     * {@link ExperimentConfig#batchPlain()} is false.
-     */
+    /** The whole grid: see {@link Grid#of}. */
     public List<GridRun> grid() {
-        List<GridRun> runs = new ArrayList<>();
-        for (int restart = 0; restart < config.restarts(); restart++) {
-            for (String evidence : config.evidences()) {
-                for (String hypernetwork : config.hypernetworks()) {
-                    boolean plain = io.hyperprune.engine.graph.ConstantHypernetwork.isPlain(hypernetwork);
-                    // Plain models: by default all lambdas' models in one run (one graph, trained side by side).
-                    List<List<Double>> lambdaSets = plain && !config.batchPlain()
-                            ? config.lambdas().stream().map(List::of).toList()
-                            : List.of(config.lambdas());
-                    for (List<Double> lambdas : lambdaSets) {
-                        RunSpec spec = new RunSpec(
-                                config.dataset(),
-                                config.model(),
-                                evidence,
-                                hypernetwork,
-                                lambdas,
-                                config.lambdaSamples(),
-                                config.lambdaMin(),
-                                config.lambdaMax(),
-                                plain ? config.epochsPlain() : config.epochsHypernetwork(),
-                                config.batchSize(),
-                                config.learningRate(),
-                                config.clip(),
-                                config.seed() + restart,
-                                config.validation(),
-                                specOptions());
-                        runs.add(GridRun.of(spec, restart));
-                    }
-                }
-            }
-        }
-        return runs;
-    }
-
-    private Map<String, Map<String, String>> specOptions() {
-        Map<String, Map<String, String>> options = new LinkedHashMap<>(config.options());
-        if (!config.datasetOptions().isEmpty()) {
-            options.put(config.dataset(), config.datasetOptions());
-        }
-        return options;
+        return Grid.of(config);
     }
 
     /**
@@ -437,39 +393,6 @@ public final class Experiment {
     private List<PruningCriterion> criteria() {
         return config.criteria().stream()
                 .map(id -> registry.select(PruningCriterion.class, id))
-                .toList();
-    }
-
-    /** The settings recorded in an experiment directory's {@code experiment.json}, if it holds an experiment. */
-    public static java.util.Optional<ExperimentConfig> recorded(Path directory) {
-        Path file = directory.resolve(CONFIG);
-        return Files.isRegularFile(file)
-                ? java.util.Optional.of(ExperimentRecord.readConfig(file))
-                : java.util.Optional.empty();
-    }
-
-    /** The run directories of an experiment directory, by name. */
-    public static List<Path> runDirectories(Path directory) {
-        Path runs = directory.resolve("runs");
-        if (!Files.isDirectory(runs)) {
-            return List.of();
-        }
-        try (var listing = Files.list(runs)) {
-            return listing.filter(Files::isDirectory).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + runs, e);
-        }
-    }
-
-    /**
-     * The runs in the order worker processes claim them: most epochs first, so the last runs to start
-     * are short ones and the workers finish close together (grid order among equals).
-     */
-    public static List<GridRun> longestFirst(List<GridRun> runs) {
-        return runs.stream()
-                .sorted(java.util.Comparator.comparingInt(
-                                (GridRun run) -> run.spec().epochs())
-                        .reversed())
                 .toList();
     }
 

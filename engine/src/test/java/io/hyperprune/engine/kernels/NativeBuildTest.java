@@ -176,7 +176,7 @@ class NativeBuildTest {
 
     @Test
     void theLoadedBuildIsReadFromTheLibrarysDirectory() {
-        String cache = "/root/.javacpp/cache/nd4j-native.jar/org/nd4j/linalg/cpu/nativecpu/bindings/";
+        String cache = "/home/someone/.javacpp/cache/nd4j-native.jar/org/nd4j/linalg/cpu/nativecpu/bindings/";
         assertThat(NativeBuild.fromLibraryPath(cache + "linux-x86_64-onednn-avx2/libnd4jcpu.so"))
                 .contains(NativeBuild.ONEDNN_AVX2);
         assertThat(NativeBuild.fromLibraryPath(cache + "linux-x86_64/libnd4jcpu.so"))

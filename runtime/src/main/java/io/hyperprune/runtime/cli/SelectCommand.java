@@ -115,13 +115,7 @@ final class SelectCommand implements Callable<Integer> {
     }
 
     /** A run's best model with its figures measured on the standalone graph. */
-    record Choice(
-            String run,
-            String model,
-            Candidate candidate,
-            long parameters,
-            double validationAccuracy,
-            double testAccuracy) {}
+    record Choice(String run, String model, Candidate candidate, double validationAccuracy, double testAccuracy) {}
 
     @Override
     public Integer call() {
@@ -185,7 +179,6 @@ final class SelectCommand implements Callable<Integer> {
                     name,
                     config.modelName(),
                     candidate,
-                    candidate.remainingParameters(),
                     pruned.accuracy(loaded.resolved().validation()),
                     pruned.accuracy(loaded.resolved().data().test())));
         }
@@ -231,7 +224,7 @@ final class SelectCommand implements Callable<Integer> {
                 ConsoleProgress.format(chosen.candidate().lambda()),
                 chosen.candidate().criterion(),
                 chosen.candidate().deletedFraction() * 100,
-                chosen.parameters(),
+                chosen.candidate().remainingParameters(),
                 chosen.validationAccuracy(),
                 chosen.testAccuracy());
         if (export != null) {
@@ -269,7 +262,7 @@ final class SelectCommand implements Callable<Integer> {
                     ConsoleProgress.format(choice.candidate().lambda()),
                     choice.candidate().criterion(),
                     choice.candidate().deletedFraction() * 100,
-                    choice.parameters(),
+                    choice.candidate().remainingParameters(),
                     choice.validationAccuracy(),
                     choice.testAccuracy());
         }
@@ -283,7 +276,7 @@ final class SelectCommand implements Callable<Integer> {
         row.put("criterion", choice.candidate().criterion());
         row.put("scope", choice.candidate().scope().name().toLowerCase(Locale.ROOT));
         row.put("deletedFraction", choice.candidate().deletedFraction());
-        row.put("parameters", choice.parameters());
+        row.put("parameters", choice.candidate().remainingParameters());
         row.put("validationAccuracy", choice.validationAccuracy());
         row.put("testAccuracy", choice.testAccuracy());
         return row;

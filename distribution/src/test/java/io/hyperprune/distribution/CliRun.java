@@ -29,6 +29,31 @@ final class CliRun {
 
     private CliRun() {}
 
+    /**
+     * Runs a single-file Java program with ND4J's jars only (the distribution's lib/ without hyperprune's), as a
+     * user's own code loading an exported model would; returns its output after asserting it exited 0.
+     */
+    static String plainNd4j(Path program, String... args) throws IOException, InterruptedException {
+        String classPath;
+        try (java.util.stream.Stream<Path> jars = Files.list(DISTRIBUTION.resolve("lib"))) {
+            classPath = String.join(
+                    java.io.File.pathSeparator,
+                    jars.filter(p -> !p.getFileName().toString().startsWith("hyperprune"))
+                            .map(Path::toString)
+                            .toList());
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                program.toString()));
+        command.addAll(List.of(args));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor()).as(output).isZero();
+        return output;
+    }
+
     static Result run(String... args) {
         return run(DISTRIBUTION, Map.of(), args);
     }

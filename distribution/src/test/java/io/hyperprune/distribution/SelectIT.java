@@ -9,12 +9,10 @@ import io.hyperprune.api.DataRequest;
 import io.hyperprune.api.Dataset;
 import io.hyperprune.plugins.datasets.SyntheticProvider;
 import io.hyperprune.runtime.data.ValidationSplit;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,25 +194,6 @@ class SelectIT {
                     }
                 }
                 """);
-        String classPath;
-        try (Stream<Path> jars = Files.list(CliRun.DISTRIBUTION.resolve("lib"))) {
-            classPath = String.join(
-                    java.io.File.pathSeparator,
-                    jars.filter(p -> !p.getFileName().toString().startsWith("hyperprune"))
-                            .map(Path::toString)
-                            .toList());
-        }
-        Process java = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        classPath,
-                        program.toString(),
-                        model.toString(),
-                        dir.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(java.waitFor()).as(output).isZero();
-        return output;
+        return CliRun.plainNd4j(program, model.toString(), dir.toString());
     }
 }

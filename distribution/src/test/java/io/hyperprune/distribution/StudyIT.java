@@ -260,24 +260,7 @@ class StudyIT {
                     }
                 }
                 """);
-        String classPath;
-        try (Stream<Path> jars = Files.list(CliRun.DISTRIBUTION.resolve("lib"))) {
-            classPath = String.join(
-                    java.io.File.pathSeparator,
-                    jars.filter(p -> !p.getFileName().toString().startsWith("hyperprune"))
-                            .map(Path::toString)
-                            .toList());
-        }
-        Process java = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        classPath,
-                        program.toString(),
-                        model.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(java.getInputStream().readAllBytes());
-        assertThat(java.waitFor()).as(output).isZero();
+        String output = CliRun.plainNd4j(program, model.toString());
         assertThat(output).contains("shape 3x10");
         double sum = Double.parseDouble(
                 output.substring(output.indexOf(" sum ") + 5).trim().split("\\s")[0]);

@@ -2,6 +2,7 @@ package io.hyperprune.engine.compiled;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Some outputs of a graph (e.g. the evaluation logits) computed the way {@link CompiledTrainingStep}
  * computes gradients: ops ordered once, one plan of wired contexts and reused arrays per placeholder
- * shape signature. Why: SameDiff's {@code output} session kept arrays of every evaluation, and the
+ * shape signature (the last {@value #MAX_PLANS}). Why: SameDiff's {@code output} session kept arrays of every evaluation, and the
  * per-epoch evaluation grew resident memory every epoch (docs/performance.md, "Why each kernel
  * exists"). The returned arrays belong to the plan and are overwritten by the next call. Not thread-safe.
  */
@@ -23,7 +24,14 @@ public final class CompiledOutputs {
     private final OpSchedule schedule;
     private final Set<String> needed;
     private final Set<String> placeholders = new HashSet<>();
-    private final Map<String, Plan> plans = new HashMap<>();
+    /**
+     * Plans by placeholder shape signature, the most recently used last; at most {@value #MAX_PLANS}, the
+     * least recently used released (a conv net's evaluation passes of several model counts and a last
+     * partial batch would otherwise each keep their arrays for good).
+     */
+    private final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+
+    static final int MAX_PLANS = 3;
 
     private CompiledOutputs(SameDiff sd, List<String> outputs, OpSchedule schedule) {
         this.outputs = outputs;
@@ -46,14 +54,28 @@ public final class CompiledOutputs {
                 inputs.put(name, value);
             }
         });
-        Plan plan = plans.computeIfAbsent(
-                OpSchedule.signature(inputs), key -> new Plan(schedule, Set.copyOf(outputs), null, null));
+        String signature = OpSchedule.signature(inputs);
+        Plan plan = plans.get(signature);
+        if (plan == null) {
+            if (plans.size() >= MAX_PLANS) {
+                Iterator<Plan> eldest = plans.values().iterator();
+                eldest.next().release();
+                eldest.remove();
+            }
+            plan = new Plan(schedule, Set.copyOf(outputs), null, null);
+            plans.put(signature, plan);
+        }
         plan.execute(inputs);
         Map<String, INDArray> result = new LinkedHashMap<>();
         for (String output : outputs) {
             result.put(output, plan.value(output));
         }
         return result;
+    }
+
+    /** Plans held now (for tests). */
+    int plans() {
+        return plans.size();
     }
 
     /** Ops skipped in the plans built so far because an earlier op computes the same (for tests). */

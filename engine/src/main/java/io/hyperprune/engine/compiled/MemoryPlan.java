@@ -91,6 +91,23 @@ final class MemoryPlan {
         return array;
     }
 
+    /**
+     * Frees the native memory of every array this plan allocated; the plan must not run again. Why not
+     * leave it to the garbage collector: a conv net's evaluation plan holds gigabytes of native memory
+     * behind a few small Java objects, which a 1 GiB heap may keep for a long time.
+     */
+    void release() {
+        baseOf.forEach((array, base) -> {
+            if (array == base && array.closeable()) {
+                array.close();
+            }
+        });
+        baseOf.clear();
+        inUse.clear();
+        free.clear();
+        takenAt.clear();
+    }
+
     /** An output array of this shape ({@link #take}), or an empty array. */
     INDArray allocate(LongShapeDescriptor shape, DataType dataType) {
         return shape.isEmpty() ? Nd4j.empty(dataType) : take(shape.getShape(), dataType);

@@ -123,6 +123,15 @@ final class Plan {
         return values.get(variable);
     }
 
+    /** Frees the native memory of the arrays this plan allocated; the plan must not run again. */
+    void release() {
+        memory.release();
+        placeholderArrays.values().stream().filter(INDArray::closeable).forEach(INDArray::close);
+        placeholderArrays.clear();
+        values.clear();
+        steps.clear();
+    }
+
     /** One step: copies the placeholders in, then runs the ops (wiring each on the first step). */
     void execute(Map<String, INDArray> placeholders) {
         if (opTimes == null) {

@@ -3,6 +3,7 @@ package io.hyperprune.engine.compiled;
 import io.hyperprune.engine.kernels.ExpLog;
 import io.hyperprune.engine.kernels.FewRowsProduct;
 import io.hyperprune.engine.kernels.LogOfShiftedExp;
+import io.hyperprune.engine.kernels.MaxPool;
 import io.hyperprune.engine.kernels.ModelReductions;
 import io.hyperprune.engine.kernels.NativeFloats;
 import io.hyperprune.engine.kernels.ProductHelper;
@@ -88,7 +89,7 @@ final class Rewrites {
     /**
      * The execution of an op by the first rule that applies before its outputs are allocated (they
      * choose their own output arrays), or null: first-layer weight gradient, sparse-input product,
-     * log of shifted exp, same-shape add/multiply gradient, Java kernel.
+     * log of shifted exp, same-shape add/multiply gradient, max pooling, Java kernel.
      */
     Runnable replace(
             SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, String[] argNames, INDArray[] args) {
@@ -103,9 +104,23 @@ final class Rewrites {
             step = sameShapeArithmeticGradient(sdOp, f, outputs, args);
         }
         if (step == null) {
+            step = maxPool(sdOp, f, outputs, args);
+        }
+        if (step == null) {
             step = javaKernel(sdOp, f, outputs, args);
         }
         return step;
+    }
+
+    /** The conv net's 2 x 2 max pooling computed in Java ({@link MaxPool}); null for other ops. */
+    private Runnable maxPool(SameDiffOp sdOp, DifferentialFunction f, List<String> outputs, INDArray[] args) {
+        if (!(f instanceof DynamicCustomOp pool && MaxPool.applies(pool, args, false))) {
+            return null;
+        }
+        INDArray out = memory.take(MaxPool.pooledShape(args[0]), args[0].dataType());
+        values.put(outputs.get(0), out);
+        labels.put(sdOp.getName(), f.opName() + " (java)");
+        return MaxPool.forward(args[0], out);
     }
 
     /**
@@ -296,7 +311,7 @@ final class Rewrites {
 
     /**
      * The Java execution of an op libnd4j M2.1 computes slowly, given the output array (of the first
-     * input's shape), or null: exp and log, relu's gradient, a per-model squared norm's gradient and,
+     * input's shape), or null: exp and log, relu's and 2 x 2 max pooling's gradients, a per-model squared norm's gradient and,
      * when only its first output is read, softmax cross-entropy's gradient (see the classes).
      */
     private static Function<INDArray, Runnable> kernel(
@@ -306,6 +321,9 @@ final class Rewrites {
         }
         if (f instanceof DynamicCustomOp relu && ReluGradient.applies(relu, args)) {
             return out -> ReluGradient.of(relu, args, out);
+        }
+        if (f instanceof DynamicCustomOp pool && MaxPool.applies(pool, args, true)) {
+            return out -> MaxPool.gradient(args[0], args[1], out);
         }
         if (f instanceof DynamicCustomOp norm && SquaredNormGradient.applies(norm, args)) {
             return out -> SquaredNormGradient.of(args, out);

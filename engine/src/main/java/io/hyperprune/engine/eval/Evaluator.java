@@ -34,8 +34,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class Evaluator {
 
     private static final int MLP_EVAL_BATCH = 10_000;
-    private static final int CONV_EVAL_BATCH = 500;
+    /**
+     * Images times models in one conv evaluation pass: a pass's activations grow with both (500 x 96 x
+     * 32 x 32 floats is 197 MB for one layer), and a pass of 16 models on 500 images needed ~20 GB.
+     */
+    private static final int CONV_EVAL_SAMPLES = 512;
+
     private static final int TRAIN_ACCURACY_SAMPLES = 10_000;
+    /** The conv net's per-epoch training sample: a forward pass costs ~1/3 of a step per image and model. */
+    private static final int CONV_TRAIN_ACCURACY_SAMPLES = 1_000;
     /** Bounds an evaluation pass's arrays (a pass of 16 models on 10 000 MNIST samples: ~100 MiB). */
     private static final int MAX_MODELS_PER_EVALUATION = 16;
 
@@ -64,7 +71,9 @@ public final class Evaluator {
         this.range = requireNonNull(range, "range is null");
         this.hypernetwork = hypernetwork;
         this.compiled = compiled;
-        int sample = Math.min(TRAIN_ACCURACY_SAMPLES, data.train().size());
+        int sample = Math.min(
+                conv() ? CONV_TRAIN_ACCURACY_SAMPLES : TRAIN_ACCURACY_SAMPLES,
+                data.train().size());
         this.trainSample = new DataSplit(
                 data.train().features().get(NDArrayIndex.interval(0, sample)),
                 data.train().labels().get(NDArrayIndex.interval(0, sample)));
@@ -99,7 +108,7 @@ public final class Evaluator {
         return accuracy(split, lambdas, Collections.nCopies(lambdas.size(), masks));
     }
 
-    /** Accuracy on the first training samples (up to 10 000), the per-epoch training accuracy. */
+    /** Accuracy on the first training samples (up to 10 000; conv: 1 000), the per-epoch training accuracy. */
     public List<Double> trainingAccuracy(List<Double> lambdas) {
         return accuracy(trainSample, lambdas, Map.of());
     }
@@ -113,7 +122,7 @@ public final class Evaluator {
             throw new IllegalArgumentException(lambdas.size() + " lambdas but " + masksPerLambda.size() + " mask sets");
         }
         int models = modelsPerEvaluation(lambdas.size());
-        int evalBatch = graph.model().kind() == ModelSpec.Kind.CONV ? CONV_EVAL_BATCH : MLP_EVAL_BATCH;
+        int evalBatch = evalBatch(models);
         int[] labels = split.labels().toIntVector();
         List<Double> result = new ArrayList<>();
         for (int first = 0; first < lambdas.size(); first += models) {
@@ -171,19 +180,30 @@ public final class Evaluator {
             }
             Map<String, INDArray> inputs = new HashMap<>();
             GraphInputs.putLambdas(inputs, group, range);
-            inputs.put(ModelGraph.X, trainSample.features());
-            inputs.put(ModelGraph.Y, trainSampleLabels);
             if (graph.stochastic()) {
                 List<INDArray> eps = noise.get();
                 for (int i = 0; i < eps.size(); i++) {
                     inputs.put(ModelGraph.EPS_PREFIX + graph.parameters().get(i).name(), eps.get(i));
                 }
             }
-            Map<String, INDArray> out = output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
+            // The sample in batches (one for the MLP): CE is a batch mean, so the batches' means are
+            // weighted by their sizes; the penalty does not depend on the batch.
+            int size = trainSample.size();
+            int batch = Math.min(size, evalBatch(graph.models()));
+            double groupCrossEntropy = 0;
+            double groupPenalty = 0;
+            for (int from = 0; from < size; from += batch) {
+                int to = Math.min(size, from + batch);
+                inputs.put(ModelGraph.X, trainSample.features().get(NDArrayIndex.interval(from, to)));
+                inputs.put(ModelGraph.Y, trainSampleLabels.get(NDArrayIndex.interval(from, to)));
+                Map<String, INDArray> out = output(inputs, ModelGraph.CE, ModelGraph.PENALTY);
+                groupCrossEntropy += out.get(ModelGraph.CE).getDouble(0) * (to - from) / size;
+                groupPenalty = out.get(ModelGraph.PENALTY).getDouble(0);
+            }
             // Independent plain models report the sum over the K models: per-model mean for the metrics.
             double perModel = hypernetwork ? 1 : graph.models();
-            crossEntropy += out.get(ModelGraph.CE).getDouble(0) / perModel;
-            penalty += out.get(ModelGraph.PENALTY).getDouble(0) / perModel;
+            crossEntropy += groupCrossEntropy / perModel;
+            penalty += groupPenalty / perModel;
             groups++;
         }
         return new double[] {crossEntropy / groups, penalty / groups};
@@ -227,6 +247,15 @@ public final class Evaluator {
                 && graph.evaluatesAnyModelCount()
                 && compiledOutputs(ModelGraph.LOGITS_EVAL).isPresent();
         return anyCount ? Math.min(lambdas, MAX_MODELS_PER_EVALUATION) : graph.models();
+    }
+
+    private boolean conv() {
+        return graph.model().kind() == ModelSpec.Kind.CONV;
+    }
+
+    /** Samples per evaluation pass of this many models. */
+    private int evalBatch(int models) {
+        return conv() ? Math.max(1, CONV_EVAL_SAMPLES / models) : MLP_EVAL_BATCH;
     }
 
     /** Keep-everything masks [models, ...shape] per weight tensor. */

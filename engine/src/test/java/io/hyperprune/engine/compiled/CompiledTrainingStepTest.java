@@ -360,6 +360,27 @@ class CompiledTrainingStepTest {
     }
 
     @Test
+    void plansOfOlderShapesAreReleasedAndBuiltAgainWhenAskedFor() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, -1, 3);
+        sd.math().exp(x).mul(2).sum(1).rename("out");
+        CompiledOutputs outputs = CompiledOutputs.compile(sd, "out").orElseThrow();
+        // More batch sizes than plans kept, twice round: every call still computes its own values.
+        for (int round = 0; round < 2; round++) {
+            for (int rows = 1; rows <= CompiledOutputs.MAX_PLANS + 2; rows++) {
+                INDArray input = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 3);
+                INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.exp(input, true)
+                        .mul(2)
+                        .sum(1);
+                assertThat(outputs.run(java.util.Map.of("x", input)).get("out").equalsWithEps(expected, 1e-5))
+                        .as("%d rows, round %d", rows, round)
+                        .isTrue();
+                assertThat(outputs.plans()).isLessThanOrEqualTo(CompiledOutputs.MAX_PLANS);
+            }
+        }
+    }
+
+    @Test
     void shapesAreComputedOnceWhenThePlanIsBuilt() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 6);

@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
             description =
                     "Workloads: weight-decay, variational, prior-scaled, variational-linear, variational-piecewise,"
                             + " weight-decay-6-lambdas, variational-6-lambdas (MNIST MLP), cifar-conv-weight-decay,"
-                            + " cifar-conv-variational, cifar-conv-variational-linear (METHOD.md's CIFAR-10 net on"
+                            + " cifar-conv-variational, cifar-conv-variational-linear, cifar-conv-variational-piecewise (METHOD.md's CIFAR-10 net on"
                             + " cifar10 data from --data-dir, real or generated in the binary format, e.g. by"
                             + " bench/torch/make_cifar.py; timed by steps) (default: the first two, the MNIST"
                             + " hypernetworks and the 6-lambda ones).")

@@ -34,7 +34,8 @@ record BenchWorkload(String name, String evidence, String hypernetwork, int samp
                 mlp("variational-6-lambdas", "variational", ConstantHypernetwork.ID, 6),
                 new BenchWorkload("cifar-conv-weight-decay", "weight-decay", ConstantHypernetwork.ID, 1, true),
                 new BenchWorkload("cifar-conv-variational", "variational", ConstantHypernetwork.ID, 1, true),
-                new BenchWorkload("cifar-conv-variational-linear", "variational", "linear", 5, true))) {
+                new BenchWorkload("cifar-conv-variational-linear", "variational", "linear", 5, true),
+                new BenchWorkload("cifar-conv-variational-piecewise", "variational", "piecewise", 5, true))) {
             ALL.put(w.name(), w);
         }
     }

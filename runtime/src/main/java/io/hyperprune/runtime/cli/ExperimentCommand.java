@@ -94,6 +94,9 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", description = "Override: Adam learning rate.")
     Double learningRate;
 
+    @Option(names = "--lambda-samples", description = "Override: lambdas drawn per mini-batch by a hypernetwork.")
+    Integer lambdaSamples;
+
     @Option(names = "--criteria", split = ",", description = "Override: pruning criterion ids.")
     List<String> criteria;
 
@@ -368,6 +371,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (epochsHypernetwork != null) tree.put("epochsHypernetwork", epochsHypernetwork);
         if (batchSize != null) tree.put("batchSize", batchSize);
         if (learningRate != null) tree.put("learningRate", learningRate);
+        if (lambdaSamples != null) tree.put("lambdaSamples", lambdaSamples);
         if (criteria != null) tree.set("criteria", Json.MAPPER.valueToTree(criteria));
         if (levels != null) tree.set("levels", Json.MAPPER.valueToTree(parseLevels(levels)));
         if (scope != null) tree.put("scope", scope);

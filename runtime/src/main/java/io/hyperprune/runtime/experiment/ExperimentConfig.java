@@ -132,6 +132,35 @@ public record ExperimentConfig(
                             true,
                             ValidationSplit.AUTO,
                             SURFACE_LAMBDAS),
+            // The CIFAR-10 study two CPU cores finish in under 45 minutes (docs/performance.md): the reference
+            // net and all nine models on the first 3,840 training images (384 held out for validation) and
+            // 1,000 test images, 2 epochs, one lambda per hypernetwork batch (the reference's 5 would make a
+            // hypernetwork step five conv passes), no surface (410 conv evaluations per hypernetwork run).
+            "paper-cifar-quick",
+                    new ExperimentConfig(
+                            "cifar10",
+                            Map.of("train-size", "3840", "test-size", "1000"),
+                            ModelSpec.CIFAR_CONV,
+                            NINE_MODELS_EVIDENCES,
+                            NINE_MODELS_HYPERNETWORKS,
+                            List.of(0.01, 0.1, 1.0),
+                            1,
+                            2,
+                            2,
+                            128,
+                            5e-4,
+                            1.0,
+                            1,
+                            0.01,
+                            1,
+                            List.of("relative-density"),
+                            "layer",
+                            TEN_LEVELS,
+                            0,
+                            Map.of(),
+                            false,
+                            ValidationSplit.AUTO,
+                            0),
             // METHOD.md's reference CIFAR-10 settings: a GPU-scale run. One run per lambda: the conv net runs
             // its models one after another anyway.
             "paper-cifar",

@@ -42,7 +42,7 @@ public final class Evaluator {
 
     private static final int TRAIN_ACCURACY_SAMPLES = 10_000;
     /** The conv net's per-epoch training sample: a forward pass costs ~1/3 of a step per image and model. */
-    private static final int CONV_TRAIN_ACCURACY_SAMPLES = 1_000;
+    private static final int CONV_TRAIN_ACCURACY_SAMPLES = 500;
     /** Bounds an evaluation pass's arrays (a pass of 16 models on 10 000 MNIST samples: ~100 MiB). */
     private static final int MAX_MODELS_PER_EVALUATION = 16;
 
@@ -108,7 +108,7 @@ public final class Evaluator {
         return accuracy(split, lambdas, Collections.nCopies(lambdas.size(), masks));
     }
 
-    /** Accuracy on the first training samples (up to 10 000; conv: 1 000), the per-epoch training accuracy. */
+    /** Accuracy on the first training samples (up to 10 000; conv: 500), the per-epoch training accuracy. */
     public List<Double> trainingAccuracy(List<Double> lambdas) {
         return accuracy(trainSample, lambdas, Map.of());
     }

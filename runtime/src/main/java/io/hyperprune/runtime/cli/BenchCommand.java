@@ -207,6 +207,9 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("workload", workload.name());
         Double loadStart = ProcessFigures.loadAverage();
+        // The earlier workloads' native arrays are freed when their Java objects are collected.
+        System.gc();
+        boolean ownPeak = ProcessFigures.resetPeakRss();
         Trainer trainer = Training.start(
                 workload.model(full),
                 evidence,
@@ -235,6 +238,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("native_threads", trainer.nativeThreads().threads());
         result.put("product_helper", trainer.sharesProducts());
         result.put("peak_rss_mb", ProcessFigures.peakRssMb());
+        result.put("peak_rss_scope", ownPeak ? "workload" : "process");
         result.put("loadavg_start", loadStart);
         result.put("loadavg_end", ProcessFigures.loadAverage());
         return result;

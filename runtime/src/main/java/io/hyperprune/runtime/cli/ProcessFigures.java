@@ -16,6 +16,21 @@ final class ProcessFigures {
         return rssMb("VmHWM:");
     }
 
+    /**
+     * Sets this process's peak resident set size (VmHWM) to its current size, so that the next {@link
+     * #peakRssMb} is the peak since now; false where the kernel does not allow it (then the peak is the
+     * whole process's). Why: a bench process runs its workloads one after another, and a small workload
+     * measured after a big one would report the big one's peak.
+     */
+    static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** A resident-set figure of /proc/self/status in MiB (VmRSS: now, VmHWM: peak); NaN elsewhere than Linux. */
     static double rssMb(String field) {
         try {

@@ -134,12 +134,12 @@ public record ExperimentConfig(
                             SURFACE_LAMBDAS),
             // The CIFAR-10 study two CPU cores finish in under 45 minutes (docs/performance.md): the reference
             // net and all nine models on the first 3,840 training images (384 held out for validation) and
-            // 1,000 test images, 2 epochs, one lambda per hypernetwork batch (the reference's 5 would make a
+            // 500 test images, 2 epochs, one lambda per hypernetwork batch (the reference's 5 would make a
             // hypernetwork step five conv passes), no surface (410 conv evaluations per hypernetwork run).
             "paper-cifar-quick",
                     new ExperimentConfig(
                             "cifar10",
-                            Map.of("train-size", "3840", "test-size", "1000"),
+                            Map.of("train-size", "3840", "test-size", "500"),
                             ModelSpec.CIFAR_CONV,
                             NINE_MODELS_EVIDENCES,
                             NINE_MODELS_HYPERNETWORKS,

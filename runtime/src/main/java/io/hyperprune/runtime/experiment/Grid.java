@@ -55,7 +55,10 @@ public final class Grid {
     private static Map<String, Map<String, String>> specOptions(ExperimentConfig config) {
         Map<String, Map<String, String>> options = new LinkedHashMap<>(config.options());
         if (!config.datasetOptions().isEmpty()) {
-            options.put(config.dataset(), config.datasetOptions());
+            // Options addressed to the data set (-O cifar10.train-size=...) override the preset's datasetOptions.
+            Map<String, String> dataset = new LinkedHashMap<>(config.datasetOptions());
+            dataset.putAll(options.getOrDefault(config.dataset(), Map.of()));
+            options.put(config.dataset(), dataset);
         }
         return options;
     }

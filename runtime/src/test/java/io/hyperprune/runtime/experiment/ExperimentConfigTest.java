@@ -167,4 +167,31 @@ class ExperimentConfigTest {
         assertThat(c.stream().map(GridRun::name).distinct().count()).isEqualTo(24);
         assertThat(c.get(0).name()).startsWith("variational-lambda0.001-r0-");
     }
+
+    @Test
+    void theQuickCifarStudyHasTheNineModelsOnItsSubsetAndOptionsOverrideTheSubset() {
+        ExperimentConfig quick = ExperimentConfig.preset("paper-cifar-quick");
+        var registry = io.hyperprune.runtime.wiring.ComponentRegistry.load(java.util.Optional.empty());
+        var resolver = new io.hyperprune.runtime.run.RunResolver(registry, options -> null);
+        List<GridRun> grid = new Experiment(quick, Path.of("x"), resolver, registry).grid();
+        // 3 evidences x (one plain run per lambda of 3 + linear + piecewise)
+        assertThat(grid).hasSize(15);
+        assertThat(grid).allSatisfy(run -> {
+            assertThat(run.spec().model()).isEqualTo("cifar-conv");
+            assertThat(run.spec().options().get("cifar10"))
+                    .containsEntry("train-size", "3840")
+                    .containsEntry("test-size", "500");
+        });
+        // -O cifar10.train-size=... on the command line lands in options: it overrides the preset's subset.
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                io.hyperprune.runtime.run.Json.MAPPER.valueToTree(quick);
+        tree.set(
+                "options",
+                io.hyperprune.runtime.run.Json.MAPPER.valueToTree(Map.of("cifar10", Map.of("train-size", "640"))));
+        ExperimentConfig smaller = io.hyperprune.runtime.run.Json.MAPPER.convertValue(tree, ExperimentConfig.class);
+        assertThat(new Experiment(smaller, Path.of("x"), resolver, registry).grid())
+                .allSatisfy(run -> assertThat(run.spec().options().get("cifar10"))
+                        .containsEntry("train-size", "640")
+                        .containsEntry("test-size", "500"));
+    }
 }

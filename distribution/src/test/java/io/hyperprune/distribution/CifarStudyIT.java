@@ -75,11 +75,14 @@ class CifarStudyIT {
                         "-O",
                         "cifar10.test-size=40")
                 .expectExit(0);
-        assertThat(result.out()).contains("report.html");
+        assertThat(result.out()).as("the report on stdout").contains("## Claims checked");
 
-        JsonNode experiment = new ObjectMapper().readTree(out.resolve("experiment.json").toFile());
+        JsonNode experiment =
+                new ObjectMapper().readTree(out.resolve("experiment.json").toFile());
         assertThat(experiment.get("model").asText()).isEqualTo("cifar-conv");
-        assertThat(experiment.get("lambdaSamples").asInt()).as("the preset's one lambda per batch").isEqualTo(1);
+        assertThat(experiment.get("lambdaSamples").asInt())
+                .as("the preset's one lambda per batch")
+                .isEqualTo(1);
         assertThat(experiment.get("options").get("cifar10").get("train-size").asText())
                 .as("-O overrides the preset's subset")
                 .isEqualTo("300");
@@ -91,7 +94,8 @@ class CifarStudyIT {
             List<Path> dirs = runs.toList();
             assertThat(dirs).hasSize(4);
             for (Path run : dirs) {
-                JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+                JsonNode config =
+                        new ObjectMapper().readTree(run.resolve("config.json").toFile());
                 assertThat(config.toString()).contains("\"validation\":30");
                 assertThat(Files.readString(run.resolve("result.json"))).contains("\"status\" : \"completed\"");
                 assertThat(run.resolve("model.npz")).isRegularFile();

@@ -39,6 +39,7 @@ WORKLOADS = {
     "cifar-conv-weight-decay": ("weight-decay", "constant", 1),
     "cifar-conv-variational": ("variational", "constant", 1),
     "cifar-conv-variational-linear": ("variational", "linear", 5),
+    "cifar-conv-variational-piecewise": ("variational", "piecewise", 5),
 }
 DEFAULT_WORKLOADS = ("weight-decay", "variational", "variational-linear", "variational-piecewise")
 BASIS = {"constant": 1, "linear": 2, "piecewise": 6}  # learned copies of every tensor (pivots)
@@ -298,15 +299,16 @@ class ConvNet(Net):
         return h
 
     def forward(self, x, mus, sigmas, sample):
-        """Logits: [B, 10] for plain models, [K, B, 10] for hypernetworks: the K nets as one grouped
-        convolution per layer (the first, on the shared input, as one convolution with K x 48 filters)
-        and one baddbmm per dense layer, or (CONV_SAMPLES=loop) one net after another."""
+        """Logits: [B, 10] for plain models, [K, B, 10] for hypernetworks: the K nets one after another
+        (the faster form here: 24.7 against 30.3 s/step for variational-linear, one thread), or
+        (CONV_SAMPLES=grouped) as one grouped convolution per layer (the first, on the shared input, as
+        one convolution with K x 48 filters) and one baddbmm per dense layer."""
         ws = [mu + sigma * torch.randn_like(mu) if (sample and sigma is not None) else mu
               for mu, sigma in zip(mus, sigmas)]
         if self.basis == 1:
             return self.one(x, ws)
         k = ws[0].shape[0]
-        if os.environ.get("CONV_SAMPLES", "grouped") == "loop":
+        if os.environ.get("CONV_SAMPLES", "loop") == "loop":
             return torch.stack([self.one(x, [w[j] for w in ws]) for j in range(k)])
         h = x
         for i in range(len(self.CHANNELS)):

@@ -106,6 +106,70 @@ class CliIT {
     }
 
     @Test
+    void aReportOfOneShardOfTwoSaysWhichRunsItLacks(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("grid");
+        CliRun.run(
+                        "experiment",
+                        "--dataset",
+                        "synthetic",
+                        "-O",
+                        "synthetic.train-size=600",
+                        "-O",
+                        "synthetic.test-size=200",
+                        "--evidences",
+                        "weight-decay,variational",
+                        "--hypernetworks",
+                        "constant",
+                        "--lambdas",
+                        "0.1,1",
+                        "--epochs-plain",
+                        "1",
+                        "--levels",
+                        "0,50",
+                        "--shard",
+                        "0/2",
+                        "--no-report",
+                        "--out",
+                        out.toString())
+                .expectExit(0);
+        CliRun.Result report = CliRun.run("report", out.toString()).expectExit(0);
+        // Two runs in the grid (one per evidence, its lambdas side by side); shard 0 of 2 trained the first.
+        assertThat(report.err()).contains("warning: 1 of 2 runs of the grid have no results", "variational-r0-");
+        assertThat(java.nio.file.Files.readString(out.resolve("report.md")))
+                .contains("**Incomplete: 1 of 2 runs of the grid have no results here**", "variational-r0-");
+        assertThat(java.nio.file.Files.readString(out.resolve("report.html"))).contains("class=\"warning\"");
+
+        CliRun.run(
+                        "experiment",
+                        "--dataset",
+                        "synthetic",
+                        "-O",
+                        "synthetic.train-size=600",
+                        "-O",
+                        "synthetic.test-size=200",
+                        "--evidences",
+                        "weight-decay,variational",
+                        "--hypernetworks",
+                        "constant",
+                        "--lambdas",
+                        "0.1,1",
+                        "--epochs-plain",
+                        "1",
+                        "--levels",
+                        "0,50",
+                        "--shard",
+                        "1/2",
+                        "--resume", // the directory holds the experiment: shards after the first join it
+                        "--no-report",
+                        "--out",
+                        out.toString())
+                .expectExit(0);
+        CliRun.Result complete = CliRun.run("report", out.toString()).expectExit(0);
+        assertThat(complete.err()).doesNotContain("warning");
+        assertThat(java.nio.file.Files.readString(out.resolve("report.md"))).doesNotContain("Incomplete");
+    }
+
+    @Test
     void typoInAComponentIdSuggestsTheRightOneAndExitsTwo() {
         String err = CliRun.run("train", "--dataset", "synthetic", "--evidence", "variatonal", "--out", "unused")
                 .expectExit(2)

@@ -3,6 +3,7 @@ package io.hyperprune.runtime.cli;
 import static java.util.Objects.requireNonNull;
 
 import com.google.inject.Inject;
+import io.hyperprune.runtime.experiment.ExperimentDirectory;
 import io.hyperprune.runtime.report.ReportWriter;
 import io.hyperprune.runtime.run.OutputDirectory;
 import java.nio.file.Path;
@@ -42,8 +43,28 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     static void writeReport(List<Path> directories, Path out, Console console) {
-        ReportWriter.Result result = ReportWriter.write(directories, out);
+        // Every directory of one experiment records the same grid; directories of different experiments add theirs.
+        List<String> gridRuns = directories.stream()
+                .flatMap(directory -> ExperimentDirectory.gridRunNames(directory).stream())
+                .distinct()
+                .toList();
+        ReportWriter.Result result = ReportWriter.write(directories, out, gridRuns);
         console.out().print(result.markdownText());
+        if (!result.missingRuns().isEmpty()) {
+            console.err()
+                    .println("warning: " + result.missingRuns().size() + " of " + gridRuns.size()
+                            + " runs of the grid have no results in " + directories + ": "
+                            + String.join(
+                                    ", ",
+                                    result.missingRuns()
+                                            .subList(
+                                                    0,
+                                                    Math.min(
+                                                            10,
+                                                            result.missingRuns().size())))
+                            + (result.missingRuns().size() > 10 ? ", ..." : "")
+                            + " (never ran, still running, or failed); the report shows the others");
+        }
         console.err().println("report: " + result.html().toAbsolutePath());
     }
 }

@@ -18,6 +18,16 @@ public final class ExperimentDirectory {
         return Files.isRegularFile(file) ? Optional.of(ExperimentRecord.readConfig(file)) : Optional.empty();
     }
 
+    /**
+     * The names of every run of the grid recorded in an experiment directory's {@code experiment.json}
+     * (all shards'), in grid order; empty if it holds no experiment.
+     */
+    public static List<String> gridRunNames(Path directory) {
+        return recorded(directory)
+                .map(config -> Grid.of(config).stream().map(GridRun::name).toList())
+                .orElse(List.of());
+    }
+
     /** The run directories of an experiment directory, by name. */
     public static List<Path> runDirectories(Path directory) {
         Path runs = directory.resolve("runs");

@@ -18,7 +18,8 @@ final class ReportPage {
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
             + "text-align:right}th{background:#f3f3f3}img{max-width:100%;margin:4px 0;display:block}"
             + "img.half{max-width:640px;display:inline-block;vertical-align:top;margin:4px}details{margin:.6em 0}"
-            + "summary{cursor:pointer;font-weight:bold}.claims li{margin:.7em 0}nav a{margin-right:1em}";
+            + "summary{cursor:pointer;font-weight:bold}.claims li{margin:.7em 0}nav a{margin-right:1em}"
+            + ".warning{border-left:4px solid #c00;padding:.4em .8em;background:#fff3f3}";
 
     private final Path directory;
     private final StringBuilder md = new StringBuilder();
@@ -37,6 +38,16 @@ final class ReportPage {
     void paragraph(String text) {
         md.append(text).append("\n\n");
         html.append("<p>").append(escape(text)).append("</p>\n");
+    }
+
+    /** A warning the reader must not miss: bold title, then the text. */
+    void warning(String title, String text) {
+        md.append("**").append(title).append("** ").append(text).append("\n\n");
+        html.append("<p class=\"warning\"><b>")
+                .append(escape(title))
+                .append("</b> ")
+                .append(escape(text))
+                .append("</p>\n");
     }
 
     /** Links to the page's sections (HTML only: Markdown viewers make their own). */

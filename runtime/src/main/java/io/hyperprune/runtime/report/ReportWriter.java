@@ -24,12 +24,25 @@ public final class ReportWriter {
 
     static final String TITLE = "hyperprune report";
 
-    /** What was written. */
-    public record Result(Path html, Path markdown, List<Path> figures, String markdownText) {}
+    /**
+     * What was written.
+     *
+     * @param missingRuns runs of the grid with no rows in the results read, in grid order
+     */
+    public record Result(Path html, Path markdown, List<Path> figures, String markdownText, List<String> missingRuns) {}
 
     private ReportWriter() {}
 
+    /** The report of these experiment directories without a check that every run of their grid is in it. */
     public static Result write(List<Path> experimentDirectories, Path outDirectory) {
+        return write(experimentDirectories, outDirectory, List.of());
+    }
+
+    /**
+     * The report of these experiment directories (shards of one experiment are merged); {@code gridRuns},
+     * the names of every run the grid has, makes runs without results a warning at the top of the report.
+     */
+    public static Result write(List<Path> experimentDirectories, Path outDirectory, List<String> gridRuns) {
         System.setProperty("java.awt.headless", "true");
         List<Path> files = experimentDirectories.stream()
                 .map(d -> d.resolve("results.csv"))
@@ -63,6 +76,20 @@ public final class ReportWriter {
                         ? "the hypernetworks also at " + surfaceLambdas + " lambdas (surface.csv)"
                         : "no fine-lambda surface (no surface.csv rows), so hypernetworks show their grid lambdas only",
                 experimentDirectories));
+        java.util.Set<String> reported = rows.stream().map(ResultRow::run).collect(java.util.stream.Collectors.toSet());
+        List<String> missing = gridRuns.stream()
+                .distinct()
+                .filter(run -> !reported.contains(run))
+                .toList();
+        if (!missing.isEmpty()) {
+            page.warning(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "Incomplete: %d of %d runs of the grid have no results here",
+                            missing.size(),
+                            gridRuns.stream().distinct().count()),
+                    missingRunsWarning(missing));
+        }
         page.contents(List.of(
                 new String[] {"overview", "Overview"},
                 new String[] {"pareto", "Pareto front"},
@@ -144,7 +171,7 @@ public final class ReportWriter {
         String markdown = page.markdown(TITLE);
         AtomicFiles.writeString(htmlFile, page.html(TITLE));
         AtomicFiles.writeString(mdFile, markdown);
-        return new Result(htmlFile, mdFile, written, markdown);
+        return new Result(htmlFile, mdFile, written, markdown, missing);
     }
 
     /** Rows by figure ("model-criterion"), in the reader's order of models. */
@@ -162,5 +189,14 @@ public final class ReportWriter {
 
     private static String safe(String name) {
         return name.replaceAll("[^A-Za-z0-9+._-]", "_");
+    }
+
+    /** What the warning about runs without results says after its title: the runs (the first 10), what to do. */
+    static String missingRunsWarning(List<String> missing) {
+        String names = String.join(", ", missing.subList(0, Math.min(10, missing.size())))
+                + (missing.size() > 10 ? ", ... (" + (missing.size() - 10) + " more)" : "");
+        return "(never ran, still running, or failed): " + names + ". `hyperprune experiment --resume` with the same"
+                + " settings and --out trains them (each shard with its own --shard), `--retry-failed` reruns failed"
+                + " ones; a shard written to another directory belongs on the report's command line.";
     }
 }

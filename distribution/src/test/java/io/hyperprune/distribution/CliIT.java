@@ -105,33 +105,39 @@ class CliIT {
                 .contains("HYPERPRUNE_NATIVE_BUILD must be one of generic|onednn-avx2", "got 'fast'");
     }
 
+    /** Shard {@code shard} of a two-run synthetic grid (one run per evidence) into {@code out}, without a report. */
+    private static void shardOfTwo(Path out, String shard, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "experiment",
+                "--dataset",
+                "synthetic",
+                "-O",
+                "synthetic.train-size=600",
+                "-O",
+                "synthetic.test-size=200",
+                "--evidences",
+                "weight-decay,variational",
+                "--hypernetworks",
+                "constant",
+                "--lambdas",
+                "0.1,1",
+                "--epochs-plain",
+                "1",
+                "--levels",
+                "0,50",
+                "--shard",
+                shard,
+                "--no-report",
+                "--out",
+                out.toString()));
+        args.addAll(List.of(extra));
+        CliRun.run(args.toArray(String[]::new)).expectExit(0);
+    }
+
     @Test
     void aReportOfOneShardOfTwoSaysWhichRunsItLacks(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("grid");
-        CliRun.run(
-                        "experiment",
-                        "--dataset",
-                        "synthetic",
-                        "-O",
-                        "synthetic.train-size=600",
-                        "-O",
-                        "synthetic.test-size=200",
-                        "--evidences",
-                        "weight-decay,variational",
-                        "--hypernetworks",
-                        "constant",
-                        "--lambdas",
-                        "0.1,1",
-                        "--epochs-plain",
-                        "1",
-                        "--levels",
-                        "0,50",
-                        "--shard",
-                        "0/2",
-                        "--no-report",
-                        "--out",
-                        out.toString())
-                .expectExit(0);
+        shardOfTwo(out, "0/2");
         CliRun.Result report = CliRun.run("report", out.toString()).expectExit(0);
         // Two runs in the grid (one per evidence, its lambdas side by side); shard 0 of 2 trained the first.
         assertThat(report.err()).contains("warning: 1 of 2 runs of the grid have no results", "variational-r0-");
@@ -139,31 +145,8 @@ class CliIT {
                 .contains("**Incomplete: 1 of 2 runs of the grid have no results here**", "variational-r0-");
         assertThat(java.nio.file.Files.readString(out.resolve("report.html"))).contains("class=\"warning\"");
 
-        CliRun.run(
-                        "experiment",
-                        "--dataset",
-                        "synthetic",
-                        "-O",
-                        "synthetic.train-size=600",
-                        "-O",
-                        "synthetic.test-size=200",
-                        "--evidences",
-                        "weight-decay,variational",
-                        "--hypernetworks",
-                        "constant",
-                        "--lambdas",
-                        "0.1,1",
-                        "--epochs-plain",
-                        "1",
-                        "--levels",
-                        "0,50",
-                        "--shard",
-                        "1/2",
-                        "--resume", // the directory holds the experiment: shards after the first join it
-                        "--no-report",
-                        "--out",
-                        out.toString())
-                .expectExit(0);
+        // The directory holds the experiment: shards after the first join it.
+        shardOfTwo(out, "1/2", "--resume");
         CliRun.Result complete = CliRun.run("report", out.toString()).expectExit(0);
         assertThat(complete.err()).doesNotContain("warning");
         assertThat(java.nio.file.Files.readString(out.resolve("report.md"))).doesNotContain("Incomplete");

@@ -1,6 +1,7 @@
 package io.hyperprune.engine.kernels;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 
@@ -150,7 +151,7 @@ public final class MaxPool implements Runnable {
     private void route(int count) {
         int half = width / 2;
         int o = 0;
-        java.util.Arrays.fill(result, 0, count * height * width, 0f);
+        Arrays.fill(result, 0, count * height * width, 0f);
         for (int p = 0; p < count; p++) {
             int base = p * height * width;
             for (int row = 0; row < height; row += 2) {

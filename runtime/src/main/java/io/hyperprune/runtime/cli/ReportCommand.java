@@ -54,15 +54,7 @@ final class ReportCommand implements Callable<Integer> {
             console.err()
                     .println("warning: " + result.missingRuns().size() + " of " + gridRuns.size()
                             + " runs of the grid have no results in " + directories + ": "
-                            + String.join(
-                                    ", ",
-                                    result.missingRuns()
-                                            .subList(
-                                                    0,
-                                                    Math.min(
-                                                            10,
-                                                            result.missingRuns().size())))
-                            + (result.missingRuns().size() > 10 ? ", ..." : "")
+                            + ReportWriter.runNames(result.missingRuns())
                             + " (never ran, still running, or failed); the report shows the others");
         }
         console.err().println("report: " + result.html().toAbsolutePath());

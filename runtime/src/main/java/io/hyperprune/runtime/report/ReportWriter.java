@@ -197,10 +197,15 @@ public final class ReportWriter {
 
     /** What the warning about runs without results says after its title: the runs (the first 10), what to do. */
     static String missingRunsWarning(List<String> missing) {
-        String names = String.join(", ", missing.subList(0, Math.min(10, missing.size())))
-                + (missing.size() > 10 ? ", ... (" + (missing.size() - 10) + " more)" : "");
-        return "(never ran, still running, or failed): " + names + ". `hyperprune experiment --resume` with the same"
+        return "(never ran, still running, or failed): " + runNames(missing)
+                + ". `hyperprune experiment --resume` with the same"
                 + " settings and --out trains them (each shard with its own --shard), `--retry-failed` reruns failed"
                 + " ones; a shard written to another directory belongs on the report's command line.";
+    }
+
+    /** Run names for a reader: the first 10, then how many more. */
+    public static String runNames(List<String> runs) {
+        return String.join(", ", runs.subList(0, Math.min(10, runs.size())))
+                + (runs.size() > 10 ? ", ... (" + (runs.size() - 10) + " more)" : "");
     }
 }
